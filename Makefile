@@ -1,0 +1,55 @@
+# The verbs of the project. `make demo` and `make test` are the two commands a
+# newcomer runs; both set up everything they need.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+DEMO_DIR ?= .demo
+DEMO_ADDR ?= 127.0.0.1:8000
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: install demo test test-sqlite test-postgres services bench bench-quick lint docs clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11" >&2; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	@test -f $(DEMO_DIR)/manage.py || $(BIN)/rustforge startproject demo $(DEMO_DIR)
+	cd $(DEMO_DIR) && ../$(PY) manage.py migrate
+	@echo "Serving the demo project at http://$(DEMO_ADDR)/"
+	cd $(DEMO_DIR) && ../$(PY) manage.py runserver $(DEMO_ADDR)
+
+services: $(STAMP)
+	bash scripts/test-services.sh
+
+test: services
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite: $(STAMP)
+	$(PY) -m pytest -q
+
+test-postgres: $(STAMP)
+	RUSTFORGE_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -q -m "not sqlite_only"
+
+bench: $(STAMP)
+	bash tests/benchmarks/run.sh
+
+bench-quick: $(STAMP)
+	bash tests/benchmarks/run.sh --quick
+
+lint: $(STAMP)
+	$(BIN)/ruff check rustforge tests
+
+docs:
+	@ls docs/*.md
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) build *.egg-info .pytest_cache

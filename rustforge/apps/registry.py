@@ -1,0 +1,227 @@
+"""The app registry: loads INSTALLED_APPS in phases, like Django's.
+
+1. import each app and build its AppConfig (labels must be unique);
+2. import each app's ``models`` module and collect its models;
+3. call each app's ``ready()``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import pkgutil
+import threading
+from collections.abc import Iterable
+from types import ModuleType
+
+from rustforge.apps.config import AppConfig
+from rustforge.exceptions import AppRegistryNotReady, ImproperlyConfigured
+
+
+class Apps:
+    def __init__(self) -> None:
+        self.app_configs: dict[str, AppConfig] = {}
+        self.ready = False
+        self.loading = False
+        self._lock = threading.RLock()
+        self._module_labels: dict[str, str | None] = {}
+
+    # Loading ----------------------------------------------------------------------
+    def populate(self, installed_apps: Iterable[str] | None = None) -> None:
+        """Load the apps; a no-op once done. Reads INSTALLED_APPS by default."""
+        if self.ready:
+            return
+        with self._lock:
+            if self.ready:
+                return
+            if self.loading:
+                raise RuntimeError("apps.populate() is not reentrant")
+            self.loading = True
+            try:
+                if installed_apps is None:
+                    from rustforge.conf import settings
+
+                    installed_apps = settings.INSTALLED_APPS
+                configs: dict[str, AppConfig] = {}
+                for entry in installed_apps:
+                    config = self._create_config(entry)
+                    if config.label in configs:
+                        raise ImproperlyConfigured(
+                            f"app labels must be unique: {configs[config.label].name!r} and "
+                            f"{config.name!r} both use {config.label!r}; set a different "
+                            "`label` on one AppConfig"
+                        )
+                    configs[config.label] = config
+                self.app_configs = configs
+                self._module_labels.clear()
+                for config in configs.values():
+                    self._import_models(config)
+                self.ready = True
+                for config in configs.values():
+                    config.ready()
+            except BaseException:
+                self.app_configs = {}
+                self.ready = False
+                raise
+            finally:
+                self.loading = False
+        from rustforge.events.signals import app_registry_ready
+
+        app_registry_ready.send(self)
+
+    def _create_config(self, entry: str) -> AppConfig:
+        if not isinstance(entry, str) or not entry:
+            raise ImproperlyConfigured(f"INSTALLED_APPS: {entry!r} is not a dotted path")
+        try:
+            module = importlib.import_module(entry)
+        except ModuleNotFoundError as exc:
+            module_path, _, class_name = entry.rpartition(".")
+            if exc.name == entry and module_path and class_name[:1].isupper():
+                return self._config_from_class(entry, module_path, class_name)
+            if exc.name and entry.startswith(exc.name):
+                raise ImproperlyConfigured(
+                    f"INSTALLED_APPS: cannot import {entry!r}{_suggest(entry)}"
+                ) from None
+            raise
+        config_class = self._default_config_class(module)
+        return config_class(module, entry)
+
+    def _config_from_class(self, entry: str, module_path: str, class_name: str) -> AppConfig:
+        try:
+            module = importlib.import_module(module_path)
+        except ModuleNotFoundError:
+            raise ImproperlyConfigured(
+                f"INSTALLED_APPS: cannot import {entry!r}{_suggest(entry)}") from None
+        cls = getattr(module, class_name, None)
+        if not (isinstance(cls, type) and issubclass(cls, AppConfig)):
+            names = [n for n, v in vars(module).items()
+                     if isinstance(v, type) and issubclass(v, AppConfig) and v is not AppConfig]
+            hint = difflib.get_close_matches(class_name, names, n=1)
+            raise ImproperlyConfigured(
+                f"INSTALLED_APPS: {module_path!r} has no AppConfig named {class_name!r}"
+                + (f"; did you mean {module_path}.{hint[0]!r}?" if hint else "")
+            )
+        app_name = cls.name or module_path.rpartition(".")[0] or module_path
+        return cls(importlib.import_module(app_name), app_name)
+
+    @staticmethod
+    def _default_config_class(module: ModuleType) -> type[AppConfig]:
+        try:
+            apps_module = importlib.import_module(f"{module.__name__}.apps")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{module.__name__}.apps":
+                raise
+            return AppConfig
+        candidates = [value for value in vars(apps_module).values()
+                      if isinstance(value, type) and issubclass(value, AppConfig)
+                      and value is not AppConfig and value.__module__ == apps_module.__name__]
+        defaults = [c for c in candidates if getattr(c, "default", False)]
+        if len(defaults) == 1:
+            return defaults[0]
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            return AppConfig
+        raise ImproperlyConfigured(
+            f"{apps_module.__name__} declares several AppConfig classes; mark one with "
+            "`default = True` or list its dotted path in INSTALLED_APPS"
+        )
+
+    def _import_models(self, config: AppConfig) -> None:
+        from rustforge.db.models import Model
+
+        module = config.import_submodule("models")
+        config.models_module = module
+        if module is None:
+            return
+        prefix = module.__name__
+        seen = []
+        for value in _walk_models(module):
+            if (isinstance(value, type) and issubclass(value, Model) and value is not Model
+                    and (value.__module__ == prefix or value.__module__.startswith(prefix + "."))
+                    and value not in seen):
+                value._meta.app_label = config.label
+                seen.append(value)
+        config.models = seen
+
+    # Queries ------------------------------------------------------------------------
+    def check_ready(self) -> None:
+        if not self.ready:
+            raise AppRegistryNotReady("apps are not loaded yet; call apps.populate() first")
+
+    def get_app_configs(self) -> list[AppConfig]:
+        self.check_ready()
+        return list(self.app_configs.values())
+
+    def get_app_config(self, label: str) -> AppConfig:
+        self.check_ready()
+        try:
+            return self.app_configs[label]
+        except KeyError:
+            hint = difflib.get_close_matches(label, list(self.app_configs), n=1)
+            raise LookupError(
+                f"no installed app with label {label!r}"
+                + (f"; did you mean {hint[0]!r}?" if hint else "")
+            ) from None
+
+    def is_installed(self, name: str) -> bool:
+        return any(c.name == name or c.label == name for c in self.app_configs.values())
+
+    def get_models(self) -> list[type]:
+        self.check_ready()
+        return [model for config in self.app_configs.values() for model in config.models]
+
+    def get_model(self, dotted: str) -> type:
+        """``"blog.Post"`` -> the model class."""
+        label, _, name = dotted.partition(".")
+        config = self.get_app_config(label)
+        for model in config.models:
+            if model.__name__.lower() == name.lower():
+                return model
+        raise LookupError(f"app {label!r} has no model {name!r}")
+
+    def label_for_module(self, module_name: str) -> str | None:
+        """The label of the installed app that contains ``module_name``."""
+        try:
+            return self._module_labels[module_name]
+        except KeyError:
+            pass
+        best = None
+        for config in self.app_configs.values():
+            if module_name == config.name or module_name.startswith(config.name + "."):
+                if best is None or len(config.name) > len(best.name):
+                    best = config
+        label = best.label if best else None
+        self._module_labels[module_name] = label
+        return label
+
+    def clear(self) -> None:
+        """Forget everything (tests); the next populate() loads again."""
+        with self._lock:
+            self.app_configs = {}
+            self.ready = False
+            self._module_labels.clear()
+
+
+def _walk_models(module: ModuleType) -> list:
+    values = list(vars(module).values())
+    if hasattr(module, "__path__"):  # a models/ package: look into its submodules
+        for info in pkgutil.iter_modules(module.__path__):
+            sub = importlib.import_module(f"{module.__name__}.{info.name}")
+            values.extend(vars(sub).values())
+    return values
+
+
+def _suggest(entry: str) -> str:
+    candidates = [m.name for m in pkgutil.iter_modules()]
+    try:
+        import rustforge.contrib as contrib
+
+        candidates += [f"rustforge.contrib.{m.name}" for m in pkgutil.iter_modules(contrib.__path__)]
+    except ImportError:
+        pass
+    hint = difflib.get_close_matches(entry, candidates, n=1, cutoff=0.75)
+    return f"; did you mean {hint[0]!r}?" if hint else ""
+
+
+apps = Apps()

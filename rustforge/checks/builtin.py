@@ -1,0 +1,53 @@
+"""The framework's own checks."""
+
+from __future__ import annotations
+
+from rustforge.checks import Error, Warning, register
+
+
+@register("core")
+def check_routes(app_configs, **kwargs):
+    """Every route resolves and every responder can be instantiated."""
+    from rustforge.apps import apps
+    from rustforge.conf import settings
+    from rustforge.http.routing import Reverser, collect_routes
+
+    try:
+        Reverser(collect_routes(settings, apps))
+    except Exception as exc:
+        return [Error(f"routes cannot be loaded: {exc}", id="urls.E001")]
+    return []
+
+
+@register("core")
+def check_models(app_configs, **kwargs):
+    messages = []
+    tables: dict[str, str] = {}
+    for config in app_configs or []:
+        for model in config.models:
+            table = model._meta.table_name
+            owner = f"{config.label}.{model.__name__}"
+            if table in tables:
+                messages.append(Error(
+                    f"table {table!r} is used by both {tables[table]} and {owner}",
+                    hint="Set Meta.table_name on one of them.", id="models.E001"))
+            tables[table] = owner
+    return messages
+
+
+@register("security", deploy=True)
+def check_deploy_basics(app_configs, **kwargs):
+    from rustforge.conf import settings
+
+    messages = []
+    if settings.DEBUG:
+        messages.append(Warning("DEBUG is on; never deploy with it",
+                                hint="Set DEBUG=0 in the environment.", id="security.W001"))
+    if not settings.ALLOWED_HOSTS:
+        messages.append(Error("ALLOWED_HOSTS is empty; every request would be refused",
+                              hint="Set ALLOWED_HOSTS=example.com", id="security.E002"))
+    if len(settings.SECRET_KEY or "") < 32:
+        messages.append(Warning("SECRET_KEY is shorter than 32 characters",
+                                hint="Generate one with `rustforge newsecret`.",
+                                id="security.W003"))
+    return messages

@@ -1,0 +1,137 @@
+"""Settings: framework defaults overlaid by the project's settings module.
+
+``settings`` is lazy: nothing is imported until the first attribute is read.
+The module comes from the ``RUSTFORGE_SETTINGS_MODULE`` environment variable
+(``manage.py`` sets it; ``--settings`` overrides it) or from ``configure()``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from rustforge.conf import global_settings
+from rustforge.exceptions import ImproperlyConfigured
+
+ENVIRONMENT_VARIABLE = "RUSTFORGE_SETTINGS_MODULE"
+_MISSING = object()
+
+
+class Settings:
+    """A flat namespace of UPPERCASE settings, defaults first."""
+
+    def __init__(self, module_name: str | None = None, **overrides: Any) -> None:
+        self.SETTINGS_MODULE = module_name
+        for name in dir(global_settings):
+            if name.isupper():
+                setattr(self, name, getattr(global_settings, name))
+        if module_name:
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name and module_name.startswith(exc.name):
+                    raise ImproperlyConfigured(
+                        f"settings module {module_name!r} cannot be imported "
+                        f"(set {ENVIRONMENT_VARIABLE} or pass --settings)"
+                    ) from exc
+                raise
+            for name in dir(module):
+                if name.isupper():
+                    setattr(self, name, getattr(module, name))
+        for name, value in overrides.items():
+            setattr(self, name, value)
+        self._validate()
+
+    def _validate(self) -> None:
+        if not isinstance(self.INSTALLED_APPS, (list, tuple)):
+            raise ImproperlyConfigured("INSTALLED_APPS must be a list of dotted paths")
+        if not isinstance(self.ALLOWED_HOSTS, (list, tuple)):
+            raise ImproperlyConfigured("ALLOWED_HOSTS must be a list of host names")
+        if not self.DEBUG and not self.SECRET_KEY:
+            raise ImproperlyConfigured(
+                "SECRET_KEY must not be empty when DEBUG is off "
+                "(set the SECRET_KEY environment variable or setting)"
+            )
+
+
+class LazySettings:
+    """The process-wide settings, loaded on first use.
+
+    Values read once are cached on the instance, so a hot-path read is a plain
+    attribute lookup; ``override()`` and ``configure()`` drop that cache.
+    """
+
+    _wrapped: Settings | None = None
+
+    def _setup(self) -> None:
+        module_name = os.environ.get(ENVIRONMENT_VARIABLE)
+        if not module_name:
+            raise ImproperlyConfigured(
+                f"settings are not configured: set {ENVIRONMENT_VARIABLE} "
+                "or pass --settings"
+            )
+        object.__setattr__(self, "_wrapped", Settings(module_name))
+
+    def __getattr__(self, name: str) -> Any:
+        if self._wrapped is None:
+            self._setup()
+        try:
+            value = getattr(self._wrapped, name)
+        except AttributeError:
+            raise AttributeError(f"no setting named {name!r}") from None
+        self.__dict__[name] = value
+        return value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("settings are read-only; use settings.override()")
+
+    @property
+    def configured(self) -> bool:
+        return self._wrapped is not None or bool(os.environ.get(ENVIRONMENT_VARIABLE))
+
+    def configure(self, module_name: str | None = None, **values: Any) -> None:
+        """Load settings from ``module_name`` (or defaults) plus ``values``."""
+        object.__setattr__(self, "_wrapped", Settings(module_name, **values))
+        self._changed(set(values) | {"*"})
+
+    def reset(self) -> None:
+        """Forget loaded settings; the next read loads them again."""
+        object.__setattr__(self, "_wrapped", None)
+        self._changed({"*"})
+
+    @contextlib.contextmanager
+    def override(self, **values: Any) -> Iterator[None]:
+        """Temporarily change settings (tests); restored on exit."""
+        if self._wrapped is None:
+            self._setup()
+        wrapped = self._wrapped
+        saved = {name: getattr(wrapped, name, _MISSING) for name in values}
+        for name, value in values.items():
+            setattr(wrapped, name, value)
+        self._changed(set(values))
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                if value is _MISSING:
+                    delattr(wrapped, name)
+                else:
+                    setattr(wrapped, name, value)
+            self._changed(set(values))
+
+    def _changed(self, names: set[str]) -> None:
+        for name in list(self.__dict__):
+            if name.isupper():
+                del self.__dict__[name]
+        from rustforge.events.signals import setting_changed
+
+        if setting_changed.receivers:
+            setting_changed.send(self, names=frozenset(names))
+
+
+settings = LazySettings()
+
+__all__ = ["settings", "Settings", "LazySettings", "ENVIRONMENT_VARIABLE", "ImproperlyConfigured"]

@@ -1,0 +1,95 @@
+"""Framework defaults for every setting.
+
+A project's settings module overrides any of these by defining an UPPERCASE
+name of the same spelling. Each setting is declared exactly once, here, with a
+comment that doubles as its documentation (``docs/settings.md`` lists them).
+"""
+
+# --- Core -----------------------------------------------------------------
+# Development mode: tracebacks in error pages, template auto-reload, no
+# SECRET_KEY requirement. Never on in production.
+DEBUG = False
+# Signs cookies and tokens. Required (non-empty) when DEBUG is off.
+SECRET_KEY = ""
+# Host names this site answers to; "*" matches any, ".example.com" a domain
+# and its subdomains. With DEBUG on and the list empty, localhost names pass.
+ALLOWED_HOSTS: list[str] = []
+# Dotted paths of installed apps (packages, or AppConfig classes).
+INSTALLED_APPS: list[str] = []
+# Dotted path of the module holding the project's ``routes`` list.
+ROOT_ROUTES = ""
+# Mount point per app label, overriding an app's own ``url_prefix``.
+URL_PREFIXES: dict[str, str] = {}
+# Project directory; used to resolve relative paths of other settings.
+BASE_DIR = None
+TIME_ZONE = "UTC"
+
+# --- HTTP -----------------------------------------------------------------
+# Falcon middleware classes, outermost first, as dotted paths.
+MIDDLEWARE: list[str] = [
+    "rustforge.http.middleware.SecurityMiddleware",
+]
+# Largest request body accepted, in bytes (chunked bodies included): 413 above.
+MAX_BODY_SIZE = 2_621_440
+# Most fields accepted in a urlencoded or multipart form: 400 above.
+MAX_FORM_FIELDS = 1000
+# Deepest nesting of arrays/objects accepted in a JSON body: 400 above.
+MAX_JSON_DEPTH = 64
+# Trailing slash handling: strip it before routing.
+STRIP_TRAILING_SLASH = True
+
+# --- Security headers (rustforge.http.middleware.SecurityMiddleware) -------
+SECURE_HSTS_SECONDS = 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+SECURE_HSTS_PRELOAD = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Redirect plain HTTP to HTTPS (301). Behind a proxy, set SECURE_PROXY_SSL_HEADER.
+SECURE_SSL_REDIRECT = False
+# ("HTTP_X_FORWARDED_PROTO", "https"): trust this header to mean HTTPS.
+SECURE_PROXY_SSL_HEADER = None
+# Proxies (IPs or CIDRs) whose X-Forwarded-For is believed.
+TRUSTED_PROXIES: list[str] = []
+
+# --- Templates (Jinja2) ---------------------------------------------------
+# Project template folders; searched before every app's templates/ folder.
+TEMPLATE_DIRS: list[str] = []
+# Callables ``fn(req) -> dict`` whose results join every template context.
+TEMPLATE_CONTEXT_PROCESSORS: list[str] = []
+
+# --- Static files (served by WhiteNoise) -----------------------------------
+STATIC_URL = "/static/"
+# Where ``collectstatic`` gathers files for production; served when it exists.
+STATIC_ROOT = None
+# Extra project folders of static files, besides each app's static/ folder.
+STATICFILES_DIRS: list[str] = []
+
+# --- Database ---------------------------------------------------------------
+# sqlite:///path.db (embedded default) or postgresql://user:pass@host:5432/name
+DATABASE_URL = "sqlite:///db.sqlite3"
+# Extra keyword arguments for the peewee database class.
+DATABASE_OPTIONS: dict = {}
+# SQLite busy timeout, in seconds.
+SQLITE_BUSY_TIMEOUT = 5.0
+
+# --- Services: cache, queue, mail (filled in by their subsystems) -----------
+# locmem:// (embedded default), memcached://host:11211,host2:11211, dummy://
+CACHE_URL = "locmem://"
+# redis://host:6379/0; empty runs background jobs inline.
+REDIS_URL = ""
+# console:// (embedded default), smtp://user:pass@host:587?starttls=1, file:///dir, memory://, dummy://
+EMAIL_URL = "console://"
+DEFAULT_FROM_EMAIL = "webmaster@localhost"
+SERVER_EMAIL = "root@localhost"
+ADMINS: list[tuple[str, str]] = []
+
+# --- Logging ----------------------------------------------------------------
+# A logging.config.dictConfig mapping; None keeps the framework default.
+LOGGING = None
+LOG_LEVEL = "INFO"
+
+# --- Checks -------------------------------------------------------------------
+# Check ids to ignore, e.g. ["security.W004"].
+SILENCED_CHECKS: list[str] = []

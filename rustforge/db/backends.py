@@ -1,0 +1,177 @@
+"""Database classes built from a URL, with the lifecycle RustForge promises.
+
+* A connection is opened by the first query of a thread and then kept for
+  that thread: no connect, close or ping per request.
+* A dead connection (server restart, ``pg_terminate_backend``, idle timeout)
+  is detected when a statement fails outside a transaction; it is dropped and
+  the statement is retried once on a fresh connection.
+* Tests can block database access (see ``rustforge.testing``).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import peewee
+
+from rustforge.exceptions import DatabaseAccessBlocked, ImproperlyConfigured
+
+
+class AccessGate:
+    """Process-wide switch the test plugin flips to block database use."""
+
+    blocked = False
+    reason = ""
+
+
+gate = AccessGate()
+
+
+class LifecycleMixin:
+    """Reconnect-on-failure and the test access gate, shared by all backends."""
+
+    def execute_sql(self, sql, params=None):
+        if gate.blocked:
+            raise DatabaseAccessBlocked(gate.reason)
+        try:
+            return super().execute_sql(sql, params)
+        except (peewee.OperationalError, peewee.InterfaceError):
+            # Inside a transaction the work done so far is gone with the
+            # connection: replaying one statement would be wrong, so raise.
+            if self.in_transaction() or self.is_connection_usable():
+                raise
+            self.discard_connection()
+            return super().execute_sql(sql, params)
+
+    def discard_connection(self) -> None:
+        """Drop this thread's connection, closing it if it still can be."""
+        conn = self._state.conn
+        self._state.reset()
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:
+                pass
+
+    def rollback_open_transaction(self) -> None:
+        """End a transaction a request left open (called at request end)."""
+        state = self._state
+        if state.conn is None:
+            return
+        if state.transactions or self._transaction_open(state.conn):
+            state.transactions.clear()
+            state.commit_callbacks.clear()
+            try:
+                self._rollback_raw(state.conn)
+            except Exception:
+                self.discard_connection()
+
+
+class SqliteDatabase(LifecycleMixin, peewee.SqliteDatabase):
+    vendor = "sqlite"
+
+    def _transaction_open(self, conn) -> bool:
+        return conn.in_transaction
+
+    def _rollback_raw(self, conn) -> None:
+        conn.rollback()
+
+    def is_connection_usable(self):
+        return not self._state.closed
+
+
+class PostgresqlDatabase(LifecycleMixin, peewee.PostgresqlDatabase):
+    vendor = "postgresql"
+
+    def _transaction_open(self, conn) -> bool:
+        return conn.get_transaction_status() != 0  # psycopg2 TRANSACTION_STATUS_IDLE
+
+    def _rollback_raw(self, conn) -> None:
+        conn.cursor().execute("ROLLBACK")
+
+    def is_connection_usable(self):
+        conn = self._state.conn
+        return conn is not None and not conn.closed
+
+
+def neutralise_inherited(db: peewee.Database) -> None:
+    """Make a connection inherited across ``fork()`` harmless in the child.
+
+    The socket is shared with the parent. Closing it the polite way would
+    send PostgreSQL's Terminate message and end the parent's session, so its
+    file descriptor is pointed at /dev/null first; whatever the driver writes
+    on close then goes nowhere.
+    """
+    conn = db._state.conn
+    db._state.reset()
+    if conn is None:
+        return
+    fileno = getattr(conn, "fileno", None)
+    if callable(fileno):
+        try:
+            fd = fileno()
+            null = os.open(os.devnull, os.O_RDWR)
+            os.dup2(null, fd)
+            os.close(null)
+        except Exception:
+            pass
+    _inherited.append(conn)
+
+
+# Inherited connections are kept referenced so their finalisers never run
+# against a socket that is still the parent's.
+_inherited: list[Any] = []
+
+
+def parse_url(url: str) -> tuple[type[peewee.Database], str, dict[str, Any]]:
+    """Split a DATABASE_URL into (class, database name, connect kwargs)."""
+    if not url or "://" not in url:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL {url!r} is not a URL; use sqlite:///path.db or "
+            "postgresql://user:password@host:5432/name"
+        )
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    options = dict(parse_qsl(parts.query))
+    if scheme in ("sqlite", "sqlite3"):
+        path = unquote(url.split("://", 1)[1].split("?", 1)[0])
+        # sqlite:///relative.db and sqlite:////absolute.db, like SQLAlchemy.
+        if path.startswith("/"):
+            path = path[1:]
+        return SqliteDatabase, path or ":memory:", options
+    if scheme in ("postgres", "postgresql", "postgresql+psycopg2"):
+        name = unquote(parts.path.lstrip("/"))
+        if not name:
+            raise ImproperlyConfigured(f"DATABASE_URL {url!r} names no database")
+        kwargs: dict[str, Any] = dict(options)
+        if parts.hostname:
+            kwargs["host"] = parts.hostname
+        if parts.port:
+            kwargs["port"] = parts.port
+        if parts.username:
+            kwargs["user"] = unquote(parts.username)
+        if parts.password:
+            kwargs["password"] = unquote(parts.password)
+        return PostgresqlDatabase, name, kwargs
+    raise ImproperlyConfigured(
+        f"DATABASE_URL scheme {scheme!r} is not supported (use sqlite or postgresql)"
+    )
+
+
+def create_database(url: str, options: dict | None = None,
+                    busy_timeout: float = 5.0) -> peewee.Database:
+    cls, name, kwargs = parse_url(url)
+    kwargs.update(options or {})
+    if cls is SqliteDatabase:
+        pragmas = {"journal_mode": "wal", "foreign_keys": 1,
+                   "busy_timeout": int(busy_timeout * 1000), "synchronous": "normal"}
+        pragmas.update(kwargs.pop("pragmas", {}))
+        kwargs.setdefault("timeout", busy_timeout)
+        kwargs.setdefault("check_same_thread", False)
+        if name != ":memory:":
+            name = os.path.abspath(name)
+        return cls(name, pragmas=pragmas, **kwargs)
+    kwargs.setdefault("connect_timeout", 5)
+    return cls(name, **kwargs)

@@ -1,0 +1,25 @@
+"""Every signal the framework sends, declared in one place.
+
+Receivers take ``(sender, **kwargs)``; the keyword arguments each signal sends
+are listed in its docstring.
+"""
+
+from rustforge.events.dispatch import Signal
+
+setting_changed = Signal(
+    "setting_changed", "A setting changed (tests, configure()). kwargs: names (frozenset).")
+app_registry_ready = Signal(
+    "app_registry_ready", "Every app's ready() ran. sender: the registry.")
+request_started = Signal(
+    "request_started", "Before routing. sender: the falcon request. kwargs: req.")
+request_finished = Signal(
+    "request_finished", "After the responder and middleware. kwargs: req, resp.")
+pre_save = Signal("pre_save", "Before Model.save(). sender: model class. kwargs: instance, created.")
+post_save = Signal("post_save", "After Model.save(). sender: model class. kwargs: instance, created.")
+pre_delete = Signal("pre_delete", "Before Model.delete_instance(). kwargs: instance.")
+post_delete = Signal("post_delete", "After Model.delete_instance(). kwargs: instance.")
+migrations_applied = Signal(
+    "migrations_applied", "After `migrate`. kwargs: app_label, names (applied migration names).")
+user_logged_in = Signal("user_logged_in", "kwargs: req, user.")
+user_logged_out = Signal("user_logged_out", "kwargs: req, user.")
+user_login_failed = Signal("user_login_failed", "kwargs: req, username.")

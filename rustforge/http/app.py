@@ -1,0 +1,84 @@
+"""The WSGI application factory: one falcon.App per process.
+
+    # mysite/wsgi.py
+    from rustforge.http import get_wsgi_application
+    application = get_wsgi_application("mysite.settings")
+
+The factory loads settings and apps, builds the middleware chain once, adds the
+project's and every app's routes, installs error handling and the request
+body caps, and wraps the result in WhiteNoise for static files.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import logging
+import os
+from typing import Any
+
+import falcon
+
+from rustforge.conf import ENVIRONMENT_VARIABLE, settings
+from rustforge.exceptions import ImproperlyConfigured
+from rustforge.http.errors import handle_uncaught, serialize_error
+from rustforge.http.limits import media_handlers
+from rustforge.http.middleware.core import CoreMiddleware
+from rustforge.http.routing import collect_routes
+
+logger = logging.getLogger("rustforge.http")
+
+
+def _load_middleware(path: str) -> Any:
+    module_name, _, attr = path.rpartition(".")
+    try:
+        cls = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError, ValueError):
+        raise ImproperlyConfigured(f"MIDDLEWARE: cannot import {path!r}") from None
+    if not inspect.isclass(cls):
+        return cls
+    params = [p for p in inspect.signature(cls).parameters.values()
+              if p.default is inspect.Parameter.empty
+              and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return cls(settings) if params else cls()
+
+
+def _instantiate(resource: Any) -> Any:
+    return resource() if inspect.isclass(resource) else resource
+
+
+def create_app() -> falcon.App:
+    """Build the bare falcon application (no static files)."""
+    from rustforge.apps import apps
+    from rustforge.logging import configure_logging
+
+    configure_logging()
+    apps.populate()
+    middleware = [CoreMiddleware(settings)]
+    middleware += [_load_middleware(path) for path in settings.MIDDLEWARE]
+    app = falcon.App(middleware=middleware, independent_middleware=True)
+    app.req_options.strip_url_path_trailing_slash = settings.STRIP_TRAILING_SLASH
+    app.req_options.media_handlers = media_handlers(settings)
+    app.req_options.auto_parse_qs_csv = False
+    app.set_error_serializer(serialize_error)
+    app.add_error_handler(Exception, handle_uncaught)
+
+    instances: dict[int, Any] = {}
+    for entry in collect_routes(settings, apps):
+        key = id(entry.resource)
+        if key not in instances:  # one instance per resource class, shared by its routes
+            instances[key] = _instantiate(entry.resource)
+        try:
+            app.add_route(entry.path, instances[key], suffix=entry.suffix)
+        except (ValueError, TypeError) as exc:
+            raise ImproperlyConfigured(f"route {entry.path!r}: {exc}") from None
+    return app
+
+
+def get_wsgi_application(settings_module: str | None = None):
+    """The WSGI callable gunicorn and ``runserver`` serve."""
+    if settings_module:
+        os.environ.setdefault(ENVIRONMENT_VARIABLE, settings_module)
+    from rustforge.http.static import wrap_static
+
+    return wrap_static(create_app())

@@ -1,0 +1,74 @@
+"""Error responses: JSON for API clients, HTML pages for browsers.
+
+A traceback is shown only when DEBUG is on; otherwise an unexpected exception
+is logged with its request line and the client gets a plain 500.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import traceback
+from typing import Any
+
+import falcon
+
+from rustforge.conf import settings
+
+logger = logging.getLogger("rustforge.request")
+
+
+def wants_html(req: falcon.Request) -> bool:
+    accept = req.accept
+    if not accept or "html" not in accept:
+        return False
+    return req.client_prefers(("application/json", "text/html")) == "text/html"
+
+
+def _render_page(title: str, description: str | None, status: str, extra: str = "") -> str:
+    try:
+        from rustforge.http.templates import render_to_string
+
+        return render_to_string("rustforge/error.html", {
+            "status": status, "title": title, "description": description or "",
+            "traceback": extra})
+    except Exception:  # a broken template setup must not hide the real error
+        logger.exception("rendering the error page failed")
+        return (f"<!doctype html><title>{html.escape(title)}</title><h1>{html.escape(title)}"
+                f"</h1><p>{html.escape(description or '')}</p><pre>{html.escape(extra)}</pre>")
+
+
+def serialize_error(req: falcon.Request, resp: falcon.Response,
+                    exception: falcon.HTTPError) -> None:
+    """falcon error serializer: HTML for browsers, JSON for everyone else."""
+    if wants_html(req):
+        resp.content_type = falcon.MEDIA_HTML
+        resp.text = _render_page(exception.title, exception.description, resp.status)
+    else:
+        resp.content_type = falcon.MEDIA_JSON
+        resp.text = json.dumps(exception.to_dict())
+    resp.append_header("Vary", "Accept")
+
+
+def handle_uncaught(req: falcon.Request, resp: falcon.Response, ex: Exception,
+                    params: dict[str, Any]) -> None:
+    """Last resort for exceptions that are not HTTP errors."""
+    # Exceptions that are really bad input, raised deep inside parsers.
+    if isinstance(ex, (UnicodeDecodeError, RecursionError)):
+        raise falcon.HTTPBadRequest(title="Malformed request",
+                                    description="The request could not be decoded.")
+    logger.error("%s %s failed", req.method, req.relative_uri, exc_info=ex)
+    if not settings.DEBUG:
+        raise falcon.HTTPInternalServerError()
+    trace = "".join(traceback.format_exception(type(ex), ex, ex.__traceback__))
+    resp.status = falcon.HTTP_500
+    if wants_html(req):
+        resp.content_type = falcon.MEDIA_HTML
+        resp.text = _render_page(f"{type(ex).__name__}: {ex}",
+                                 f"{req.method} {req.relative_uri}", resp.status, trace)
+    else:
+        resp.content_type = falcon.MEDIA_JSON
+        resp.text = json.dumps({"title": "500 Internal Server Error",
+                                "description": f"{type(ex).__name__}: {ex}",
+                                "traceback": trace.splitlines()})

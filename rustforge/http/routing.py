@@ -1,0 +1,137 @@
+"""Routes: the project's ``routes`` list and each app's, mounted under a prefix.
+
+    from rustforge.http import route, include
+
+    routes = [
+        route("/", HomePage, name="home"),
+        route("/posts/{id:int}", PostDetail, name="post-detail"),
+        include("/api", "api.routes"),          # another module's ``routes``
+    ]
+
+A resource is a falcon responder class (instantiated once per process) or an
+instance. Names are reversed with ``reverse("post-detail", id=3)``; an app's
+routes are named ``"<label>:<name>"``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from rustforge.exceptions import ImproperlyConfigured, NoReverseMatch
+from rustforge.services import services
+
+_FIELD = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?}")
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str
+    resource: Any
+    name: str | None = None
+    suffix: str | None = None
+
+
+@dataclass(frozen=True)
+class Include:
+    prefix: str
+    target: Any  # dotted module path, or a list of routes
+    namespace: str | None = None
+
+
+def route(path: str, resource: Any, *, name: str | None = None,
+          suffix: str | None = None) -> Route:
+    if not path.startswith("/"):
+        raise ImproperlyConfigured(f"route {path!r} must start with '/'")
+    return Route(path, resource, name, suffix)
+
+
+def include(prefix: str, target: Any, *, namespace: str | None = None) -> Include:
+    return Include(prefix, target, namespace)
+
+
+def join(prefix: str, path: str) -> str:
+    joined = prefix.rstrip("/") + path
+    return joined if len(joined) > 1 else "/"
+
+
+def flatten(entries: list, prefix: str = "", namespace: str | None = None) -> list[Route]:
+    """Expand includes into a flat list of routes with full paths and names."""
+    flat: list[Route] = []
+    for entry in entries:
+        if isinstance(entry, Include):
+            target = entry.target
+            if isinstance(target, str):
+                module = importlib.import_module(target)
+                target = getattr(module, "routes", None)
+                if target is None:
+                    raise ImproperlyConfigured(f"include({entry.target!r}): module has no `routes`")
+            ns = entry.namespace or namespace
+            flat.extend(flatten(list(target), join(prefix, entry.prefix), ns))
+        elif isinstance(entry, Route):
+            name = entry.name
+            if name and namespace:
+                name = f"{namespace}:{name}"
+            flat.append(Route(join(prefix, entry.path), entry.resource, name, entry.suffix))
+        else:
+            raise ImproperlyConfigured(
+                f"routes entries must come from route() or include(), got {entry!r}")
+    return flat
+
+
+def collect_routes(settings, apps) -> list[Route]:
+    """The project's routes, then each installed app's under its prefix."""
+    flat: list[Route] = []
+    if settings.ROOT_ROUTES:
+        module = importlib.import_module(settings.ROOT_ROUTES)
+        flat.extend(flatten(list(getattr(module, "routes", []))))
+    for config in apps.get_app_configs():
+        app_routes = config.get_routes()
+        if app_routes:
+            prefix = settings.URL_PREFIXES.get(config.label, config.url_prefix)
+            flat.extend(flatten(app_routes, prefix, config.label))
+    return flat
+
+
+class Reverser:
+    """Name -> path template, built once per process from the route table."""
+
+    def __init__(self, routes: list[Route]) -> None:
+        self.templates: dict[str, str] = {}
+        for entry in routes:
+            if entry.name:
+                if entry.name in self.templates:
+                    raise ImproperlyConfigured(f"two routes are named {entry.name!r}")
+                self.templates[entry.name] = entry.path
+
+    def reverse(self, name: str, **params: Any) -> str:
+        try:
+            template = self.templates[name]
+        except KeyError:
+            raise NoReverseMatch(f"no route named {name!r}") from None
+        wanted = set(_FIELD.findall(template))
+        if wanted != set(params):
+            raise NoReverseMatch(
+                f"route {name!r} takes {sorted(wanted)}, got {sorted(params)}")
+        from urllib.parse import quote
+
+        return _FIELD.sub(lambda m: quote(str(params[m.group(1)]), safe=""), template)
+
+
+def _build_reverser() -> Reverser:
+    from rustforge.apps import apps
+    from rustforge.conf import settings
+
+    apps.populate()
+    return Reverser(collect_routes(settings, apps))
+
+
+services.register("reverser", _build_reverser,
+                  settings={"ROOT_ROUTES", "URL_PREFIXES", "INSTALLED_APPS"})
+
+
+def reverse(name: str, **params: Any) -> str:
+    """The path of the route called ``name`` with its fields filled in."""
+    return services.get("reverser").reverse(name, **params)

@@ -1,0 +1,172 @@
+"""The command runner behind ``manage.py`` and the ``rustforge`` script.
+
+Core commands are imported only when run (``--help`` stays fast). Apps add
+commands by defining click commands in their ``commands`` module; ``--help``
+groups them by app. Built-in commands keep working when the project cannot
+be imported: the error is reported once, as a warning.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from rustforge.conf import ENVIRONMENT_VARIABLE
+
+
+class CommandError(click.ClickException):
+    """Raise from a command to stop with a one-line error and exit status 1."""
+
+    exit_code = 1
+
+
+# name -> (module, one-line help). Each module defines ``command``.
+CORE_COMMANDS: dict[str, tuple[str, str]] = {
+    "startproject": ("startproject", "Create a new project from the template."),
+    "startapp": ("startapp", "Create a new app with the common layout."),
+    "runserver": ("runserver", "Serve the project for development, reloading on change."),
+    "shell": ("shell", "Start a Python shell with settings loaded and models imported."),
+    "check": ("check", "Run the system checks."),
+    "routes": ("routes", "List every route, its responder and its name."),
+    "migrate": ("migrate", "Apply (or roll back) migrations."),
+    "makemigrations": ("makemigrations", "Write migrations from model changes."),
+    "showmigrations": ("showmigrations", "List migrations and whether they are applied."),
+    "sqlmigrate": ("sqlmigrate", "Print the SQL of one migration."),
+    "dbshell": ("dbshell", "Open the database's own command-line client."),
+    "collectstatic": ("collectstatic", "Copy every app's static files into STATIC_ROOT."),
+    "newsecret": ("newsecret", "Print a new random SECRET_KEY."),
+    "version": ("version", "Print the RustForge version."),
+}
+# Commands that need no project settings at all.
+STANDALONE = {"startproject", "newsecret", "version"}
+
+
+class ManagementGroup(click.Group):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._app_commands: dict[str, tuple[str, click.Command]] | None = None
+        self.load_error: str | None = None
+
+    # Discovery --------------------------------------------------------------
+    def app_commands(self) -> dict[str, tuple[str, click.Command]]:
+        if self._app_commands is None:
+            self._app_commands = {}
+            if not os.environ.get(ENVIRONMENT_VARIABLE):
+                return self._app_commands
+            try:
+                from rustforge.apps import apps
+
+                apps.populate()
+                for config in apps.get_app_configs():
+                    for cmd in config.get_commands():
+                        self._app_commands.setdefault(cmd.name, (config.label, cmd))
+            except Exception as exc:  # a broken project must not hide core commands
+                self.load_error = f"{type(exc).__name__}: {exc}"
+        return self._app_commands
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(CORE_COMMANDS) | set(self.app_commands()))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in CORE_COMMANDS:
+            module = importlib.import_module(
+                f"rustforge.management.commands.{CORE_COMMANDS[name][0]}")
+            return module.command
+        found = self.app_commands().get(name)
+        return found[1] if found else None
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            hint = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
+            message = f"unknown command {name!r}"
+            if hint:
+                message += f"; did you mean {hint[0]!r}?"
+            elif self.load_error:
+                message += f" (the project's commands could not be loaded: {self.load_error})"
+            else:
+                message += f"; see '{ctx.command_path} --help'"
+            raise click.UsageError(message, ctx)
+        return super().resolve_command(ctx, args)
+
+    # Help -------------------------------------------------------------------------
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        core = [(name, help_) for name, (_, help_) in sorted(CORE_COMMANDS.items())]
+        with formatter.section("Core commands"):
+            formatter.write_dl(core)
+        by_app: dict[str, list[tuple[str, str]]] = {}
+        for name, (label, cmd) in sorted(self.app_commands().items()):
+            if name not in CORE_COMMANDS:
+                by_app.setdefault(label, []).append((name, cmd.get_short_help_str(60)))
+        for label, rows in by_app.items():
+            with formatter.section(f"[{label}]"):
+                formatter.write_dl(rows)
+        if self.load_error:
+            with formatter.section("Warning"):
+                formatter.write_text(f"project commands unavailable: {self.load_error}")
+
+
+def _extract_settings(argv: list[str]) -> list[str]:
+    """Honour ``--settings X`` anywhere on the line, as Django users expect."""
+    out: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if arg == "--settings":
+            value = next(args, None)
+            if value is None:
+                raise click.UsageError("--settings needs a module path")
+            os.environ[ENVIRONMENT_VARIABLE] = value
+        elif arg.startswith("--settings="):
+            os.environ[ENVIRONMENT_VARIABLE] = arg.split("=", 1)[1]
+        else:
+            out.append(arg)
+    return out
+
+
+@click.group(cls=ManagementGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="rustforge", prog_name="RustForge", message="%(prog)s %(version)s")
+def cli() -> None:
+    """RustForge project commands.
+
+    Settings come from RUSTFORGE_SETTINGS_MODULE (manage.py sets it) or from
+    --settings MODULE, accepted anywhere on the command line.
+    """
+
+
+def main(argv: list[str] | None = None, prog_name: str | None = None) -> None:
+    """Entry point of ``manage.py`` and ``rustforge``; exits the process."""
+    from rustforge.exceptions import RustForgeError
+
+    prog = prog_name or os.path.basename(sys.argv[0]) or "rustforge"
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        argv = _extract_settings(argv)
+        cli.main(argv, prog_name=prog, standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        click.echo(f"{prog}: error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except RustForgeError as exc:
+        click.echo(f"{prog}: error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    sys.exit(0)
+
+
+def execute_from_command_line(settings_module: str, argv: list[str] | None = None) -> None:
+    """What a project's ``manage.py`` calls."""
+    os.environ.setdefault(ENVIRONMENT_VARIABLE, settings_module)
+    cwd = os.getcwd()
+    if cwd not in sys.path:
+        sys.path.insert(0, cwd)
+    main(argv, prog_name="manage.py")

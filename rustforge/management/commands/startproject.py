@@ -1,0 +1,43 @@
+import os
+import secrets
+from pathlib import Path
+
+import click
+
+from rustforge import __version__
+from rustforge.management import CommandError
+from rustforge.management.commands._scaffold import render_tree, validate_name
+
+
+def new_secret_key() -> str:
+    return secrets.token_urlsafe(50)
+
+
+@click.command("startproject")
+@click.argument("name")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+def command(name: str, directory: str | None) -> None:
+    """Create project NAME in DIRECTORY (default: ./NAME)."""
+    validate_name(name, "project")
+    target = Path(directory) if directory else Path.cwd() / name
+    if target.exists() and any(target.iterdir()) and (target / "manage.py").exists():
+        raise CommandError(f"{target} already holds a project (manage.py exists)")
+    if (target / name).exists():
+        raise CommandError(f"{target / name} already exists")
+    target.mkdir(parents=True, exist_ok=True)
+    render_tree("project", target, {
+        "project_name": name,
+        "secret_key": new_secret_key(),
+        "rustforge_version": __version__,
+    }, folders=("templates", "static"))
+    (target / "manage.py").chmod(0o755)
+    env_example = target / ".env.example"
+    env_file = target / ".env"
+    if not env_file.exists():
+        # A development .env with DEBUG on and its own secret; never committed.
+        text = env_example.read_text().replace("DEBUG=0", "DEBUG=1")
+        text = text.replace("SECRET_KEY=", f"SECRET_KEY={new_secret_key()}", 1)
+        env_file.write_text(text)
+    rel = os.path.relpath(target)
+    click.echo(f"Created project {name!r} in {rel}.\n\nNext:\n  cd {rel}\n"
+               "  python manage.py migrate\n  python manage.py runserver")

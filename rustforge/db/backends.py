@@ -32,6 +32,10 @@ gate = AccessGate()
 class LifecycleMixin:
     """Reconnect-on-failure and the test access gate, shared by all backends."""
 
+    # Transactions that outlive a request on purpose: the ``db`` test fixture
+    # wraps each test in one, which request ends must not roll back.
+    kept_transactions = 0
+
     def execute_sql(self, sql, params=None):
         if gate.blocked:
             raise DatabaseAccessBlocked(gate.reason)
@@ -59,6 +63,10 @@ class LifecycleMixin:
         """End a transaction a request left open (called at request end)."""
         state = self._state
         if state.conn is None:
+            return
+        if self.kept_transactions:
+            while len(state.transactions) > self.kept_transactions:
+                state.transactions.pop().rollback()
             return
         if state.transactions or self._transaction_open(state.conn):
             state.transactions.clear()

@@ -53,8 +53,10 @@ def include(prefix: str, target: Any, *, namespace: str | None = None) -> Includ
 
 
 def join(prefix: str, path: str) -> str:
-    joined = prefix.rstrip("/") + path
-    return joined if len(joined) > 1 else "/"
+    """``join("/blog", "/")`` is ``/blog``; trailing slashes are stripped
+    from requests too (``STRIP_TRAILING_SLASH``), so both spellings match."""
+    joined = (prefix.rstrip("/") + path).rstrip("/")
+    return joined or "/"
 
 
 def flatten(entries: list, prefix: str = "", namespace: str | None = None) -> list[Route]:

@@ -1,0 +1,5 @@
+"""Testing helpers: the in-process client (the fixtures live in ``plugin``)."""
+
+from rustforge.testing.client import Client
+
+__all__ = ["Client"]

@@ -1,0 +1,30 @@
+import falcon
+
+from rustforge.db import get_database
+from testproject.notes.models import Notebook
+
+
+class NotebookList:
+    def on_get(self, req, resp):
+        resp.media = [{"id": n.id, "title": n.title} for n in Notebook.select().order_by(Notebook.id)]
+
+    def on_post(self, req, resp):
+        data = req.get_media()
+        notebook = Notebook.create(title=data["title"])
+        resp.status = falcon.HTTP_201
+        resp.media = {"id": notebook.id, "title": notebook.title}
+
+    def on_post_leaky(self, req, resp):
+        """Opens a transaction and never closes it (a buggy responder)."""
+        db = get_database()
+        db.execute_sql("BEGIN")
+        Notebook.create(title=req.get_media()["title"])
+        resp.media = {"ok": True}
+
+
+class NotebookDetail:
+    def on_get(self, req, resp, id):
+        notebook = Notebook.get_or_none(Notebook.id == id)
+        if notebook is None:
+            raise falcon.HTTPNotFound()
+        resp.media = {"id": notebook.id, "title": notebook.title}

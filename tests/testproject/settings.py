@@ -1,0 +1,13 @@
+"""Settings of the small project the framework's own tests run against."""
+
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEBUG = False
+SECRET_KEY = "test-secret-key-that-is-long-enough-for-the-checks-0123456789"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+INSTALLED_APPS = [
+    "testproject.notes",
+]
+ROOT_ROUTES = "testproject.urls"
+TEMPLATE_DIRS = ["templates"]

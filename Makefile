@@ -27,7 +27,7 @@ demo: $(STAMP)
 	cd $(DEMO_DIR) && ../$(PY) manage.py runserver $(DEMO_ADDR)
 
 services: $(STAMP)
-	bash scripts/test-services.sh
+	bash tests/setup-services.sh
 
 test: services
 	$(MAKE) test-sqlite

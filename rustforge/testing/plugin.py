@@ -216,13 +216,33 @@ def test_database_url() -> str:
     return _state.url
 
 
+class LazyApplication:
+    """The project's WSGI application, built on the first request.
+
+    Building late lets a test change ``settings`` (limits, DEBUG, middleware)
+    before the application reads them, whatever the fixture order.
+    """
+
+    def __init__(self) -> None:
+        self._app: Any = None
+
+    @property
+    def wrapped(self) -> Any:
+        if self._app is None:
+            from rustforge.http import get_wsgi_application
+
+            self._app = get_wsgi_application()
+        return self._app
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        return self.wrapped(environ, start_response)
+
+
 @pytest.fixture
 def app(settings) -> Any:
-    """A freshly built WSGI application for this test."""
+    """A WSGI application for this test, built fresh on its first request."""
     _require_active()
-    from rustforge.http import get_wsgi_application
-
-    return get_wsgi_application()
+    return LazyApplication()
 
 
 @pytest.fixture

@@ -8,7 +8,10 @@ class Echo:
         resp.media = {"query": req.params, "path": req.path}
 
     def on_post(self, req, resp):
-        resp.media = {"media": req.get_media()}
+        media = req.get_media()
+        if isinstance(media, falcon.media.multipart.MultipartForm):
+            media = {part.name: part.get_text() for part in media}
+        resp.media = {"media": media}
 
 
 class Boom:

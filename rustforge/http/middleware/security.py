@@ -73,7 +73,10 @@ class SecurityMiddleware:
         return req.env.get("wsgi.url_scheme") == "https"
 
     def process_request(self, req, resp) -> None:
-        raw = req.env.get("HTTP_HOST") or req.env.get("SERVER_NAME", "")
+        env = req.env
+        # A Host header that is present but empty is invalid (HTTP/1.1); only
+        # an HTTP/1.0 request without one falls back to SERVER_NAME.
+        raw = env["HTTP_HOST"] if "HTTP_HOST" in env else env.get("SERVER_NAME", "")
         allowed = self._known.get(raw)
         if allowed is None:
             host = split_host(raw)

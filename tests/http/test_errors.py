@@ -1,0 +1,91 @@
+"""Error responses: JSON for API clients, HTML for browsers, tracebacks only with DEBUG."""
+
+import logging
+
+import pytest
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def test_unexpected_exception_with_debug_off_hides_everything(client, settings, caplog):
+    settings.DEBUG = False
+    with caplog.at_level(logging.ERROR, logger="rustforge.request"):
+        response = client.get("/boom")
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json == {"title": "500 Internal Server Error"}
+    assert "kaboom" not in response.text and "Traceback" not in response.text
+    # ... but the operator sees it in the log, with the request line.
+    assert "GET /boom failed" in caplog.text
+    assert "kaboom: secret detail" in caplog.text
+
+
+def test_unexpected_exception_for_a_browser_with_debug_off(client, settings):
+    settings.DEBUG = False
+    response = client.get("/boom", headers=BROWSER)
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith("text/html")
+    assert "<h1>500 Internal Server Error</h1>" in response.text
+    assert "kaboom" not in response.text and "Traceback" not in response.text
+
+
+def test_debug_page_for_a_browser_shows_the_traceback(client, settings):
+    settings.DEBUG = True
+    response = client.get("/boom", headers=BROWSER)
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith("text/html")
+    assert "RuntimeError: kaboom: secret detail" in response.text
+    assert "Traceback (most recent call last)" in response.text
+    assert "resources.py" in response.text
+    assert "DEBUG" in response.text
+
+
+def test_debug_json_for_an_api_client_carries_the_traceback(client, settings):
+    settings.DEBUG = True
+    body = client.get("/boom").json
+    assert body["description"] == "RuntimeError: kaboom: secret detail"
+    assert any("Traceback" in line for line in body["traceback"])
+
+
+def test_debug_page_escapes_html(client, settings):
+    settings.DEBUG = True
+    response = client.get("/items/999", headers=BROWSER)
+    assert response.status_code == 404
+    assert "item 999 does not exist" in response.text
+    assert "<script" not in client.get("/<script>alert(1)</script>", headers=BROWSER).text
+
+
+@pytest.mark.parametrize("headers,kind", [
+    ({}, "application/json"),
+    ({"Accept": "application/json"}, "application/json"),
+    ({"Accept": "*/*"}, "application/json"),
+    (BROWSER, "text/html"),
+    ({"Accept": "text/html"}, "text/html"),
+    ({"Accept": "application/json, text/html;q=0.5"}, "application/json"),
+])
+def test_not_found_negotiates_html_or_json(client, headers, kind):
+    response = client.get("/does-not-exist", headers=headers)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith(kind)
+    assert "Accept" in response.headers["vary"]
+    if kind == "text/html":
+        assert "<h1>404 Not Found</h1>" in response.text
+    else:
+        assert response.json["title"] == "404 Not Found"
+
+
+def test_method_not_allowed_is_405_with_allow(client):
+    response = client.delete("/echo")
+    assert response.status_code == 405
+    assert "GET" in response.headers["allow"] and "POST" in response.headers["allow"]
+
+
+def test_http_error_description_reaches_the_client(client):
+    response = client.get("/items/101")
+    assert response.json == {"title": "404 Not Found", "description": "item 101 does not exist"}
+
+
+def test_security_headers_on_errors_too(client):
+    response = client.get("/does-not-exist")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"

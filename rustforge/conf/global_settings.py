@@ -93,3 +93,52 @@ LOG_LEVEL = "INFO"
 # --- Checks -------------------------------------------------------------------
 # Check ids to ignore, e.g. ["security.W004"].
 SILENCED_CHECKS: list[str] = []
+
+# --- Auth, sessions, CSRF (rustforge.contrib.auth) ------------------------------
+# "app_label.Model" of the user model; a custom one keeps the AbstractUser contract.
+AUTH_USER_MODEL = "auth.User"
+# Where login_required sends browsers, and where login/logout land by default.
+LOGIN_URL = "/accounts/login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login"
+# passlib schemes: the first hashes new passwords, the others are verify-only
+# and upgraded to the first at the next successful login.
+PASSWORD_SCHEMES: list[str] = ["argon2", "bcrypt", "pbkdf2_sha256", "django_pbkdf2_sha256"]
+# Argon2id parameters (passlib names); a stored hash with weaker ones is rehashed at login.
+PASSWORD_ARGON2: dict = {"memory_cost": 65536, "rounds": 3, "parallelism": 4}
+# Passwords longer than this many characters are refused before hashing (no hashing DoS).
+PASSWORD_MAX_LENGTH = 1024
+# Dotted validator classes with keyword options, run on every new password.
+PASSWORD_VALIDATORS: list[dict] = [
+    {"NAME": "rustforge.contrib.auth.passwords.validators.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "rustforge.contrib.auth.passwords.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "rustforge.contrib.auth.passwords.validators.CommonPasswordValidator"},
+    {"NAME": "rustforge.contrib.auth.passwords.validators.NumericPasswordValidator"},
+]
+# Seconds a password-reset link stays valid (it also dies once used).
+PASSWORD_RESET_TIMEOUT = 3600
+# "db" (embedded default) or "cache" (the CACHE_URL backend, e.g. memcached).
+SESSION_ENGINE = "db"
+SESSION_COOKIE_NAME = "sessionid"
+# Seconds of inactivity after which a session expires (two weeks).
+SESSION_COOKIE_AGE = 1_209_600
+# Send session and CSRF cookies only over HTTPS; turn on in production.
+SESSION_COOKIE_SECURE = False
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_DOMAIN = None
+SESSION_COOKIE_PATH = "/"
+CSRF_COOKIE_NAME = "csrftoken"
+CSRF_COOKIE_SECURE = False
+CSRF_HEADER_NAME = "X-CSRFToken"
+# Name of the hidden form field csrf_input() renders.
+CSRF_FIELD_NAME = "csrf_token"
+# Origins ("https://app.example.com", "https://*.example.com") allowed to POST cross-origin.
+CSRF_TRUSTED_ORIGINS: list[str] = []
+# Failed logins per username / per client IP within the window before 429.
+LOGIN_THROTTLE_USER_LIMIT = 5
+LOGIN_THROTTLE_IP_LIMIT = 20
+LOGIN_THROTTLE_WINDOW = 900
+# Issuer shown by authenticator apps for TOTP secrets; recovery codes per user.
+TOTP_ISSUER = "RustForge"
+TOTP_RECOVERY_CODES = 10

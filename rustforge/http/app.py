@@ -18,6 +18,7 @@ import os
 from typing import Any
 
 import falcon
+from falcon.routing.util import SuffixedMethodNotFoundError
 
 from rustforge.conf import ENVIRONMENT_VARIABLE, settings
 from rustforge.exceptions import ImproperlyConfigured
@@ -47,6 +48,12 @@ def _instantiate(resource: Any) -> Any:
     return resource() if inspect.isclass(resource) else resource
 
 
+def _describe(entry: Any) -> str:
+    resource = entry.resource if inspect.isclass(entry.resource) else type(entry.resource)
+    text = f"{resource.__module__}.{resource.__qualname__}"
+    return f"{text}, suffix {entry.suffix!r}" if entry.suffix else text
+
+
 def create_app() -> falcon.App:
     """Build the bare falcon application (no static files)."""
     from rustforge.apps import apps
@@ -70,8 +77,9 @@ def create_app() -> falcon.App:
             instances[key] = _instantiate(entry.resource)
         try:
             app.add_route(entry.path, instances[key], suffix=entry.suffix)
-        except (ValueError, TypeError) as exc:
-            raise ImproperlyConfigured(f"route {entry.path!r}: {exc}") from None
+        except (ValueError, TypeError, SuffixedMethodNotFoundError) as exc:
+            raise ImproperlyConfigured(f"route {entry.path!r} ({_describe(entry)}): {exc}") \
+                from None
     return app
 
 

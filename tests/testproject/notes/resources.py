@@ -21,6 +21,12 @@ class NotebookList:
         Notebook.create(title=req.get_media()["title"])
         resp.media = {"ok": True}
 
+    def on_post_leaky_atomic(self, req, resp):
+        """Enters atomic() and never leaves it (another buggy responder)."""
+        get_database().atomic().__enter__()
+        Notebook.create(title=req.get_media()["title"])
+        resp.media = {"ok": True}
+
 
 class NotebookDetail:
     def on_get(self, req, resp, id):
@@ -28,3 +34,16 @@ class NotebookDetail:
         if notebook is None:
             raise falcon.HTTPNotFound()
         resp.media = {"id": notebook.id, "title": notebook.title}
+
+
+class ConnectionInfo:
+    """Which server-side session served this request (PostgreSQL backend pid)."""
+
+    def on_get(self, req, resp):
+        db = get_database()
+        if db.vendor == "postgresql":
+            backend = db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+        else:
+            db.execute_sql("SELECT 1")
+            backend = id(db.connection())
+        resp.media = {"backend": backend}

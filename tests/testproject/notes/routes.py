@@ -3,5 +3,8 @@ from testproject.notes import resources
 
 routes = [
     route("/", resources.NotebookList, name="list"),
+    route("/leaky", resources.NotebookList, suffix="leaky", name="leaky"),
+    route("/leaky-atomic", resources.NotebookList, suffix="leaky_atomic", name="leaky-atomic"),
+    route("/connection", resources.ConnectionInfo, name="connection"),
     route("/{id:int}", resources.NotebookDetail, name="detail"),
 ]

@@ -1,0 +1,161 @@
+"""The connection lifecycle promised by rustforge.db: lazy, kept per thread,
+no ping per request, open transactions rolled back at request end, dead
+connections replaced. Runs on SQLite and on PostgreSQL."""
+
+import os
+
+import psycopg2
+import pytest
+
+from rustforge.db import get_database
+from rustforge.services import services
+from testproject.notes.models import Notebook
+
+
+def _observer(url):
+    """A separate PostgreSQL session that watches the application's session."""
+    from rustforge.db.backends import parse_url
+
+    _, name, kwargs = parse_url(url)
+    conn = psycopg2.connect(dbname=name, **kwargs)
+    conn.autocommit = True
+    return conn
+
+
+def test_a_route_without_queries_never_connects(client):
+    services.reset("db")
+    for _ in range(5):
+        assert client.get("/").status_code == 200
+    assert not services.is_created("db")
+
+
+def test_nothing_connects_at_import_or_app_build(app):
+    services.reset("db")
+    app.wrapped  # build the application: settings, apps, routes, templates
+    assert not services.is_created("db")
+
+
+def test_leaked_raw_transaction_is_rolled_back_at_request_end(client, transactional_db):
+    response = client.post("/notes/leaky", json={"title": "leaked"})
+    assert response.status_code == 200
+    db = get_database()
+    assert not db.in_transaction()
+    if db.vendor == "sqlite":
+        assert not db.connection().in_transaction
+    else:
+        assert db.connection().get_transaction_status() == 0  # idle
+    assert not Notebook.select().where(Notebook.title == "leaked").exists()
+    # The connection itself was kept and still works.
+    assert client.post("/notes", json={"title": "kept"}).status_code == 201
+    assert Notebook.get(Notebook.title == "kept")
+
+
+def test_leaked_atomic_block_is_rolled_back_at_request_end(client, transactional_db):
+    assert client.post("/notes/leaky-atomic", json={"title": "leaked"}).status_code == 200
+    db = get_database()
+    assert db.transaction_depth() == 0
+    assert not Notebook.select().where(Notebook.title == "leaked").exists()
+
+
+def test_connection_is_kept_across_requests(client, transactional_db):
+    first = client.get("/notes/connection").json["backend"]
+    for _ in range(5):
+        assert client.get("/notes/connection").json["backend"] == first
+
+
+@pytest.mark.sqlite_only
+def test_no_statement_is_sent_for_requests_without_queries_sqlite(client, transactional_db):
+    client.get("/notes/connection")
+    statements = []
+    get_database().connection().set_trace_callback(statements.append)
+    try:
+        for _ in range(20):
+            assert client.get("/").status_code == 200
+        assert statements == []  # no ping, no BEGIN/ROLLBACK, nothing
+        client.get("/notes/connection")
+        assert statements == ["SELECT 1"]
+    finally:
+        get_database().connection().set_trace_callback(None)
+
+
+@pytest.mark.postgres_only
+def test_no_statement_is_sent_for_requests_without_queries_postgres(
+        client, transactional_db, test_database_url):
+    backend = client.get("/notes/connection").json["backend"]
+    watch = _observer(test_database_url)
+    try:
+        def activity():
+            with watch.cursor() as cur:
+                cur.execute("SELECT state_change, query FROM pg_stat_activity WHERE pid = %s",
+                            (backend,))
+                return cur.fetchone()
+
+        before = activity()
+        for _ in range(20):
+            assert client.get("/").status_code == 200
+        assert activity() == before  # the session saw no statement at all
+        client.get("/notes/connection")
+        assert activity() != before
+    finally:
+        watch.close()
+
+
+@pytest.mark.postgres_only
+def test_connection_killed_server_side_is_replaced(client, transactional_db, test_database_url):
+    backend = client.get("/notes/connection").json["backend"]
+    watch = _observer(test_database_url)
+    try:
+        with watch.cursor() as cur:
+            cur.execute("SELECT pg_terminate_backend(%s)", (backend,))
+            assert cur.fetchone()[0] is True
+    finally:
+        watch.close()
+    response = client.get("/notes/connection")
+    assert response.status_code == 200
+    assert response.json["backend"] != backend
+    assert client.post("/notes", json={"title": "after the kill"}).status_code == 201
+
+
+@pytest.mark.postgres_only
+def test_connection_killed_inside_a_transaction_is_not_replayed(transactional_db,
+                                                                test_database_url):
+    import peewee
+
+    db = get_database()
+    backend = db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+    with pytest.raises((peewee.OperationalError, peewee.InterfaceError)):
+        with db.atomic():
+            Notebook.create(title="half done")
+            watch = _observer(test_database_url)
+            with watch.cursor() as cur:
+                cur.execute("SELECT pg_terminate_backend(%s)", (backend,))
+            watch.close()
+            Notebook.create(title="never replayed on a new connection")
+    # The next statement outside a transaction gets a fresh connection.
+    assert db.execute_sql("SELECT pg_backend_pid()").fetchone()[0] != backend
+    assert Notebook.select().count() == 0
+
+
+def test_fork_child_never_uses_the_parents_connection(transactional_db):
+    """The child of a fork gets its own connection; the parent's keeps working."""
+    db = get_database()
+    before = Notebook.create(title="parent").id
+    parent_conn = db.connection()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        try:
+            child_db = get_database()
+            same = child_db.connection() is parent_conn
+            count = Notebook.select().count()
+            os.write(write, f"{int(same)} {count}".encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    _, status = os.waitpid(pid, 0)
+    result = os.read(read, 100).decode()
+    os.close(read)
+    assert result == "0 1", result
+    # The parent's connection survived the child's exit.
+    assert db.connection() is parent_conn
+    assert Notebook.get_by_id(before).title == "parent"

@@ -7,6 +7,7 @@ import re
 import peewee
 
 from rustforge.db.connection import database
+from rustforge.db.fastpath import FastPathMixin
 from rustforge.events import signals
 
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
@@ -28,7 +29,7 @@ def table_name_for(model: type) -> str:
     return f"{_app_label_for(model)}_{_CAMEL.sub('_', model.__name__).lower()}"
 
 
-class Model(peewee.Model):
+class Model(FastPathMixin, peewee.Model):
     """A peewee model bound to the project database.
 
     Tables are named ``<app label>_<model>`` (``blog_post`` for ``Post`` in

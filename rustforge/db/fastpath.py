@@ -1,0 +1,253 @@
+"""A leaner path through peewee for the queries a request runs most.
+
+``World.get_by_id(7)``, ``World.get(World.id == 7)``, ``World[7]``,
+``World.get_or_none(World.id == 7)`` and ``world.save()`` on a fetched row are
+the queries behind most detail pages and API endpoints. Peewee builds a query
+object, walks its node tree into SQL, and wraps the cursor in a generic row
+reader on every call, which costs about 100-150 us per query: more than the
+round trip to a local PostgreSQL. Here the SQL of those shapes is compiled
+once per model (by peewee itself, so it is exactly what peewee would send) and
+reused with the new parameter values:
+
+    >>> World.get_by_id(7)            # same SQL, same result, same errors
+    <World: 7>
+
+Everything else about the query stays as in peewee: it runs through the
+database's ``execute_sql`` (logging, query hooks, reconnect, test gate), values
+pass through each field's ``db_value``/``python_value``, a missing row raises
+``Model.DoesNotExist`` and ``save()`` returns the number of rows updated. Any
+shape this module does not recognise (expressions as values, composite or
+foreign-key primary keys, ``only=``/``only_save_dirty``, models overriding
+``__init__``...) falls back to peewee untouched.
+
+The compiled SQL is cached on the model's ``_meta`` together with the database
+it was compiled for; a different database (another ``DATABASE_URL``, a model
+re-bound in a test) recompiles, and ``clear_cache(Model)`` forgets it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import peewee
+
+# Marker compiled in place of a parameter, to find its position in the SQL.
+_MARK = object()
+# Cached "this model cannot use the fast path" (checked by identity).
+_UNSUPPORTED = object()
+_EQ = peewee.OP.EQ
+_Node = peewee.Node
+_Expression = peewee.Expression
+_PLAIN_ACCESSORS = (peewee.FieldAccessor, peewee.ForeignKeyAccessor)
+_PLAIN_INIT = peewee.Model.__init__
+
+
+def _concrete(db: Any) -> peewee.Database | None:
+    """The real database behind a (lazy) proxy; None when not resolvable."""
+    if isinstance(db, peewee.DatabaseProxy):
+        resolve = getattr(db, "_resolve", None)
+        return resolve() if resolve is not None else db.obj
+    return db
+
+
+def _compile(db: peewee.Database, query: Any) -> tuple[str, list[Any]]:
+    return db.get_sql_context().sql(query).query()
+
+
+class _GetPlan:
+    """SELECT ... WHERE pk = ? LIMIT 1, ready to run for one model and database."""
+
+    __slots__ = ("db", "sql", "params", "index", "pk_db_value", "names",
+                 "converters", "plain")
+
+    def __init__(self, model: type[peewee.Model], db: peewee.Database) -> None:
+        meta = model._meta
+        pk = meta.primary_key
+        query = model.select().where(pk == peewee.Value(_MARK, converter=False)).paginate(1, 1)
+        self.db = db
+        self.sql, params = _compile(db, query)
+        self.index = next(i for i, p in enumerate(params) if p is _MARK)
+        self.params = params
+        self.pk_db_value = pk.db_value
+        fields = meta.sorted_fields
+        self.names = tuple(f.name for f in fields)
+        self.converters = tuple(f.python_value for f in fields)
+        # Building the instance by hand is only equivalent to peewee's
+        # ``Model(__no_default__=1, **row)`` when nothing custom runs there.
+        self.plain = model.__init__ is _PLAIN_INIT and all(
+            type(model.__dict__.get(name)) in _PLAIN_ACCESSORS for name in self.names)
+
+    def run(self, model: type[peewee.Model], pk: Any) -> peewee.Model:
+        value = self.pk_db_value(pk)
+        params = self.params.copy()
+        params[self.index] = value
+        row = self.db.execute_sql(self.sql, params).fetchone()
+        if row is None:
+            raise model.DoesNotExist(
+                f"{model} instance matching query does not exist:\n"
+                f"SQL: {self.sql}\nParams: {params}")
+        data = {name: convert(raw)
+                for name, convert, raw in zip(self.names, self.converters, row)}
+        if self.plain:
+            obj = model.__new__(model)
+            obj.__data__ = data
+            obj._dirty = set()
+            obj.__rel__ = {}
+            return obj
+        obj = model(__no_default__=1, **data)
+        obj._dirty.clear()
+        return obj
+
+
+def _supports_pk_lookup(model: type[peewee.Model]) -> bool:
+    meta = model._meta
+    pk = meta.primary_key
+    return (pk is not False and not meta.composite_key
+            and not isinstance(pk, peewee.ForeignKeyField))
+
+
+def _get_plan(model: type[peewee.Model]) -> Any:
+    meta = model._meta
+    db = _concrete(meta.database)
+    plan = meta.__dict__.get("_rustforge_get")
+    if plan is not None and (plan is _UNSUPPORTED or plan.db is db):
+        return plan
+    if db is None or not _supports_pk_lookup(model):
+        plan = _UNSUPPORTED
+    else:
+        plan = _GetPlan(model, db)
+    meta._rustforge_get = plan
+    return plan
+
+
+def get_by_id(model: type[peewee.Model], pk: Any) -> Any:
+    """``model.get_by_id(pk)`` through the compiled SQL (peewee for odd shapes)."""
+    if pk is None or isinstance(pk, _Node):
+        return peewee.Model.get.__func__(model, model._meta.primary_key == pk)
+    plan = _get_plan(model)
+    if plan is _UNSUPPORTED:
+        return peewee.Model.get.__func__(model, model._meta.primary_key == pk)
+    return plan.run(model, pk)
+
+
+def pk_of_lookup(model: type[peewee.Model], query: tuple, filters: dict) -> Any:
+    """The primary-key value when ``get(*query, **filters)`` is a plain pk
+    lookup (``Model.id == 3``, ``3`` on an auto-increment key, ``id=3``);
+    ``_MARK`` otherwise."""
+    meta = model._meta
+    if filters:
+        if query or len(filters) != 1 or meta.primary_key is False:
+            return _MARK
+        ((name, value),) = filters.items()
+        if name != meta.primary_key.name or value is None or isinstance(value, _Node):
+            return _MARK
+        return value
+    if len(query) != 1:
+        return _MARK
+    expr = query[0]
+    if type(expr) is _Expression:
+        if (expr.op == _EQ and expr.lhs is meta.primary_key and expr.rhs is not None
+                and not isinstance(expr.rhs, _Node) and meta.primary_key is not False):
+            return expr.rhs
+        return _MARK
+    if type(expr) is int and meta.auto_increment:  # peewee's own shortcut
+        return expr
+    return _MARK
+
+
+class _SavePlan:
+    """UPDATE table SET ... WHERE pk = ?, for one set of columns."""
+
+    __slots__ = ("sql", "order", "converters")
+
+    def __init__(self, model: type[peewee.Model], db: peewee.Database,
+                 names: tuple[str, ...]) -> None:
+        meta = model._meta
+        fields = [meta.fields[name] for name in names]
+        # Each value compiles to its own index, so the parameter list of the
+        # compiled SQL says in which order peewee placed the columns.
+        update = {f: peewee.Value(i, converter=False) for i, f in enumerate(fields)}
+        where = meta.primary_key == peewee.Value(len(fields), converter=False)
+        self.sql, order = _compile(db, model.update(update).where(where))
+        self.order = tuple(order)
+        converters = [f.db_value for f in fields] + [meta.primary_key.db_value]
+        self.converters = tuple(converters[i] for i in order)
+
+
+def save(instance: peewee.Model, force_insert: bool = False, only: Any = None) -> Any:
+    """``instance.save()`` for an UPDATE of a row that has a primary key."""
+    model = type(instance)
+    meta = model._meta
+    if force_insert or only is not None or meta.only_save_dirty:
+        return peewee.Model.save(instance, force_insert=force_insert, only=only)
+    plan = _get_plan(model)
+    pk_value = instance._pk if plan is not _UNSUPPORTED else None
+    if pk_value is None:
+        return peewee.Model.save(instance, force_insert=force_insert, only=only)
+    field_dict = instance.__data__.copy()
+    if meta.refs:
+        instance._populate_unsaved_relations(field_dict)
+    field_dict.pop(meta.primary_key.name, None)
+    if not field_dict:
+        raise ValueError("no data to save!")
+    names = tuple(field_dict)
+    values = list(field_dict.values())
+    values.append(pk_value)
+    cache = meta.__dict__.get("_rustforge_save")
+    if cache is None or cache[0] is not plan.db:
+        cache = (plan.db, {})
+        meta._rustforge_save = cache
+    save_plan = cache[1].get(names)
+    if save_plan is None:
+        if any(name not in meta.fields for name in names):
+            return peewee.Model.save(instance, force_insert=force_insert, only=only)
+        save_plan = cache[1][names] = _SavePlan(model, plan.db, names)
+    params = []
+    for index, convert in zip(save_plan.order, save_plan.converters):
+        value = values[index]
+        if isinstance(value, _Node):  # an expression (F + 1) needs peewee's compiler
+            return peewee.Model.save(instance, force_insert=force_insert, only=only)
+        value = convert(value)
+        if isinstance(value, _Node):
+            return peewee.Model.save(instance, force_insert=force_insert, only=only)
+        params.append(value)
+    cursor = plan.db.execute_sql(save_plan.sql, params)
+    rows = plan.db.rows_affected(cursor)
+    instance._dirty -= set(field_dict)
+    return rows
+
+
+def clear_cache(model: type[peewee.Model] | None = None) -> None:
+    """Forget compiled SQL (of one model, or of every model loaded so far)."""
+    models = [model] if model is not None else _all_models(peewee.Model)
+    for cls in models:
+        cls._meta.__dict__.pop("_rustforge_get", None)
+        cls._meta.__dict__.pop("_rustforge_save", None)
+
+
+def _all_models(root: type) -> list[type]:
+    found, stack = [], [root]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            found.append(sub)
+            stack.append(sub)
+    return [m for m in found if hasattr(m, "_meta")]
+
+
+class FastPathMixin:
+    """Routes pk lookups and updates of :class:`rustforge.db.Model` through
+    the compiled-SQL cache above. Semantics are peewee's."""
+
+    @classmethod
+    def get_by_id(cls, pk):
+        return get_by_id(cls, pk)
+
+    @classmethod
+    def get(cls, *query, **filters):
+        pk = pk_of_lookup(cls, query, filters)
+        if pk is _MARK:
+            return super().get(*query, **filters)
+        return get_by_id(cls, pk)
+
+    def save(self, force_insert: bool = False, only=None):
+        return save(self, force_insert=force_insert, only=only)

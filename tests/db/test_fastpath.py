@@ -1,0 +1,209 @@
+"""The compiled-SQL path for pk lookups and updates behaves exactly like peewee."""
+
+import datetime
+import logging
+
+import peewee
+import pytest
+
+from rustforge.db import Model, fastpath, get_database
+from rustforge.events import signals
+from rustforge.exceptions import DatabaseAccessBlocked
+from testproject.notes.models import Note, Notebook
+
+
+@pytest.fixture
+def sql_log(caplog):
+    """The (sql, params) pairs peewee logs for every statement."""
+    caplog.set_level(logging.DEBUG, logger="peewee")
+
+    def statements():
+        return [r.msg for r in caplog.records if r.name == "peewee"]
+    return statements
+
+
+def _peewee_get(model, pk):
+    return model.select().where(model._meta.primary_key == pk).get()
+
+
+def test_get_by_id_matches_peewee(db):
+    book = Notebook.create(title="first")
+    note = Note.create(notebook=book, text="hello <b>")
+    fast = Note.get_by_id(note.id)
+    slow = _peewee_get(Note, note.id)
+    assert type(fast) is Note
+    assert fast.__data__ == slow.__data__
+    assert isinstance(fast.created, datetime.datetime)  # python_value applied
+    assert fast._dirty == set() and not fast.is_dirty()
+    assert fast.notebook.title == "first"  # the foreign key still loads lazily
+    assert fast.notebook_id == book.id
+
+
+def test_same_sql_and_params_as_peewee(db, sql_log):
+    book = Notebook.create(title="sql")
+    fastpath.clear_cache(Notebook)
+    start = len(sql_log())
+    Notebook.get_by_id(book.id)
+    _peewee_get(Notebook, book.id)
+    fast, slow = sql_log()[start:]
+    assert fast == slow
+
+
+def test_every_lookup_spelling_uses_the_cache(db):
+    book = Notebook.create(title="spellings")
+    fastpath.clear_cache(Notebook)
+    assert Notebook.get(Notebook.id == book.id).title == "spellings"
+    plan = Notebook._meta._rustforge_get
+    assert Notebook.get_by_id(book.id).title == "spellings"
+    assert Notebook[book.id].title == "spellings"
+    assert Notebook.get(book.id).title == "spellings"
+    assert Notebook.get(id=book.id).title == "spellings"
+    assert Notebook.get_or_none(Notebook.id == book.id).title == "spellings"
+    assert book.id in Notebook
+    assert Notebook._meta._rustforge_get is plan  # compiled once
+
+
+def test_missing_row_raises_does_not_exist(db):
+    with pytest.raises(Notebook.DoesNotExist, match="does not exist"):
+        Notebook.get_by_id(987654)
+    assert Notebook.get_or_none(Notebook.id == 987654) is None
+    assert 987654 not in Notebook
+
+
+def _outcome(fn):
+    try:
+        with get_database().atomic():  # a savepoint: PostgreSQL aborts on a bad value
+            return fn().title
+    except Exception as exc:
+        return type(exc)
+
+
+def test_bad_pk_fails_like_peewee(db):
+    # peewee passes a non-numeric string through: SQLite finds nothing,
+    # PostgreSQL refuses the value. The fast path must do exactly the same.
+    slow = _outcome(lambda: _peewee_get(Notebook, "not-a-number"))
+    fast = _outcome(lambda: Notebook.get_by_id("not-a-number"))
+    assert fast is slow
+    assert fast in (Notebook.DoesNotExist, peewee.DataError)
+    book_id = Notebook.create(title="s").id
+    assert Notebook.get_by_id(str(book_id)).title == "s"
+
+
+def test_other_shapes_fall_back_to_peewee(db):
+    book = Notebook.create(title="other")
+    assert Notebook.get(Notebook.title == "other").id == book.id
+    assert Notebook.get(Notebook.id >= book.id).id == book.id
+    assert Notebook.get((Notebook.id == book.id) & (Notebook.title == "other")).id == book.id
+    assert Notebook.get(title="other").id == book.id
+    assert Notebook.get_or_none(Notebook.id.is_null()) is None
+
+
+def test_save_updates_the_row(db, sql_log):
+    book = Notebook.create(title="before")
+    fetched = Notebook.get_by_id(book.id)
+    fetched.title = "after"
+    assert fetched.is_dirty()
+    assert fetched.save() == 1
+    assert not fetched.is_dirty()
+    assert _peewee_get(Notebook, book.id).title == "after"
+    sql, params = sql_log()[-2]
+    assert sql.startswith('UPDATE "notes_notebook" SET "title" = ')
+    assert params == ["after", book.id]
+
+
+def test_save_sends_signals_and_converts_values(db):
+    book = Notebook.create(title="signals")
+    note = Note.create(notebook=book, text="x")
+    seen = []
+
+    def receiver(sender, instance, created, **kwargs):
+        seen.append((sender, instance.id, created))
+
+    signals.post_save.connect(receiver, weak=False)
+    try:
+        fetched = Note.get_by_id(note.id)
+        fetched.created = datetime.datetime(2020, 1, 2, 3, 4, 5)
+        fetched.notebook = Notebook.create(title="moved")  # a model instance as fk value
+        assert fetched.save() == 1
+    finally:
+        signals.post_save.disconnect(receiver)
+    assert (Note, note.id, False) in seen
+    again = _peewee_get(Note, note.id)
+    assert again.created == datetime.datetime(2020, 1, 2, 3, 4, 5)
+    assert again.notebook.title == "moved"
+
+
+def test_save_of_a_deleted_row_returns_zero(db):
+    book = Notebook.create(title="gone")
+    fetched = Notebook.get_by_id(book.id)
+    Notebook.delete_by_id(book.id)
+    fetched.title = "still gone"
+    assert fetched.save() == 0
+
+
+def test_save_inserts_and_honours_only_and_expressions(db):
+    book = Notebook(title="new")
+    assert book.save() == 1 and book.id is not None
+    note = Note.create(notebook=book, text="a")
+    note.text = "b"
+    note.created = datetime.datetime(1999, 1, 1)
+    note.save(only=[Note.text])
+    again = Note.get_by_id(note.id)
+    assert again.text == "b" and again.created != datetime.datetime(1999, 1, 1)
+    again.text = peewee.fn.UPPER(Note.text)  # an expression goes through peewee's compiler
+    again.save()
+    assert Note.get_by_id(note.id).text == "B"
+
+
+class NotebookWithInit(Model):
+    title = peewee.CharField(max_length=100)
+
+    class Meta:
+        table_name = "notes_notebook"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seen = True
+
+
+def test_models_with_their_own_init_still_get_it(db):
+    book = Notebook.create(title="init")
+    fetched = NotebookWithInit.get_by_id(book.id)
+    assert fetched.seen is True and fetched.title == "init" and not fetched.is_dirty()
+
+
+def test_recompiles_for_another_database(db, tmp_path):
+    main_id = Notebook.create(title="main").id
+    other = peewee.SqliteDatabase(str(tmp_path / "other.db"))
+    with other.bind_ctx([Notebook]):
+        other.create_tables([Notebook])
+        other_id = Notebook.create(title="elsewhere").id
+        assert Notebook.get_by_id(other_id).title == "elsewhere"
+        assert Notebook._meta._rustforge_get.db is other
+    other.close()
+    assert Notebook.get_by_id(main_id).title == "main"
+    assert Notebook._meta._rustforge_get.db is get_database()
+
+
+def test_database_gate_still_applies():
+    with pytest.raises(DatabaseAccessBlocked):
+        Notebook.get_by_id(1)
+
+
+@pytest.mark.postgres_only
+def test_dead_connection_is_replaced(transactional_db):
+    import psycopg2
+
+    book = Notebook.create(title="reconnect")
+    pid = transactional_db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+    params = transactional_db.connect_params
+    killer = psycopg2.connect(dbname=transactional_db.database, **params)
+    try:
+        killer.autocommit = True
+        killer.cursor().execute("SELECT pg_terminate_backend(%s)", (pid,))
+    finally:
+        killer.close()
+    assert Notebook.get_by_id(book.id).title == "reconnect"
+    fetched = Notebook.get_by_id(book.id)
+    fetched.title = "saved after reconnect"
+    assert fetched.save() == 1

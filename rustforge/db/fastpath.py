@@ -57,8 +57,16 @@ def _compile(db: peewee.Database, query: Any) -> tuple[str, list[Any]]:
 class _GetPlan:
     """SELECT ... WHERE pk = ? LIMIT 1, ready to run for one model and database."""
 
-    __slots__ = ("db", "sql", "params", "index", "pk_db_value", "names",
-                 "converters", "plain")
+    __slots__ = (
+        "converters",
+        "db",
+        "index",
+        "names",
+        "params",
+        "pk_db_value",
+        "plain",
+        "sql",
+    )
 
     def __init__(self, model: type[peewee.Model], db: peewee.Database) -> None:
         meta = model._meta
@@ -158,7 +166,7 @@ def pk_of_lookup(model: type[peewee.Model], query: tuple, filters: dict) -> Any:
 class _SavePlan:
     """UPDATE table SET ... WHERE pk = ?, for one set of columns."""
 
-    __slots__ = ("sql", "order", "converters")
+    __slots__ = ("converters", "order", "sql")
 
     def __init__(self, model: type[peewee.Model], db: peewee.Database,
                  names: tuple[str, ...]) -> None:

@@ -5,11 +5,11 @@ import logging
 
 import peewee
 import pytest
+from testproject.notes.models import Note, Notebook
 
 from rustforge.db import Model, fastpath, get_database
 from rustforge.events import signals
 from rustforge.exceptions import DatabaseAccessBlocked
-from testproject.notes.models import Note, Notebook
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def _outcome(fn):
     try:
         with get_database().atomic():  # a savepoint: PostgreSQL aborts on a bad value
             return fn().title
-    except Exception as exc:
+    except (peewee.PeeweeException, ValueError) as exc:
         return type(exc)
 
 

@@ -74,7 +74,7 @@ def _outcome(fn):
     try:
         with get_database().atomic():  # a savepoint: PostgreSQL aborts on a bad value
             return fn().title
-    except (peewee.PeeweeException, ValueError) as exc:
+    except (peewee.PeeweeException, peewee.DoesNotExist) as exc:
         return type(exc)
 
 

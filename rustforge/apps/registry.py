@@ -213,13 +213,24 @@ def _walk_models(module: ModuleType) -> list:
 
 
 def _suggest(entry: str) -> str:
-    candidates = [m.name for m in pkgutil.iter_modules()]
-    try:
-        import rustforge.contrib as contrib
+    """`` ; did you mean 'x'?`` for a mistyped dotted path, or nothing.
 
-        candidates += [f"rustforge.contrib.{m.name}" for m in pkgutil.iter_modules(contrib.__path__)]
-    except ImportError:
-        pass
+    Candidates are the siblings of the last importable package on the path
+    (``blog.modles`` -> the modules of ``blog``), or top-level modules.
+    """
+    parts = entry.split(".")
+    candidates: list[str] = []
+    for depth in range(len(parts) - 1, 0, -1):
+        parent = ".".join(parts[:depth])
+        try:
+            package = importlib.import_module(parent)
+        except Exception:
+            continue
+        if hasattr(package, "__path__"):
+            candidates = [f"{parent}.{m.name}" for m in pkgutil.iter_modules(package.__path__)]
+        break
+    if not candidates:
+        candidates = [m.name for m in pkgutil.iter_modules()]
     hint = difflib.get_close_matches(entry, candidates, n=1, cutoff=0.75)
     return f"; did you mean {hint[0]!r}?" if hint else ""
 

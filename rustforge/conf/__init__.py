@@ -29,15 +29,7 @@ class Settings:
             if name.isupper():
                 setattr(self, name, getattr(global_settings, name))
         if module_name:
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name and module_name.startswith(exc.name):
-                    raise ImproperlyConfigured(
-                        f"settings module {module_name!r} cannot be imported "
-                        f"(set {ENVIRONMENT_VARIABLE} or pass --settings)"
-                    ) from exc
-                raise
+            module = _import_settings(module_name)
             for name in dir(module):
                 if name.isupper():
                     setattr(self, name, getattr(module, name))
@@ -55,6 +47,40 @@ class Settings:
                 "SECRET_KEY must not be empty when DEBUG is off "
                 "(set the SECRET_KEY environment variable or setting)"
             )
+
+
+def _import_settings(module_name: str) -> Any:
+    """Import the settings module; any failure becomes one clear line."""
+    try:
+        return importlib.import_module(module_name)
+    except ImproperlyConfigured:
+        raise
+    except ModuleNotFoundError as exc:
+        if exc.name and (module_name == exc.name or module_name.startswith(exc.name + ".")):
+            raise ImproperlyConfigured(
+                f"settings module {module_name!r} cannot be imported "
+                f"(set {ENVIRONMENT_VARIABLE} or pass --settings)"
+            ) from exc
+        raise ImproperlyConfigured(
+            f"settings module {module_name!r} failed to import: {exc}{_where(exc)}") from exc
+    except SyntaxError as exc:
+        raise ImproperlyConfigured(
+            f"settings module {module_name!r} has a syntax error: {exc.msg} "
+            f"({exc.filename}, line {exc.lineno})") from exc
+    except Exception as exc:
+        raise ImproperlyConfigured(
+            f"settings module {module_name!r} failed to import: "
+            f"{type(exc).__name__}: {exc}{_where(exc)}") from exc
+
+
+def _where(exc: BaseException) -> str:
+    """`` (file, line N)`` of the innermost frame that raised ``exc``."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return ""
+    return f" ({tb.tb_frame.f_code.co_filename}, line {tb.tb_lineno})"
 
 
 class LazySettings:

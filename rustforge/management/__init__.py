@@ -74,8 +74,14 @@ class ManagementGroup(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in CORE_COMMANDS:
-            module = importlib.import_module(
-                f"rustforge.management.commands.{CORE_COMMANDS[name][0]}")
+            dotted = f"rustforge.management.commands.{CORE_COMMANDS[name][0]}"
+            try:
+                module = importlib.import_module(dotted)
+            except ModuleNotFoundError as exc:
+                if exc.name != dotted:
+                    raise
+                raise CommandError(f"the {name!r} command is not available in this "
+                                   "installation of RustForge") from None
             return module.command
         found = self.app_commands().get(name)
         return found[1] if found else None
@@ -153,14 +159,33 @@ def main(argv: list[str] | None = None, prog_name: str | None = None) -> None:
         click.echo("Aborted.", err=True)
         sys.exit(1)
     except click.ClickException as exc:
-        click.echo(f"{prog}: error: {exc.format_message()}", err=True)
+        where = prog
+        ctx = getattr(exc, "ctx", None)
+        if ctx is not None and ctx.parent is not None:  # name the subcommand
+            where = f"{prog} {ctx.info_name}"
+        click.echo(f"{where}: error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except RustForgeError as exc:
         click.echo(f"{prog}: error: {exc}", err=True)
         sys.exit(1)
+    except Exception as exc:
+        # A database that cannot be reached is an operating problem, not a
+        # bug: one line is what the user needs. Anything else keeps its
+        # traceback, which is what a developer needs.
+        if not _is_database_error(exc):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        click.echo(f"{prog}: error: database: {first}", err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
     sys.exit(0)
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    peewee = sys.modules.get("peewee")
+    return peewee is not None and isinstance(exc, (peewee.OperationalError,
+                                                   peewee.InterfaceError))
 
 
 def execute_from_command_line(settings_module: str, argv: list[str] | None = None) -> None:

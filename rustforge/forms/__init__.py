@@ -1,0 +1,44 @@
+"""Declarative validation of input from HTML forms and JSON bodies.
+
+    from rustforge.forms import Form, CharField, IntegerField, ValidationError
+
+    class SignupForm(Form):
+        name = CharField(max_length=80)
+        age = IntegerField(min_value=13, required=False)
+
+    form = SignupForm({"name": "Ada", "age": "12"}, html=True)
+    form.is_valid()      # False
+    form.errors          # {"age": ["Ensure this value is at least 13."]}
+
+See ``docs/forms.md``.
+"""
+
+from rustforge.forms.errors import NON_FIELD, ValidationError, ValidationFailed
+from rustforge.forms.fields import (
+    BooleanField,
+    CharField,
+    ChoiceField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    EmailField,
+    Field,
+    FileField,
+    FloatField,
+    FormField,
+    IntegerField,
+    JSONField,
+    ListField,
+    MultipleChoiceField,
+    UploadedFile,
+    URLField,
+)
+from rustforge.forms.forms import BaseForm, Form
+from rustforge.forms.models import ModelChoiceField, ModelForm
+
+__all__ = [
+    "NON_FIELD", "BaseForm", "BooleanField", "CharField", "ChoiceField", "DateField",
+    "DateTimeField", "DecimalField", "EmailField", "Field", "FileField", "FloatField", "Form",
+    "FormField", "IntegerField", "JSONField", "ListField", "ModelChoiceField", "ModelForm",
+    "MultipleChoiceField", "URLField", "UploadedFile", "ValidationError", "ValidationFailed",
+]

@@ -38,10 +38,19 @@ class Settings:
         self._validate()
 
     def _validate(self) -> None:
-        if not isinstance(self.INSTALLED_APPS, (list, tuple)):
-            raise ImproperlyConfigured("INSTALLED_APPS must be a list of dotted paths")
-        if not isinstance(self.ALLOWED_HOSTS, (list, tuple)):
-            raise ImproperlyConfigured("ALLOWED_HOSTS must be a list of host names")
+        # Cheap shape checks of the settings everything depends on, so a typo
+        # ("MIDDLEWARE = 'a.B'") fails at start-up naming the setting instead
+        # of deep inside the first request.
+        for name, what in (("INSTALLED_APPS", "dotted paths"), ("ALLOWED_HOSTS", "host names"),
+                           ("MIDDLEWARE", "dotted paths"), ("TEMPLATE_DIRS", "folders"),
+                           ("STATICFILES_DIRS", "folders")):
+            if not isinstance(getattr(self, name), (list, tuple)):
+                raise ImproperlyConfigured(
+                    f"{name} must be a list of {what}, got {getattr(self, name)!r}")
+        for name in ("MAX_BODY_SIZE", "MAX_FORM_FIELDS", "MAX_JSON_DEPTH"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ImproperlyConfigured(f"{name} must be a positive integer, got {value!r}")
         if not self.DEBUG and not self.SECRET_KEY:
             raise ImproperlyConfigured(
                 "SECRET_KEY must not be empty when DEBUG is off "

@@ -9,7 +9,8 @@ from rustforge.exceptions import ImproperlyConfigured
 def test_defaults_then_project_module():
     loaded = Settings("testproject.settings")
     assert loaded.MAX_BODY_SIZE == global_settings.MAX_BODY_SIZE
-    assert loaded.INSTALLED_APPS == ["testproject.notes"]
+    assert "testproject.notes" in loaded.INSTALLED_APPS
+    assert loaded.SECRET_KEY.startswith("test-secret-key")
 
 
 def test_missing_module_is_one_clear_error():

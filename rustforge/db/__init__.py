@@ -14,5 +14,7 @@
 
 from rustforge.db.connection import atomic, database, end_request, get_database, on_commit
 from rustforge.db.models import Model
+from rustforge.db.softdelete import SoftDeleteModel
 
-__all__ = ["Model", "atomic", "database", "end_request", "get_database", "on_commit"]
+__all__ = ["Model", "SoftDeleteModel", "atomic", "database", "end_request", "get_database",
+           "on_commit"]

@@ -39,6 +39,7 @@ CORE_COMMANDS: dict[str, tuple[str, str]] = {
     "sqlmigrate": ("sqlmigrate", "Print the SQL of one migration."),
     "dbshell": ("dbshell", "Open the database's own command-line client."),
     "collectstatic": ("collectstatic", "Copy every app's static files into STATIC_ROOT."),
+    "prune": ("prune", "Permanently delete rows soft-deleted longer than a period."),
     "newsecret": ("newsecret", "Print a new random SECRET_KEY."),
     "version": ("version", "Print the RustForge version."),
 }

@@ -25,6 +25,7 @@ from rustforge.conf import ENVIRONMENT_VARIABLE
 # Extra fixture modules contributed by subsystems (mail outbox, job runner, ...).
 FIXTURE_MODULES = [
     "rustforge.testing.fixtures",
+    "rustforge.testing.mail",
 ]
 
 _BLOCK_REASON = ("database access is not allowed in this test; request the `db` or "

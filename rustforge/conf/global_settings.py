@@ -84,6 +84,18 @@ EMAIL_URL = "console://"
 DEFAULT_FROM_EMAIL = "webmaster@localhost"
 SERVER_EMAIL = "root@localhost"
 ADMINS: list[tuple[str, str]] = []
+# --- Mail (rustforge.mail; docs/mail.md) ---
+# Seconds every SMTP socket operation may take before the send fails.
+EMAIL_TIMEOUT = 10.0
+# Prepended to the subject of mail_admins() messages.
+EMAIL_SUBJECT_PREFIX = "[RustForge] "
+# Send through a background job by default (message.send(queue=...) overrides).
+EMAIL_QUEUE = False
+# The rq queue queued mail goes to (a worker must listen on it).
+EMAIL_QUEUE_NAME = "default"
+# Seconds between retries of a queued message after a temporary SMTP failure
+# (4xx reply, refused or timed-out connection); one retry per entry.
+EMAIL_RETRY_INTERVALS: list[int] = [60, 300, 1800]
 
 # --- Logging ----------------------------------------------------------------
 # A logging.config.dictConfig mapping; None keeps the framework default.

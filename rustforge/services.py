@@ -38,6 +38,7 @@ _PROVIDERS = {
     "reverser": "rustforge.http.routing",
     "cache": "rustforge.cache",
     "redis": "rustforge.queue",
+    "jobs": "rustforge.queue",
     "mailer": "rustforge.mail",
 }
 

@@ -77,8 +77,30 @@ SQLITE_BUSY_TIMEOUT = 5.0
 # --- Services: cache, queue, mail (filled in by their subsystems) -----------
 # locmem:// (embedded default), memcached://host:11211,host2:11211, dummy://
 CACHE_URL = "locmem://"
+# --- Cache (rustforge.cache; docs/cache.md) ---
+# Prepended to every cache key, so projects can share memcached servers.
+CACHE_KEY_PREFIX = ""
+# Part of every key; bump it to invalidate the whole cache at once.
+CACHE_VERSION = 1
+# Seconds a value is kept when set() gets no timeout (None: forever).
+CACHE_DEFAULT_TIMEOUT = 300
+# Backend options overriding CACHE_URL query parameters, e.g. {"timeout": 0.2}.
+CACHE_OPTIONS: dict = {}
+# Seconds between two log lines about the same unreachable memcached server.
+CACHE_ERROR_LOG_INTERVAL = 60.0
 # redis://host:6379/0; empty runs background jobs inline.
 REDIS_URL = ""
+# --- Background jobs (rustforge.queue; docs/jobs.md) ---
+# Seconds to wait for a Redis connection / reply before QueueUnavailable.
+REDIS_CONNECT_TIMEOUT = 2.0
+REDIS_SOCKET_TIMEOUT = 5.0
+# Seconds a job may run before the worker kills it (per job: @job(timeout=...)).
+JOBS_DEFAULT_TIMEOUT = 180
+# Seconds rq keeps a finished job's result, and a failed job in the failed registry.
+JOBS_RESULT_TTL = 500
+JOBS_FAILURE_TTL = 7 * 24 * 3600
+# Inline mode only: re-raise a job's exception after its last retry (tests).
+JOBS_INLINE_RAISE = False
 # console:// (embedded default), smtp://user:pass@host:587?starttls=1, file:///dir, memory://, dummy://
 EMAIL_URL = "console://"
 DEFAULT_FROM_EMAIL = "webmaster@localhost"

@@ -1,0 +1,1 @@
+"""Cache backends: ``locmem://`` (embedded default), ``memcached://``, ``dummy://``."""

@@ -1,0 +1,59 @@
+"""Background jobs on rq, with an inline embedded default.
+
+    from rustforge.queue import Retry, job
+
+    @job(queue="default", retry=Retry(max=3, interval=[10, 60]))
+    def rebuild_index(post_id: int) -> None: ...
+
+    rebuild_index.enqueue(post.id)             # QueueUnavailable if Redis is down
+    rebuild_index.enqueue_on_commit(post.id)   # only once the transaction commits
+
+With ``REDIS_URL`` set, jobs go to rq and run in ``manage.py rqworker``;
+without it they run inline. See ``docs/jobs.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rustforge.conf import settings
+from rustforge.queue.connection import get_redis
+from rustforge.queue.exceptions import JobFailed, QueueUnavailable
+from rustforge.queue.jobs import JobFunction, JobSpec, Retry, job
+from rustforge.queue.periodic import periodic
+from rustforge.services import services
+
+__all__ = ["JobFailed", "JobFunction", "JobSpec", "QueueUnavailable", "Retry", "enqueue",
+           "get_queue", "get_redis", "is_inline", "job", "periodic"]
+
+
+def _create_dispatcher() -> Any:
+    if not settings.REDIS_URL:
+        from rustforge.queue.inline import InlineDispatcher
+
+        return InlineDispatcher()
+    from rustforge.queue.rq_backend import RQDispatcher
+
+    return RQDispatcher()
+
+
+services.register("jobs", _create_dispatcher, settings={"REDIS_URL"})
+
+
+def is_inline() -> bool:
+    """True when jobs run synchronously in the calling process."""
+    return getattr(services.get("jobs"), "name", "") != "rq"
+
+
+def enqueue(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """Enqueue any module-level function (or ``@job``) with default options."""
+    if not isinstance(func, JobFunction):
+        func = job(func)
+    return func.enqueue(*args, **kwargs)
+
+
+def get_queue(name: str = "default") -> Any:
+    """The rq ``Queue`` called ``name`` on this process's Redis connection."""
+    from rustforge.queue.rq_backend import make_queue
+
+    return make_queue(name)

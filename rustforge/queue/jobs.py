@@ -1,0 +1,164 @@
+"""The ``@job`` decorator and how a call becomes a background job.
+
+    from datetime import timedelta
+    from rustforge.queue import Retry, job
+
+    @job(queue="mail", timeout=60, retry=Retry(max=3, interval=[10, 60, 300]))
+    def send_welcome(user_id: int) -> None: ...
+
+    send_welcome(user.id)                            # a plain call, right here
+    send_welcome.enqueue(user.id)                    # in a worker, soon
+    send_welcome.enqueue_in(timedelta(hours=1), user.id)
+    send_welcome.enqueue_on_commit(user.id)          # after the transaction commits
+
+Where the job runs is the ``jobs`` service's business: rq on Redis when
+``REDIS_URL`` is set, inline (synchronously, with the same retries) when it
+is not, and a recorder under the ``jobs`` test fixture.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+logger = logging.getLogger("rustforge.queue")
+
+
+@dataclass(frozen=True)
+class Retry:
+    """Retry a failing job ``max`` more times, waiting ``interval`` seconds between
+    attempts (one number, or one per attempt; the last repeats).
+
+        Retry(max=3, interval=[10, 60, 300])
+    """
+
+    max: int
+    interval: int | Sequence[int] = 0
+
+    def __post_init__(self) -> None:
+        if self.max < 0:
+            raise ValueError("Retry(max=...) must be >= 0")
+
+    def intervals(self) -> list[int]:
+        if isinstance(self.interval, int):
+            return [self.interval]
+        return list(self.interval) or [0]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """Everything needed to run one job function."""
+
+    path: str
+    queue: str = "default"
+    timeout: int | None = None
+    retry: Retry | None = None
+    unique: bool = False
+    result_ttl: int | None = None
+    failure_ttl: int | None = None
+    description: str | None = None
+    func: Callable | None = field(default=None, compare=False, repr=False)
+
+    def unique_id(self, args: tuple, kwargs: dict) -> str:
+        """The job id shared by every call with these arguments."""
+        blob = repr((self.path, args, sorted(kwargs.items()))).encode("utf-8", "surrogateescape")
+        return f"unique-{hashlib.sha256(blob).hexdigest()[:32]}"
+
+
+class JobFunction:
+    """A function that can also be enqueued as a background job (made by :func:`job`)."""
+
+    def __init__(self, fn: Callable, spec: JobSpec) -> None:
+        functools.update_wrapper(self, fn)
+        self.fn = fn
+        self.spec = spec
+
+    def __repr__(self) -> str:
+        return f"<job {self.spec.path} queue={self.spec.queue!r}>"
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.fn(*args, **kwargs)
+
+    def __reduce__(self) -> Any:
+        # Pickled by reference, like the plain function it wraps.
+        return (_resolve, (self.spec.path,))
+
+    def using(self, **options: Any) -> JobFunction:
+        """A copy with other options: ``report.using(queue="slow").enqueue(...)``."""
+        return JobFunction(self.fn, replace(self.spec, **options))
+
+    def enqueue(self, *args: Any, **kwargs: Any) -> Any:
+        """Queue a call; returns the job (rq ``Job``, or the inline result).
+
+        Raises :class:`~rustforge.queue.QueueUnavailable` when Redis is down.
+        """
+        return _dispatcher().enqueue(self.spec, args, kwargs)
+
+    def enqueue_at(self, when: dt.datetime, *args: Any, **kwargs: Any) -> Any:
+        """Queue a call to run at ``when`` (aware, or naive UTC)."""
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.timezone.utc)
+        return _dispatcher().enqueue(self.spec, args, kwargs, when=when)
+
+    def enqueue_in(self, delay: dt.timedelta | float, *args: Any, **kwargs: Any) -> Any:
+        """Queue a call to run after ``delay`` (a timedelta or seconds)."""
+        if not isinstance(delay, dt.timedelta):
+            delay = dt.timedelta(seconds=delay)
+        return self.enqueue_at(dt.datetime.now(dt.timezone.utc) + delay, *args, **kwargs)
+
+    def enqueue_on_commit(self, *args: Any, **kwargs: Any) -> None:
+        """Queue a call once the current transaction commits (now if none is open).
+
+        Nothing is queued when the transaction rolls back, so the job never
+        reads a row that does not exist. If Redis is down at commit time the
+        data is already committed: the failure is logged, not raised.
+        """
+        from rustforge.db import on_commit
+
+        def fire() -> None:
+            from rustforge.queue.exceptions import QueueUnavailable
+
+            try:
+                self.enqueue(*args, **kwargs)
+            except QueueUnavailable:
+                logger.exception("job %s was not queued after commit", self.spec.path)
+
+        on_commit(fire)
+
+
+def job(fn: Callable | None = None, *, queue: str = "default", timeout: int | None = None,
+        retry: Retry | None = None, unique: bool = False, result_ttl: int | None = None,
+        failure_ttl: int | None = None, description: str | None = None) -> Any:
+    """Make a module-level function enqueueable (see the module docstring).
+
+    ``timeout``: seconds before the worker kills the job (``JOBS_DEFAULT_TIMEOUT``).
+    ``retry``: a :class:`Retry`. ``unique``: a call with the same arguments is
+    not queued again while one is pending; ``enqueue`` returns the pending job.
+    """
+
+    def decorate(func: Callable) -> JobFunction:
+        path = f"{func.__module__}.{func.__qualname__}"
+        spec = JobSpec(path=path, queue=queue, timeout=timeout, retry=retry, unique=unique,
+                       result_ttl=result_ttl, failure_ttl=failure_ttl,
+                       description=description, func=func)
+        return JobFunction(func, spec)
+
+    return decorate(fn) if fn is not None else decorate
+
+
+def _resolve(path: str) -> Any:
+    import importlib
+
+    module, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def _dispatcher() -> Any:
+    from rustforge.services import services
+
+    return services.get("jobs")

@@ -1,0 +1,121 @@
+"""Jobs on rq: queues on the ``redis`` service and the framework's job class.
+
+``RustForgeJob`` runs each job inside the framework: the app registry is
+ready, and a database connection is opened for the job and released after
+it (rolling back anything the job left open), so a long-lived worker never
+holds a connection between jobs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from rq import Queue
+from rq import Retry as RQRetry
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job, JobStatus
+
+from rustforge.conf import settings
+from rustforge.queue.connection import get_redis, redis_errors
+from rustforge.queue.jobs import JobSpec
+
+logger = logging.getLogger("rustforge.queue")
+
+PENDING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.DEFERRED}
+
+
+@contextlib.contextmanager
+def job_context() -> Iterator[None]:
+    """The framework around one job: apps ready, a database connection released after."""
+    from rustforge.apps import apps
+    from rustforge.services import services
+
+    apps.populate()
+    try:
+        yield
+    finally:
+        if services.is_created("db"):
+            from rustforge.db import get_database
+
+            db = get_database()
+            try:
+                if not db.is_closed():
+                    if db.in_transaction():
+                        db.rollback_open_transaction()
+                    db.close()
+            except Exception:
+                logger.exception("releasing the database connection after a job failed")
+
+
+class RustForgeJob(Job):
+    """rq's Job, run inside :func:`job_context`."""
+
+    def _execute(self) -> Any:
+        with job_context():
+            return super()._execute()
+
+
+def make_queue(name: str = "default") -> Queue:
+    """An rq queue on this process's Redis, using :class:`RustForgeJob`."""
+    return Queue(name, connection=get_redis(), job_class=RustForgeJob,
+                 default_timeout=settings.JOBS_DEFAULT_TIMEOUT)
+
+
+def _rq_retry(spec: JobSpec) -> RQRetry | None:
+    if spec.retry is None or spec.retry.max == 0:
+        return None
+    return RQRetry(max=spec.retry.max, interval=spec.retry.intervals())
+
+
+class RQDispatcher:
+    """Sends jobs to rq."""
+
+    name = "rq"
+
+    def enqueue(self, spec: JobSpec, args: tuple, kwargs: dict,
+                when: dt.datetime | None = None) -> Job:
+        if "<locals>" in spec.path or spec.path.startswith("__main__."):
+            raise ValueError(f"job {spec.path} must be a module-level function of an "
+                             "importable module to run in a worker")
+        options: dict[str, Any] = {
+            "job_timeout": spec.timeout,
+            "result_ttl": spec.result_ttl if spec.result_ttl is not None
+            else settings.JOBS_RESULT_TTL,
+            "failure_ttl": spec.failure_ttl if spec.failure_ttl is not None
+            else settings.JOBS_FAILURE_TTL,
+            "retry": _rq_retry(spec),
+            "description": spec.description,
+        }
+        with redis_errors(f"enqueue job {spec.path}"):
+            queue = make_queue(spec.queue)
+            if spec.unique:
+                return self._enqueue_unique(queue, spec, args, kwargs, when, options)
+            return self._submit(queue, spec, args, kwargs, when, options)
+
+    def _submit(self, queue: Queue, spec: JobSpec, args: tuple, kwargs: dict,
+                when: dt.datetime | None, options: dict) -> Job:
+        if when is not None:
+            return queue.enqueue_at(when, spec.path, args=args, kwargs=kwargs, **options)
+        return queue.enqueue(spec.path, args=args, kwargs=kwargs, **options)
+
+    def _enqueue_unique(self, queue: Queue, spec: JobSpec, args: tuple, kwargs: dict,
+                        when: dt.datetime | None, options: dict) -> Job:
+        job_id = spec.unique_id(args, kwargs)
+        options = {**options, "job_id": job_id, "unique": True}
+        for _ in range(3):
+            try:
+                return self._submit(queue, spec, args, kwargs, when, options)
+            except DuplicateJobError:
+                try:
+                    existing = RustForgeJob.fetch(job_id, connection=queue.connection)
+                except NoSuchJobError:
+                    continue  # it just expired: try again
+                if existing.get_status() in PENDING:
+                    return existing
+                # Finished, failed or stopped: a new run may be queued.
+                existing.delete()
+        raise RuntimeError(f"could not enqueue unique job {job_id}")

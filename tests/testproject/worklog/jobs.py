@@ -1,0 +1,63 @@
+"""Jobs of the queue tests; importable by a real rqworker process."""
+
+import os
+import time
+
+from rustforge.queue import Retry, job, periodic
+from testproject.worklog.models import Entry
+
+# Inline tests record here (same process).
+calls: list = []
+_attempts: dict = {}
+
+
+@job
+def record(value):
+    calls.append(value)
+    return value
+
+
+@job(retry=Retry(max=3))
+def flaky(failures):
+    """Fails ``failures`` times per process, then succeeds."""
+    _attempts[failures] = _attempts.get(failures, 0) + 1
+    if _attempts[failures] <= failures:
+        raise ValueError(f"attempt {_attempts[failures]} fails")
+    return _attempts[failures]
+
+
+@job
+def write_entry(text):
+    entry = Entry.create(text=text, pid=os.getpid())
+    return entry.id
+
+
+@job
+def copy_entry(entry_id):
+    """Reads a row the caller wrote: must only run after it committed."""
+    entry = Entry.get_by_id(entry_id)
+    Entry.create(text=f"copy of {entry.text}", pid=os.getpid())
+
+
+@job(retry=Retry(max=2, interval=[1, 1]))
+def always_fails(text):
+    Entry.create(text=f"attempt {text}", pid=os.getpid())
+    raise RuntimeError(f"always fails: {text}")
+
+
+@job(timeout=600)
+def slow(text, seconds):
+    Entry.create(text=f"started {text}", pid=os.getpid())
+    time.sleep(seconds)
+    Entry.create(text=f"finished {text}", pid=os.getpid())
+
+
+@job(unique=True)
+def unique_work(key):
+    Entry.create(text=f"unique {key}", pid=os.getpid())
+
+
+@periodic("* * * * *")
+@job
+def every_minute():
+    Entry.create(text="tick", pid=os.getpid())

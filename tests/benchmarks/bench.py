@@ -1,0 +1,559 @@
+"""TechEmpower-style benchmark: bare falcon, RustForge and Django side by side.
+
+Run through ``run.sh`` (``make bench`` / ``make bench-quick``), which prepares
+the benchmark venv and wrk. Steps:
+
+1. create and fill the ``world`` (10,000 rows) and ``fortune`` tables in the
+   benchmark database (created when missing);
+2. generate a RustForge project with ``rustforge startproject`` + ``startapp``
+   and a Django project with ``django-admin startproject`` + ``startapp``,
+   and drop the TechEmpower routes into their apps;
+3. check every route of every implementation answers correctly;
+4. measure import time of ``manage.py --help``, gunicorn start to first 200,
+   and the in-process cost of one request (no network);
+5. per worker class, start the three servers with identical gunicorn options
+   and load them with wrk, interleaved A B C A B C, repeated;
+6. print the table and write it to ``docs/benchmarks.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+BENCH_DIR = ROOT / ".bench"
+BIN = Path(sys.executable).parent
+DOC = ROOT / "docs" / "benchmarks.md"
+IMPLS = ("falcon", "rustforge", "django")
+LABELS = {"falcon": "bare falcon", "rustforge": "RustForge", "django": "Django"}
+ROUTES = {
+    "json": "/json",
+    "plaintext": "/plaintext",
+    "db": "/db",
+    "queries (20)": "/queries?queries=20",
+    "fortunes": "/fortunes",
+    "updates (20)": "/updates?queries=20",
+}
+# Targets of RustForge / bare falcon per route (issue: hot paths).
+TARGETS = {"json": 0.85, "plaintext": 0.85, "db": 0.80, "fortunes": 0.80,
+           "queries (20)": 0.60, "updates (20)": 0.60}
+FORTUNES = [
+    "fortune: No such file or directory",
+    "A computer scientist is someone who fixes things that aren't broken.",
+    "After enough decimal places, nobody gives a damn.",
+    "A bad random number generator: 1, 1, 1, 1, 1, 4.33e+67, 1, 1, 1",
+    "A computer program does what you tell it to do, not what you want it to do.",
+    "Emacs is a nice operating system, but I prefer UNIX. — Tom Christaensen",
+    "Any program that runs right is obsolete.",
+    "A list is only as strong as its weakest link. — Donald Knuth",
+    "Feature: A bug with seniority.",
+    "Computers make very fast, very accurate mistakes.",
+    '<script>alert("This should not be displayed in a browser alert box.");</script>',
+    "フレームワークのベンチマーク",
+]
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# Database -----------------------------------------------------------------------------
+def prepare_database(url: str) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    try:
+        conn = psycopg2.connect(url)
+    except psycopg2.OperationalError as exc:
+        if f'database "{name}" does not exist' not in str(exc):
+            raise SystemExit(f"error: cannot reach PostgreSQL at {url}: {exc}".strip()) from None
+        admin = psycopg2.connect(url.replace(parts.path, "/postgres", 1))
+        admin.autocommit = True
+        admin.cursor().execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        admin.close()
+        log(f"created database {name}")
+        conn = psycopg2.connect(url)
+    conn.autocommit = True
+    cur = conn.cursor()
+    cur.execute("DROP TABLE IF EXISTS world, fortune")
+    cur.execute("CREATE TABLE world (id integer PRIMARY KEY, randomnumber integer NOT NULL)")
+    cur.execute("CREATE TABLE fortune (id integer PRIMARY KEY, message varchar(2048) NOT NULL)")
+    cur.execute("INSERT INTO world (id, randomnumber) "
+                "SELECT i, 1 + floor(random() * 10000)::int FROM generate_series(1, 10000) i")
+    cur.executemany("INSERT INTO fortune (id, message) VALUES (%s, %s)",
+                    list(enumerate(FORTUNES, 1)))
+    cur.execute("VACUUM ANALYZE world")
+    cur.execute("VACUUM ANALYZE fortune")
+    cur.execute("SHOW server_version")
+    version = cur.fetchone()[0]
+    conn.close()
+    return version
+
+
+# Projects -----------------------------------------------------------------------------
+@dataclass
+class Impl:
+    name: str
+    chdir: Path
+    module: str
+    manage: Path | None = None
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> str:
+    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    if result.returncode:
+        raise SystemExit(f"error: {' '.join(map(str, cmd))} failed:\n{result.stderr.strip()}")
+    return result.stdout
+
+
+def generate_projects(db_url: str) -> dict[str, Impl]:
+    projects = BENCH_DIR / "projects"
+    shutil.rmtree(projects, ignore_errors=True)
+    projects.mkdir(parents=True)
+    base_env = dict(os.environ, BENCH_DATABASE_URL=db_url, PYTHONDONTWRITEBYTECODE="")
+
+    # RustForge: exactly what `startproject` gives, plus one app.
+    rf = projects / "rustforge"
+    run([str(BIN / "rustforge"), "startproject", "tfbsite", str(rf)])
+    run([str(BIN / "python"), "manage.py", "startapp", "tfb"], cwd=rf)
+    for name in ("apps.py", "models.py", "resources.py", "routes.py"):
+        shutil.copy(HERE / "rustforge_app" / name, rf / "tfb" / name)
+    shutil.copy(HERE / "rustforge_app/templates/tfb/fortunes.html", rf / "tfb/templates/tfb/")
+    settings = rf / "tfbsite" / "settings.py"
+    text = settings.read_text()
+    text = text.replace('    "tfbsite",\n', '    "tfbsite",\n    "tfb",\n', 1)
+    settings.write_text(text)
+    (rf / ".env").unlink(missing_ok=True)  # production: settings come from the environment
+    rf_env = dict(base_env, DEBUG="0", SECRET_KEY="bench-" + "x" * 50,
+                  ALLOWED_HOSTS="127.0.0.1,localhost", DATABASE_URL=db_url)
+
+    # Django: `startproject` defaults (middleware, templates, ORM), one app.
+    dj = projects / "django"
+    dj.mkdir()
+    run([str(BIN / "django-admin"), "startproject", "djsite", str(dj)])
+    run([str(BIN / "python"), "manage.py", "startapp", "world"], cwd=dj, env=base_env)
+    for name in ("models.py", "views.py"):
+        shutil.copy(HERE / "django_app" / name, dj / "world" / name)
+    (dj / "world/templates/world").mkdir(parents=True)
+    shutil.copy(HERE / "django_app/templates/world/fortunes.html", dj / "world/templates/world/")
+    with open(dj / "djsite/settings.py", "a") as fh:
+        fh.write((HERE / "django_app/settings_extra.py").read_text())
+    with open(dj / "djsite/urls.py", "a") as fh:
+        fh.write((HERE / "django_app/urls_extra.py").read_text())
+
+    return {
+        "falcon": Impl("falcon", HERE / "falcon_app", "app:application", None, base_env),
+        "rustforge": Impl("rustforge", rf, "tfbsite.wsgi:application", rf / "manage.py", rf_env),
+        "django": Impl("django", dj, "djsite.wsgi:application", dj / "manage.py", base_env),
+    }
+
+
+# Servers ------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(port: int, path: str, timeout: float = 5.0) -> tuple[int, dict, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Host": "127.0.0.1"})
+        resp = conn.getresponse()
+        return resp.status, dict(resp.getheaders()), resp.read()
+    finally:
+        conn.close()
+
+
+class Server:
+    """gunicorn serving one implementation on a free loopback port."""
+
+    def __init__(self, impl: Impl, workers: int, worker_class: str, threads: int) -> None:
+        self.impl = impl
+        self.port = free_port()
+        cmd = [str(BIN / "gunicorn"), "--chdir", str(impl.chdir), "-b", f"127.0.0.1:{self.port}",
+               "-w", str(workers), "-k", worker_class, "--log-level", "warning",
+               "--keep-alive", "5", "--timeout", "60"]
+        if worker_class == "gthread":
+            cmd += ["--threads", str(threads)]
+        cmd.append(impl.module)
+        self.started = time.perf_counter()
+        self.log = open(BENCH_DIR / f"gunicorn-{impl.name}.log", "w")
+        self.proc = subprocess.Popen(cmd, env=impl.env, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+
+    def wait_ready(self, timeout: float = 30.0) -> float:
+        """Seconds from process start to the first 200 on /json."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"error: gunicorn for {self.impl.name} exited; see "
+                                 f"{self.log.name}")
+            try:
+                status, _, _ = fetch(self.port, "/json", timeout=2)
+                if status == 200:
+                    return time.perf_counter() - self.started
+            except OSError:
+                pass
+            time.sleep(0.005)
+        raise SystemExit(f"error: {self.impl.name} did not answer within {timeout}s")
+
+    def worker_pids(self) -> list[int]:
+        try:
+            children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text()
+        except OSError:
+            return []
+        return [int(p) for p in children.split()]
+
+    def memory(self) -> tuple[float, float]:
+        """Mean (RSS, peak RSS) of the workers, in MB."""
+        rss, hwm = [], []
+        for pid in self.worker_pids():
+            with contextlib.suppress(OSError):
+                status = Path(f"/proc/{pid}/status").read_text()
+                rss.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+                hwm.append(int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024)
+        return (statistics.mean(rss) if rss else 0.0, statistics.mean(hwm) if hwm else 0.0)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+# Correctness ---------------------------------------------------------------------------
+def validate(server: Server, db_url: str) -> None:
+    """Each route of each implementation must answer what TechEmpower asks."""
+    name = server.impl.name
+
+    def get_json(path: str):
+        status, headers, body = fetch(server.port, path)
+        if status != 200:
+            raise SystemExit(f"error: {name} {path} answered {status}: {body[:300]!r}")
+        return json.loads(body)
+
+    assert_eq = _asserter(name)
+    assert_eq("/json", get_json("/json"), {"message": "Hello, World!"})
+    status, headers, body = fetch(server.port, "/plaintext")
+    assert_eq("/plaintext", (status, body), (200, b"Hello, World!"))
+    row = get_json("/db")
+    assert_eq("/db keys", sorted(row), ["id", "randomNumber"])
+    for query, count in (("20", 20), ("0", 1), ("foo", 1), ("501", 500), ("", 1)):
+        rows = get_json(f"/queries?queries={query}")
+        assert_eq(f"/queries?queries={query}", len(rows), count)
+    rows = get_json("/updates?queries=3")
+    assert_eq("/updates", len(rows), 3)
+    import psycopg2
+
+    conn = psycopg2.connect(db_url)
+    try:  # the new numbers were committed, not left in an open transaction
+        cur = conn.cursor()
+        for item in rows:
+            cur.execute("SELECT randomnumber FROM world WHERE id = %s", (item["id"],))
+            assert_eq(f"/updates row {item['id']} in the database", cur.fetchone()[0],
+                      item["randomNumber"])
+    finally:
+        conn.close()
+    status, headers, body = fetch(server.port, "/fortunes")
+    html = body.decode()
+    cells = re.findall(r"<tr><td>(\d+)</td><td>(.*?)</td></tr>", html)
+    assert_eq("/fortunes rows", len(cells), len(FORTUNES) + 1)
+    assert_eq("/fortunes sorted", [c[1] for c in cells], sorted(c[1] for c in cells))
+    if "&lt;script&gt;" not in html or "<script>" in html:
+        raise SystemExit(f"error: {name} /fortunes does not escape HTML")
+    if "フレームワークのベンチマーク" not in html:
+        raise SystemExit(f"error: {name} /fortunes lost the UTF-8 fortune")
+
+
+def _asserter(name: str):
+    def check(what: str, got, want) -> None:
+        if got != want:
+            raise SystemExit(f"error: {name} {what}: got {got!r}, expected {want!r}")
+    return check
+
+
+# Load ----------------------------------------------------------------------------------
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def wrk(port: int, path: str, duration: int, connections: int) -> dict[str, float]:
+    out = run(["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency",
+               f"http://127.0.0.1:{port}{path}"])
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def pct(p: str) -> float:
+        value, unit = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * _UNITS[unit]
+
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    failed = int(bad.group(1)) if bad else 0
+    if errors:
+        failed += sum(int(g) for g in errors.groups())
+    return {"rps": rps, "p50": pct("50"), "p99": pct("99"), "failed": failed}
+
+
+@dataclass
+class Plan:
+    quick: bool
+    duration: int
+    repeat: int
+    workers: int
+    threads: int
+    connections: int
+    classes: list[str]
+
+
+def load_runs(impls: dict[str, Impl], plan: Plan, routes: dict[str, str],
+              db_url: str) -> dict:
+    """{worker class: {route: {impl: [wrk result per round]}}} plus memory."""
+    results: dict = {}
+    memory: dict = {}
+    for worker_class in plan.classes:
+        servers = {name: Server(impl, plan.workers, worker_class, plan.threads)
+                   for name, impl in impls.items()}
+        try:
+            for server in servers.values():
+                server.wait_ready()
+            idle = {}
+            for name, server in servers.items():
+                for _ in range(3 * plan.workers):  # let every worker serve a request
+                    fetch(server.port, "/json")
+                idle[name] = server.memory()[0]
+            for server in servers.values():
+                validate(server, db_url)
+            by_route: dict = {}
+            for route, path in routes.items():
+                log(f"[{worker_class}] {route}")
+                # Warm-up: import-on-first-use, connections, template compilation.
+                for server in servers.values():
+                    if plan.quick:
+                        for _ in range(20):
+                            fetch(server.port, path)
+                    else:
+                        wrk(server.port, path, 1, plan.connections)
+                rounds: dict = {name: [] for name in servers}
+                for _ in range(plan.repeat):
+                    for name, server in servers.items():  # interleaved: A B C A B C
+                        rounds[name].append(wrk(server.port, path, plan.duration,
+                                                plan.connections))
+                by_route[route] = rounds
+            results[worker_class] = by_route
+            memory[worker_class] = {
+                name: {"idle": idle[name], "warm": server.memory()[0],
+                       "peak": server.memory()[1]}
+                for name, server in servers.items()}
+        finally:
+            for server in servers.values():
+                server.stop()
+    return {"load": results, "memory": memory}
+
+
+# Start-up and import -------------------------------------------------------------------
+def startup_times(impls: dict[str, Impl], rounds: int) -> dict[str, float]:
+    times: dict[str, list[float]] = {name: [] for name in impls}
+    for _ in range(rounds):
+        for name, impl in impls.items():
+            server = Server(impl, 2, "sync", 1)
+            try:
+                times[name].append(server.wait_ready())
+            finally:
+                server.stop()
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def import_times(impls: dict[str, Impl], rounds: int) -> dict[str, float]:
+    times: dict[str, list[float]] = {}
+    for name, impl in impls.items():
+        if impl.manage is None:
+            continue
+        times[name] = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            run([str(BIN / "python"), str(impl.manage), "--help"], cwd=impl.chdir, env=impl.env)
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def in_process(impls: dict[str, Impl], quick: bool) -> dict[str, dict[str, float]]:
+    """Microseconds per request through each WSGI app, no network."""
+    out = {}
+    for name, impl in impls.items():
+        cmd = [str(BIN / "python"), str(HERE / "microbench.py"), "--impl", name,
+               "--iterations", "2000" if quick else "10000"]
+        out[name] = json.loads(run(cmd, cwd=impl.chdir, env=impl.env))
+    return out
+
+
+# Report --------------------------------------------------------------------------------
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def paired_ratio(a: list[dict], b: list[dict]) -> float:
+    """Median of per-round ratios: rounds ran back to back, so noise cancels."""
+    return median([x["rps"] / y["rps"] for x, y in zip(a, b) if y["rps"]])
+
+
+def machine(pg_version: str) -> list[str]:
+    import importlib.metadata as md
+
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = ""
+    with contextlib.suppress(OSError, AttributeError):
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    versions = ", ".join(f"{pkg} {md.version(pkg)}" for pkg in
+                         ("falcon", "peewee", "Django", "gunicorn", "psycopg2-binary", "Jinja2"))
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()
+    return [
+        f"- Machine: {cpu}, {os.cpu_count()} cores{mem}; {platform.system()} "
+        f"{platform.release()}; load average at the end {load}",
+        f"- Python {platform.python_version()}; {versions}; PostgreSQL {pg_version} (local)",
+        f"- {' '.join(wrk_version[:2]) if wrk_version else 'wrk'}",
+    ]
+
+
+def render_report(data: dict, plan: Plan, pg_version: str) -> str:
+    lines = [f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with "
+             f"`{'make bench-quick' if plan.quick else 'make bench'}`.", ""]
+    lines += machine(pg_version)
+    lines += [
+        f"- gunicorn: {plan.workers} workers, classes {', '.join(plan.classes)} "
+        f"(gthread: {plan.threads} threads); load: `wrk -t1 -c{plan.connections} "
+        f"-d{plan.duration}s`, {plan.repeat} interleaved round(s) per route, medians.",
+        "- Ratios are medians of per-round ratios (A B C measured back to back).", ""]
+    for worker_class, by_route in data["load"].items():
+        lines += [f"### gunicorn {worker_class}", "",
+                  "| route | bare falcon req/s | RustForge req/s | Django req/s "
+                  "| RF / falcon | target | RF / Django "
+                  "| p50 ms (falcon / RF / Django) | p99 ms (falcon / RF / Django) |",
+                  "|---|---:|---:|---:|---:|---|---:|---:|---:|"]
+        for route, rounds in by_route.items():
+            rps = {n: median([r["rps"] for r in rounds[n]]) for n in IMPLS}
+            p50 = " / ".join(f"{median([r['p50'] for r in rounds[n]]):.2f}" for n in IMPLS)
+            p99 = " / ".join(f"{median([r['p99'] for r in rounds[n]]):.2f}" for n in IMPLS)
+            vs_falcon = paired_ratio(rounds["rustforge"], rounds["falcon"])
+            vs_django = paired_ratio(rounds["rustforge"], rounds["django"])
+            target = TARGETS.get(route)
+            verdict = f"≥ {target:.2f} {'met' if vs_falcon >= target else '**missed**'}"
+            failed = sum(r["failed"] for n in IMPLS for r in rounds[n])
+            note = f" ({failed} failed requests!)" if failed else ""
+            lines.append(f"| {route}{note} | {rps['falcon']:,.0f} | {rps['rustforge']:,.0f} | "
+                         f"{rps['django']:,.0f} | {vs_falcon:.2f} | {verdict} | "
+                         f"{vs_django:.2f} | {p50} | {p99} |")
+        lines.append("")
+    lines += ["### Memory, start-up, import", "",
+              "| | bare falcon | RustForge | Django |", "|---|---:|---:|---:|"]
+    for worker_class, mem in data["memory"].items():
+        for key, title in (("idle", "idle"), ("warm", "warm (after load)"),
+                           ("peak", "peak")):
+            lines.append(f"| worker RSS {title}, {worker_class}, MB | " + " | ".join(
+                f"{mem[n][key]:.1f}" for n in IMPLS) + " |")
+    start = data["startup"]
+    lines.append("| gunicorn start to first 200, s | " + " | ".join(
+        f"{start[n]:.2f}" for n in IMPLS) + " |")
+    imports = data["imports"]
+    lines.append("| `manage.py --help`, s | – | " + " | ".join(
+        f"{imports[n]:.2f}" for n in ("rustforge", "django")) + " |")
+    micro = data["micro"]
+    for route in next(iter(micro.values())):
+        lines.append(f"| in-process {route}, µs/request | " + " | ".join(
+            f"{micro[n][route]:.0f}" for n in IMPLS) + " |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def write_doc(report: str) -> None:
+    start, end = "<!-- results:start -->", "<!-- results:end -->"
+    text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{start}\n{end}\n"
+    if start not in text:
+        text += f"\n## Results\n\n{start}\n{end}\n"
+    head, rest = text.split(start, 1)
+    tail = rest.split(end, 1)[1]
+    DOC.write_text(f"{head}{start}\n{report}\n{end}{tail}")
+
+
+# Main ----------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="one short round, gthread only (under two minutes)")
+    parser.add_argument("--duration", type=int, help="seconds per wrk run")
+    parser.add_argument("--repeat", type=int, help="interleaved rounds per route")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--worker-class", action="append", choices=("sync", "gthread"),
+                        help="repeatable; default both (gthread only with --quick)")
+    parser.add_argument("--route", action="append", choices=list(ROUTES),
+                        help="repeatable; default all")
+    parser.add_argument("--no-write", action="store_true",
+                        help=f"print only; leave {DOC.relative_to(ROOT)} alone")
+    parser.add_argument("--database-url", default=os.environ.get(
+        "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/rustforge_bench"))
+    args = parser.parse_args(argv)
+    plan = Plan(
+        quick=args.quick,
+        duration=args.duration or (2 if args.quick else 5),
+        repeat=args.repeat or (1 if args.quick else 3),
+        workers=args.workers, threads=args.threads, connections=args.connections,
+        classes=args.worker_class or (["gthread"] if args.quick else ["sync", "gthread"]),
+    )
+    routes = {r: ROUTES[r] for r in args.route} if args.route else ROUTES
+    began = time.perf_counter()
+    BENCH_DIR.mkdir(exist_ok=True)
+    log(f"preparing database {urlsplit(args.database_url).path.lstrip('/')}")
+    pg_version = prepare_database(args.database_url)
+    impls = generate_projects(args.database_url)
+    log("import time of manage.py --help")
+    imports = import_times(impls, 3 if plan.quick else 5)
+    log("gunicorn start to first 200")
+    startup = startup_times(impls, 1 if plan.quick else 3)
+    log("in-process microbenchmark")
+    micro = in_process(impls, plan.quick)
+    data = load_runs(impls, plan, routes, args.database_url)
+    data.update(startup=startup, imports=imports, micro=micro)
+    report = render_report(data, plan, pg_version)
+    print(report)
+    (BENCH_DIR / "results.json").write_text(json.dumps(data, indent=1))
+    if not args.no_write:
+        write_doc(report)
+        log(f"wrote {DOC.relative_to(ROOT)}")
+    log(f"done in {time.perf_counter() - began:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

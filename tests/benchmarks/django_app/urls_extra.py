@@ -1,0 +1,14 @@
+
+# --- Added for the benchmark: the TechEmpower routes -------------------------
+from django.urls import path as _path  # noqa: E402
+
+from world import views as _views  # noqa: E402
+
+urlpatterns += [  # noqa: F821
+    _path("json", _views.json),
+    _path("plaintext", _views.plaintext),
+    _path("db", _views.db),
+    _path("queries", _views.queries),
+    _path("fortunes", _views.fortunes),
+    _path("updates", _views.updates),
+]

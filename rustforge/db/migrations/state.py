@@ -1,0 +1,80 @@
+"""The schema as the migrations describe it, rebuilt by replaying them.
+
+peewee-migrate knows the shape of a table only by running every earlier
+migration against a ``Migrator`` in "fake" mode (queries mocked, no SQL
+sent). One ``Migrator`` is shared by every app, so a migration of ``shop``
+can reference ``migrator.orm["auth_user"]``; the tables each app's
+migrations created are tracked so that ``makemigrations blog`` compares
+``blog``'s models with ``blog``'s tables only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+from unittest import mock
+
+import peewee
+from peewee_migrate import Migrator
+
+from rustforge.db.migrations.loader import Migration
+
+
+@contextlib.contextmanager
+def fake_queries() -> Iterator[None]:
+    """Mock the queries a migration module runs directly (not via ``migrator``).
+
+    peewee-migrate does the same when it replays migrations; a migration
+    that reads data in ``migrate()`` itself (rather than in
+    ``migrator.run()``) then sees no rows instead of touching the database.
+    """
+    cursor = mock.Mock()
+    cursor.fetchone.return_value = None
+    cursor.fetchall.return_value = []
+    with mock.patch("peewee.Model.select"), \
+            mock.patch("peewee.Database.execute_sql", return_value=cursor):
+        yield
+
+
+class ProjectState:
+    """A migrator whose ``orm`` holds the tables of the migrations replayed so far."""
+
+    def __init__(self, db: peewee.Database) -> None:
+        self.db = db
+        self.migrator = Migrator(db)
+        self.app_tables: dict[str, list[str]] = {}
+
+    @property
+    def orm(self) -> Any:
+        return self.migrator.orm
+
+    def tables(self) -> set[str]:
+        return set(self.migrator.orm.__tables__)
+
+    def track(self, app: str, before: set[str]) -> None:
+        """Attribute tables created by a migration of ``app`` to ``app``."""
+        after = self.tables()
+        for tables in self.app_tables.values():
+            tables[:] = [t for t in tables if t in after]
+        owned = self.app_tables.setdefault(app, [])
+        owned.extend(sorted(after - before))
+
+    def replay(self, migration: Migration, *, backwards: bool = False) -> None:
+        """Update the state as if ``migration`` ran, without any SQL."""
+        migrate, rollback = migration.load()
+        before = self.tables()
+        with fake_queries():
+            (rollback if backwards else migrate)(self.migrator, self.db, fake=True)
+        self.migrator.__ops__ = []
+        self.track(migration.app, before)
+
+    def models_of(self, app: str) -> list[type[peewee.Model]]:
+        tables = self.migrator.orm.__tables__
+        return [tables[t] for t in self.app_tables.get(app, []) if t in tables]
+
+    def app_of_table(self, table: str) -> str | None:
+        for app, tables in self.app_tables.items():
+            if table in tables:
+                return app
+        return None

@@ -37,6 +37,7 @@ CORE_COMMANDS: dict[str, tuple[str, str]] = {
     "makemigrations": ("makemigrations", "Write migrations from model changes."),
     "showmigrations": ("showmigrations", "List migrations and whether they are applied."),
     "sqlmigrate": ("sqlmigrate", "Print the SQL of one migration."),
+    "sqlsnapshot": ("sqlsnapshot", "Regenerate (or --check) the SQL snapshots of the built-in apps."),
     "dbshell": ("dbshell", "Open the database's own command-line client."),
     "collectstatic": ("collectstatic", "Copy every app's static files into STATIC_ROOT."),
     "prune": ("prune", "Permanently delete rows soft-deleted longer than a period."),

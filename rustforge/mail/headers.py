@@ -110,7 +110,7 @@ def parse_address(value: AddressLike, *, field: str = "address") -> Address:
 def _parse_mailbox(text: str, field: str) -> tuple[str, str, str]:
     try:
         token, rest = parser.get_mailbox(text.strip())
-    except Exception:  # HeaderParseError, and IndexError on input like "ada@"
+    except Exception:  # noqa: BLE001 - HeaderParseError, or IndexError for "ada@"
         raise InvalidAddress(f"{field}: invalid address {text!r}") from None
     if rest:
         raise InvalidAddress(f"{field}: invalid address {text!r}; only "
@@ -120,14 +120,18 @@ def _parse_mailbox(text: str, field: str) -> tuple[str, str, str]:
     return token.display_name or "", token.local_part or "", token.domain or ""
 
 
+def is_pair(value: object) -> bool:
+    """``("Ada", "ada@example.com")``: a display name and an address, not two addresses."""
+    return (isinstance(value, tuple) and len(value) == 2
+            and all(isinstance(v, str) for v in value)
+            and "@" not in value[0] and "@" in value[1])
+
+
 def parse_addresses(values: AddressLike | Iterable[AddressLike] | None,
                     *, field: str) -> list[Address]:
     """Validate a list of addresses (a single string counts as one address)."""
     if values is None:
         return []
-    if isinstance(values, (str, Address)) or (
-            isinstance(values, tuple) and len(values) == 2
-            and all(isinstance(v, str) for v in values) and "@" not in values[0]
-            and "@" in values[1]):
+    if isinstance(values, (str, Address)) or is_pair(values):
         values = [values]  # type: ignore[list-item]
     return [parse_address(v, field=field) for v in values]  # type: ignore[union-attr]

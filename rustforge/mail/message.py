@@ -49,6 +49,7 @@ from rustforge.mail.headers import (
     AddressLike,
     check_header_name,
     check_header_value,
+    is_pair,
     parse_address,
     parse_addresses,
 )
@@ -340,12 +341,8 @@ def html_text(html: str) -> str:
 def _as_list(value: Any) -> list:
     if value is None:
         return []
-    if isinstance(value, (str, tuple)) and not (isinstance(value, tuple) and
-                                                 all(isinstance(v, tuple) for v in value)):
-        # A single address, or a (name, address) pair.
-        if isinstance(value, str) or (len(value) == 2 and "@" in str(value[1])
-                                      and "@" not in str(value[0])):
-            return [value]
+    if isinstance(value, str) or is_pair(value):
+        return [value]  # one address, not a list of characters or of two strings
     return list(value)
 
 

@@ -14,7 +14,6 @@ globals of every template (``url``, ``static``, ``settings``) and, given
 
 from __future__ import annotations
 
-import html
 import re
 from html.parser import HTMLParser
 from typing import Any
@@ -52,9 +51,9 @@ def render_templates(base: str, context: dict[str, Any],
 
 
 class _TextExtractor(HTMLParser):
-    _BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6",
-              "table", "ul", "ol", "blockquote", "hr", "pre", "section", "article"}
-    _SKIP = {"style", "script", "head", "title"}
+    _BLOCK = frozenset({"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6",
+              "table", "ul", "ol", "blockquote", "hr", "pre", "section", "article"})
+    _SKIP = frozenset({"style", "script", "head", "title"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
     from rustforge.mail.message import EmailMessage
@@ -26,11 +26,11 @@ class BaseBackend:
     def close(self) -> None:
         """Close what ``open()`` opened."""
 
-    def __enter__(self) -> BaseBackend:
+    def __enter__(self) -> Self:
         self.open()
         return self
 
-    def __exit__(self, *exc_info: Any) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def send_messages(self, messages: Sequence[EmailMessage]) -> int:

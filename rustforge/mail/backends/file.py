@@ -36,7 +36,7 @@ class FileBackend(BaseBackend):
         built = [message.message() for message in messages]
         self.directory.mkdir(parents=True, exist_ok=True)
         for mime in built:
-            stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S-%f")
             name = f"{stamp}-{secrets.token_hex(4)}.eml"
             partial = self.directory / f".{name}.part"
             partial.write_bytes(mime.as_bytes())

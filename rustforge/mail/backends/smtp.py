@@ -164,6 +164,9 @@ class SMTPBackend(BaseBackend):
                                      temporary=temporary, code=code, sent=sent)
         if isinstance(exc, smtplib.SMTPNotSupportedError):
             return MailDeliveryError(f"{where}: {exc}", temporary=False, sent=sent)
+        if isinstance(exc, smtplib.SMTPServerDisconnected) and isinstance(
+                exc.__context__, TimeoutError):
+            exc = exc.__context__  # smtplib hides a read timeout behind "disconnected"
         if isinstance(exc, smtplib.SMTPServerDisconnected):
             return MailDeliveryError(f"{where} closed the connection unexpectedly ({exc})",
                                      temporary=True, sent=sent)

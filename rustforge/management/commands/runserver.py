@@ -30,18 +30,18 @@ def command(addrport: str, noreload: bool) -> None:
     if not noreload and not autoreload.is_child():
         sys.exit(autoreload.supervise())
 
-    from rustforge.apps import apps
-    from rustforge.conf import settings
-    from rustforge.http import get_wsgi_application
     from rustforge.http.devserver import serve
-    from rustforge.management.commands.check import require_clean_checks
 
-    require_clean_checks()
-    application = get_wsgi_application()
-    if not noreload:
-        watched = [Path(settings.BASE_DIR or ".") / d for d in settings.TEMPLATE_DIRS]
-        watched += [c.templates_dir for c in apps.get_app_configs() if c.templates_dir]
-        autoreload.start_watcher(watched)
+    if noreload:
+        application = _load()
+    else:
+        try:
+            application = _load()
+        except Exception as exc:
+            _report(exc)
+            autoreload.wait_for_fix(exc, _watched_dirs())
+            return  # not reached: wait_for_fix exits to restart
+        autoreload.start_watcher(_watched_dirs(), extra_files=_env_files())
     shown = f"[{host}]" if ":" in host else host
     try:
         serve(application, host, port,
@@ -51,3 +51,46 @@ def command(addrport: str, noreload: bool) -> None:
         raise CommandError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     except KeyboardInterrupt:
         pass
+
+
+def _load():
+    from rustforge.http import get_wsgi_application
+    from rustforge.management.commands.check import require_clean_checks
+
+    require_clean_checks()
+    return get_wsgi_application()
+
+
+def _report(exc: Exception) -> None:
+    """Show why the project did not load: one line for configuration errors,
+    the traceback for errors in the project's code."""
+    import traceback
+
+    from rustforge.exceptions import RustForgeError
+
+    if isinstance(exc, (RustForgeError, click.ClickException)):
+        message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
+        click.echo(f"error: {message}", err=True)
+    else:
+        traceback.print_exception(exc)
+    sys.stderr.flush()
+
+
+def _watched_dirs() -> list[Path]:
+    try:
+        from rustforge.apps import apps
+        from rustforge.conf import settings
+
+        dirs = [Path(settings.BASE_DIR or ".") / d for d in settings.TEMPLATE_DIRS]
+        if apps.ready:
+            dirs += [c.templates_dir for c in apps.get_app_configs() if c.templates_dir]
+        return dirs
+    except Exception:  # settings themselves are broken: watch modules only
+        return []
+
+
+def _env_files() -> tuple[str, ...]:
+    from rustforge.conf import settings
+
+    base = Path(settings.BASE_DIR) if settings.BASE_DIR else Path.cwd()
+    return (str(base / ".env"),)

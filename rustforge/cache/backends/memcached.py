@@ -223,7 +223,10 @@ class MemcachedCache(BaseCache):
         except _ERRORS as exc:
             self._failed("incr", exc)
             return None
-        return None if value is None else int(value)
+        # HashClient answers False for a server it currently treats as failing.
+        if value is None or value is False:
+            return None
+        return int(value)
 
     def _clear(self) -> None:
         try:

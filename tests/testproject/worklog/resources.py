@@ -1,5 +1,6 @@
 import falcon
 
+from rustforge.cache import cache_response
 from rustforge.db import atomic
 from rustforge.queue import QueueUnavailable
 from testproject.worklog.jobs import copy_entry, write_entry
@@ -26,3 +27,34 @@ class Entries:
                 title="Queue unavailable", description="try again shortly") from None
         resp.status = falcon.HTTP_202
         resp.media = {"queued": True}
+
+
+class _User:
+    is_authenticated = True
+
+    def __init__(self, id):
+        self.id = id
+
+
+def _fake_login(req, resp, resource, params):
+    """Stands in for the auth middleware: ``X-Test-User: 7`` signs in user 7."""
+    user_id = req.get_header("X-Test-User")
+    req.context.user = _User(int(user_id)) if user_id else None
+
+
+class CachedPage:
+    """Counts how often the responder really runs."""
+
+    calls = 0
+
+    @falcon.before(_fake_login)
+    @cache_response(60, vary=["Accept-Language"])
+    def on_get(self, req, resp):
+        type(self).calls += 1
+        user = req.context.user
+        resp.media = {"calls": type(self).calls, "user": user.id if user else None,
+                      "lang": req.get_header("Accept-Language")}
+        if req.get_param("cookie"):
+            resp.set_cookie("flavour", "oat")
+        if req.get_param("fail"):
+            resp.status = falcon.HTTP_503

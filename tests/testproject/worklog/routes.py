@@ -3,4 +3,5 @@ from testproject.worklog import resources
 
 routes = [
     route("/entries", resources.Entries, name="entries"),
+    route("/cached", resources.CachedPage, name="cached"),
 ]

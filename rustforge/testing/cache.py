@@ -1,0 +1,109 @@
+"""Cache fixtures: a fresh local cache per test, and a real memcached server.
+
+    def test_counts(locmem_cache):
+        locmem_cache.set("a", 1)             # rustforge.cache.cache sees it too
+
+    def test_shared(memcached):
+        settings.CACHE_URL = memcached.url   # memcached://127.0.0.1:<port>
+        memcached.stop()                     # a fault drill: reads now miss
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture
+def locmem_cache() -> Iterator[Any]:
+    """An empty in-process cache standing in for the ``cache`` service."""
+    from rustforge.cache import create_cache
+    from rustforge.services import services
+
+    backend = create_cache("locmem://?max_entries=10000")
+    with services.override("cache", backend):
+        yield backend
+
+
+class MemcachedServer:
+    """A throwaway memcached on a free loopback port (``memcached`` must be installed)."""
+
+    def __init__(self, binary: str) -> None:
+        self.binary = binary
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"memcached://127.0.0.1:{self.port}"
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        args = [self.binary, "-p", str(self.port), "-U", "0", "-l", "127.0.0.1", "-m", "32"]
+        if os.geteuid() == 0:
+            args += ["-u", "nobody"]  # memcached refuses to run as root
+        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.02)
+        self.stop()
+        raise RuntimeError(f"memcached did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            # SIGKILL: a throwaway cache has nothing to save, and it is the harsher drill.
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def pause(self) -> None:
+        """Freeze the server (SIGSTOP): connections hang instead of failing."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
+
+def memcached_binary() -> str | None:
+    found = shutil.which("memcached")
+    if found is None and os.path.exists("/usr/bin/memcached"):
+        found = "/usr/bin/memcached"
+    return found
+
+
+@pytest.fixture
+def memcached() -> Iterator[MemcachedServer]:
+    """A real memcached server for this test; skipped when memcached is not installed."""
+    binary = memcached_binary()
+    if binary is None:
+        pytest.skip("memcached is not installed (apt-get install memcached)")
+    server = MemcachedServer(binary)
+    server.start()
+    try:
+        yield server
+    finally:
+        if server.process is not None and server.process.poll() is None:
+            server.resume()  # a paused server cannot handle SIGTERM
+        server.stop()

@@ -26,6 +26,8 @@ from rustforge.conf import ENVIRONMENT_VARIABLE
 FIXTURE_MODULES = [
     "rustforge.testing.fixtures",
     "rustforge.testing.mail",
+    "rustforge.testing.cache",
+    "rustforge.testing.queue",
 ]
 
 _BLOCK_REASON = ("database access is not allowed in this test; request the `db` or "

@@ -73,6 +73,9 @@ DATABASE_URL = "sqlite:///db.sqlite3"
 DATABASE_OPTIONS: dict = {}
 # SQLite busy timeout, in seconds.
 SQLITE_BUSY_TIMEOUT = 5.0
+# Reuse compiled SQL for pk lookups and updates (Model.get_by_id, get(Model.id == x),
+# save() of a fetched row); off sends every query through peewee's compiler.
+DATABASE_FAST_PATH = True
 
 # --- Services: cache, queue, mail (filled in by their subsystems) -----------
 # locmem:// (embedded default), memcached://host:11211,host2:11211, dummy://

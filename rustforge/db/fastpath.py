@@ -23,6 +23,7 @@ foreign-key primary keys, ``only=``/``only_save_dirty``, models overriding
 The compiled SQL is cached on the model's ``_meta`` together with the database
 it was compiled for; a different database (another ``DATABASE_URL``, a model
 re-bound in a test) recompiles, and ``clear_cache(Model)`` forgets it.
+``DATABASE_FAST_PATH = False`` in settings turns the whole path off.
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ def _get_plan(model: type[peewee.Model]) -> Any:
     plan = meta.__dict__.get("_rustforge_get")
     if plan is not None and (plan is _UNSUPPORTED or plan.db is db):
         return plan
-    if db is None or not _supports_pk_lookup(model):
+    if db is None or not _supports_pk_lookup(model) or not _enabled():
         plan = _UNSUPPORTED
     else:
         plan = _GetPlan(model, db)
@@ -225,6 +226,17 @@ def save(instance: peewee.Model, force_insert: bool = False, only: Any = None) -
     return rows
 
 
+def _enabled() -> bool:
+    from rustforge.conf import settings
+
+    return bool(settings.DATABASE_FAST_PATH)
+
+
+def _on_setting_changed(sender: Any, names: frozenset[str], **kwargs: Any) -> None:
+    if "*" in names or "DATABASE_FAST_PATH" in names:
+        clear_cache()
+
+
 def clear_cache(model: type[peewee.Model] | None = None) -> None:
     """Forget compiled SQL (of one model, or of every model loaded so far)."""
     models = [model] if model is not None else _all_models(peewee.Model)
@@ -240,6 +252,15 @@ def _all_models(root: type) -> list[type]:
             found.append(sub)
             stack.append(sub)
     return [m for m in found if hasattr(m, "_meta")]
+
+
+def _install_hooks() -> None:
+    from rustforge.events.signals import setting_changed
+
+    setting_changed.connect(_on_setting_changed, weak=False)
+
+
+_install_hooks()
 
 
 class FastPathMixin:

@@ -207,3 +207,17 @@ def test_dead_connection_is_replaced(transactional_db):
     fetched = Notebook.get_by_id(book.id)
     fetched.title = "saved after reconnect"
     assert fetched.save() == 1
+
+
+def test_setting_turns_the_fast_path_off(db, settings, sql_log):
+    book = Notebook.create(title="off")
+    Notebook.get_by_id(book.id)
+    assert Notebook._meta._rustforge_get is not fastpath._UNSUPPORTED
+    settings.DATABASE_FAST_PATH = False
+    assert "_rustforge_get" not in Notebook._meta.__dict__  # the cache was dropped
+    assert Notebook.get_by_id(book.id).title == "off"
+    assert Notebook._meta._rustforge_get is fastpath._UNSUPPORTED
+    fetched = Notebook[book.id]
+    fetched.title = "still saved"
+    assert fetched.save() == 1
+    assert _peewee_get(Notebook, book.id).title == "still saved"

@@ -122,6 +122,17 @@ EMAIL_QUEUE_NAME = "default"
 # (4xx reply, refused or timed-out connection); one retry per entry.
 EMAIL_RETRY_INTERVALS: list[int] = [60, 300, 1800]
 
+# --- Forms, API resources, soft deletes (rustforge.forms, rustforge.resources) ---
+# Rows per page of a ModelResource list when the client gives no ?limit=.
+API_PAGE_SIZE = 20
+# Largest ?limit= a ModelResource list accepts (a larger one is a 400).
+API_MAX_PAGE_SIZE = 100
+# Title and version in the OpenAPI description (rustforge.contrib.api).
+API_TITLE = ""
+API_VERSION = "1.0.0"
+# How long soft-deleted rows are kept before `manage.py prune` deletes them (30d, 12h, 2w).
+SOFT_DELETE_RETENTION = "30d"
+
 # --- Logging ----------------------------------------------------------------
 # A logging.config.dictConfig mapping; None keeps the framework default.
 LOGGING = None

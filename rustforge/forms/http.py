@@ -93,3 +93,20 @@ def _read_multipart(req: falcon.Request) -> dict[str, Any]:
         else:
             data[name] = value
     return data
+
+
+class HTTPConflictFailed(ValidationFailed, falcon.HTTPConflict):
+    """409 with the same envelope: the input clashes with an existing row
+    (a unique value already taken)."""
+
+    title = "Conflict"
+
+    def __init__(self, errors: ErrorDict, description: str | None = None) -> None:
+        ValidationFailed.__init__(self, errors,
+                                  description or "The data conflicts with an existing row.")
+        falcon.HTTPConflict.__init__(self, title=self.title, description=self.description)
+
+    def to_dict(self, obj_type: type = dict) -> dict:
+        body = obj_type()
+        body.update(self.envelope())
+        return body

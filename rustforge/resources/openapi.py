@@ -1,0 +1,192 @@
+"""An OpenAPI 3.1 description of the project's resources.
+
+    from rustforge.resources.openapi import build_openapi
+    document = build_openapi()          # a dict, ready for json.dumps
+
+Every route whose responder has an ``openapi(path, suffix)`` method
+(``ModelResource`` does) is described; ``rustforge.contrib.api`` serves the
+result at ``/openapi.json`` with a documentation page. Responses document
+every status the endpoint can answer, with the error envelope's schema, so a
+schema-driven fuzzer can check them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?}")
+
+ERROR = {"type": "object", "properties": {
+    "title": {"type": "string"}, "description": {"type": "string"},
+    "code": {}, "link": {}}, "required": ["title"]}
+ENVELOPE = {"type": "object", "properties": {
+    "title": {"type": "string"}, "description": {"type": "string"},
+    "errors": {"type": "object", "additionalProperties": {
+        "type": "array", "items": {"type": "string"}}}},
+    "required": ["title", "errors"]}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict:
+    text = {400: "Invalid query parameters or malformed body", 401: "Authentication required",
+            403: "Permission denied", 404: "Not found", 405: "Method not allowed",
+            409: "Conflicts with an existing row", 413: "Body too large",
+            415: "Unsupported media type", 422: "Validation failed"}
+    out = {}
+    for code in codes:
+        schema = _ref("ValidationErrors") if code in (409, 422) else _ref("Error")
+        out[str(code)] = _json(schema, text[code])
+    return out
+
+
+def _query_params(resource: Any, listing: bool) -> list[dict]:
+    names = resource.output_names()
+    params = [
+        {"name": "fields", "in": "query", "required": False,
+         "description": f"Comma-separated subset of: {', '.join(names)}.",
+         "schema": {"type": "string"}},
+    ]
+    if resource.nested_fields:
+        params.append({"name": "include", "in": "query", "required": False,
+                       "description": "Comma-separated related resources: "
+                                      f"{', '.join(resource.nested_fields)}.",
+                       "schema": {"type": "string"}})
+    if not listing:
+        return params
+    from rustforge.conf import settings
+
+    max_size = resource.max_page_size or settings.API_MAX_PAGE_SIZE
+    params.append({"name": "limit", "in": "query", "required": False,
+                   "schema": {"type": "integer", "minimum": 1, "maximum": max_size}})
+    if resource.pagination == "offset":
+        params.append({"name": "offset", "in": "query", "required": False,
+                       "schema": {"type": "integer", "minimum": 0, "maximum": 10**9}})
+    else:
+        params.append({"name": "cursor", "in": "query", "required": False,
+                       "description": "The meta.next_cursor of the previous page.",
+                       "schema": {"type": "string"}})
+    if resource.ordering_fields:
+        choices = [p + n for n in resource.ordering_fields for p in ("", "-")]
+        params.append({"name": "order", "in": "query", "required": False,
+                       "description": f"Comma-separated, from: {', '.join(choices)}.",
+                       "schema": {"type": "string"}})
+    for name, lookups in resource._filters.items():
+        base = resource._cleaners[name].json_schema()
+        base.pop("readOnly", None)
+        base.pop("default", None)
+        for lookup in lookups:
+            key = name if lookup == "exact" else f"{name}__{lookup}"
+            schema = {"type": "string"} if lookup in ("in", "contains", "icontains",
+                                                      "startswith") else dict(base)
+            if lookup == "isnull":
+                schema = {"type": "boolean"}
+            params.append({"name": key, "in": "query", "required": False, "schema": schema})
+    return params
+
+
+def describe_model_resource(resource: Any, path: str, suffix: str | None) -> dict | None:
+    """The path item of one of a ModelResource's two routes."""
+    name = type(resource).__name__
+    tag = resource.model.__name__
+    actions = set(resource.actions)
+    bodies = {"application/json": {"schema": _ref(f"{name}Input")},
+              "application/x-www-form-urlencoded": {"schema": _ref(f"{name}Input")}}
+    patch_bodies = {"application/json": {"schema": _ref(f"{name}Patch")},
+                    "application/x-www-form-urlencoded": {"schema": _ref(f"{name}Patch")}}
+    item: dict[str, Any] = {}
+    if suffix == "collection":
+        if "list" in actions:
+            page = {"type": "object", "required": ["data", "meta", "links"], "properties": {
+                "data": {"type": "array", "items": _ref(name)},
+                "meta": {"type": "object"}, "links": {"type": "object"}}}
+            item["get"] = {"operationId": f"list{tag}", "tags": [tag],
+                           "summary": f"List {tag} rows",
+                           "parameters": _query_params(resource, True),
+                           "responses": {"200": _json(page, "A page of rows"),
+                                         **_errors(400, 401, 403)}}
+        if "create" in actions:
+            item["post"] = {"operationId": f"create{tag}", "tags": [tag],
+                            "summary": f"Create a {tag}",
+                            "requestBody": {"required": True, "content": bodies},
+                            "responses": {"201": _json(_ref(name), "Created"),
+                                          **_errors(400, 401, 403, 409, 413, 415, 422)}}
+        return item or None
+    if suffix == "item":
+        key_schema = resource._key.json_schema()
+        key_schema.pop("readOnly", None)
+        params = [{"name": "pk", "in": "path", "required": True,
+                   "schema": {"type": "string"}, "description": f"Key of the {tag}."}]
+        if "retrieve" in actions:
+            item["get"] = {"operationId": f"get{tag}", "tags": [tag],
+                           "parameters": _query_params(resource, False),
+                           "responses": {"200": _json(_ref(name), f"The {tag}"),
+                                         **_errors(400, 401, 403, 404)}}
+        if "update" in actions:
+            item["put"] = {"operationId": f"replace{tag}", "tags": [tag],
+                           "requestBody": {"required": True, "content": bodies},
+                           "responses": {"200": _json(_ref(name), "Updated"),
+                                         **_errors(400, 401, 403, 404, 409, 413, 415, 422)}}
+        if "partial_update" in actions:
+            item["patch"] = {"operationId": f"update{tag}", "tags": [tag],
+                             "requestBody": {"required": True, "content": patch_bodies},
+                             "responses": {"200": _json(_ref(name), "Updated"),
+                                           **_errors(400, 401, 403, 404, 409, 413, 415, 422)}}
+        if "destroy" in actions:
+            item["delete"] = {"operationId": f"delete{tag}", "tags": [tag],
+                              "responses": {"204": {"description": "Deleted"},
+                                            **_errors(400, 401, 403, 404, 409)}}
+        if item:
+            item["parameters"] = params
+        return item or None
+    return None
+
+
+def _schemas_for(resource: Any) -> dict:
+    name = type(resource).__name__
+    form = resource.form_class
+    return {name: resource.output_schema(),
+            f"{name}Input": form.json_schema(),
+            f"{name}Patch": form.json_schema(partial=True)}
+
+
+def build_openapi(routes: list | None = None, *, title: str | None = None,
+                  version: str | None = None, description: str | None = None) -> dict:
+    """The OpenAPI 3.1 document of ``routes`` (default: the project's routes)."""
+    from rustforge.conf import settings
+
+    if routes is None:
+        from rustforge.apps import apps
+        from rustforge.http.routing import collect_routes
+
+        apps.populate()
+        routes = collect_routes(settings, apps)
+    paths: dict[str, dict] = {}
+    schemas: dict[str, dict] = {"Error": ERROR, "ValidationErrors": ENVELOPE}
+    for entry in routes:
+        resource = entry.resource
+        describe = getattr(resource, "openapi", None)
+        if describe is None or isinstance(resource, type):
+            continue
+        item = describe(_PARAM.sub(r"{\1}", entry.path), entry.suffix)
+        if not item:
+            continue
+        path = _PARAM.sub(r"{\1}", entry.path)
+        paths.setdefault(path, {}).update(item)
+        if getattr(resource, "model", None) is not None:
+            schemas.update(_schemas_for(resource))
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title or settings.API_TITLE or "API",
+                 "version": version or settings.API_VERSION,
+                 **({"description": description} if description else {})},
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }

@@ -28,6 +28,7 @@ FIXTURE_MODULES = [
     "rustforge.testing.mail",
     "rustforge.testing.cache",
     "rustforge.testing.queue",
+    "rustforge.testing.auth",
 ]
 
 _BLOCK_REASON = ("database access is not allowed in this test; request the `db` or "

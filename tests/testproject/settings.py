@@ -9,6 +9,10 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 INSTALLED_APPS = [
     "testproject.notes",
     "testproject.worklog",
+    "testproject.shop",
+    "rustforge.contrib.api",
+    "rustforge.contrib.auth",
+    "testproject.authdemo",
 ]
 ROOT_ROUTES = "testproject.urls"
 TEMPLATE_DIRS = ["templates"]

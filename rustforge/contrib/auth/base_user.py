@@ -1,0 +1,139 @@
+"""``AbstractUser``: the contract every user model keeps.
+
+A project that wants its own user model subclasses it and points
+``AUTH_USER_MODEL`` at the result:
+
+    # accounts/models.py
+    from peewee import CharField
+    from rustforge.contrib.auth.base_user import AbstractUser
+
+    class Member(AbstractUser):
+        display_name = CharField(max_length=100, default="")
+
+    # settings.py
+    AUTH_USER_MODEL = "accounts.Member"
+
+It lives outside ``auth.models`` so that the registry does not mistake it for
+a model with a table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from typing import Any
+
+from peewee import BooleanField, CharField, DateTimeField
+
+from rustforge.db import Model
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC now: the form every auth timestamp is stored in (both backends)."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class AbstractUser(Model):
+    username = CharField(max_length=150, unique=True)
+    email = CharField(max_length=254, default="", index=True)
+    # passlib hash; "!" + anything marks an unusable password (no login by password).
+    password = CharField(max_length=255, default="!")
+    is_active = BooleanField(default=True)
+    is_staff = BooleanField(default=False)
+    is_superuser = BooleanField(default=False)
+    last_login = DateTimeField(null=True)
+    date_joined = DateTimeField(default=utcnow)
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def __str__(self) -> str:
+        return self.username
+
+    @staticmethod
+    def normalize_username(username: str) -> str:
+        """NFKC, so look-alike Unicode spellings are one username."""
+        return unicodedata.normalize("NFKC", username).strip()
+
+    # Passwords ----------------------------------------------------------------------
+    def set_password(self, raw: str | None) -> None:
+        """Hash ``raw`` (not saved); None makes the password unusable."""
+        from rustforge.contrib.auth.passwords import make_password, unusable_password
+
+        self.password = unusable_password() if raw is None else make_password(raw)
+
+    def set_unusable_password(self) -> None:
+        self.set_password(None)
+
+    def has_usable_password(self) -> bool:
+        return bool(self.password) and not self.password.startswith("!")
+
+    def check_password(self, raw: str) -> bool:
+        """Verify ``raw``; a hash with an old scheme or weaker parameters is
+        replaced by a fresh one (saved when the user already exists)."""
+        from rustforge.contrib.auth.passwords import verify_password
+
+        ok, new_hash = verify_password(raw, self.password)
+        if ok and new_hash:
+            self.password = new_hash
+            if self._pk is not None:
+                type(self).update(password=new_hash).where(
+                    type(self)._meta.primary_key == self._pk).execute()
+        return ok
+
+    # Permissions ----------------------------------------------------------------------
+    def get_all_permissions(self) -> set[str]:
+        """``{"blog.change_post", ...}`` from the user's own and groups' permissions."""
+        cached = self.__dict__.get("_perm_cache")
+        if cached is None:
+            from rustforge.contrib.auth.permissions import permissions_of
+
+            cached = permissions_of(self) if self.is_active else set()
+            self.__dict__["_perm_cache"] = cached
+        return cached
+
+    def has_perm(self, perm: str) -> bool:
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        return perm in self.get_all_permissions()
+
+    def has_perms(self, perms: Any) -> bool:
+        return all(self.has_perm(p) for p in perms)
+
+    def to_public_dict(self) -> dict[str, Any]:
+        return {"id": self._pk, "username": self.username, "email": self.email,
+                "is_staff": self.is_staff, "is_superuser": self.is_superuser}
+
+
+class AnonymousUser:
+    """The user of a request nobody is logged in to."""
+
+    id = None
+    pk = None
+    username = ""
+    email = ""
+    is_active = False
+    is_staff = False
+    is_superuser = False
+    is_authenticated = False
+    is_anonymous = True
+
+    def __repr__(self) -> str:
+        return "<AnonymousUser>"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def has_perm(self, perm: str) -> bool:
+        return False
+
+    def has_perms(self, perms: Any) -> bool:
+        return False
+
+    def get_all_permissions(self) -> set[str]:
+        return set()
+
+
+ANONYMOUS = AnonymousUser()

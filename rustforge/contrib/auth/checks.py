@@ -1,0 +1,58 @@
+"""System checks of the auth app."""
+
+from __future__ import annotations
+
+from rustforge.checks import Error, Warning, register
+
+_SESSION = "rustforge.contrib.auth.middleware.SessionMiddleware"
+_AUTH = "rustforge.contrib.auth.middleware.AuthenticationMiddleware"
+_CSRF = "rustforge.contrib.auth.csrf.CsrfMiddleware"
+
+
+@register("auth")
+def check_middleware(app_configs, **kwargs):
+    from rustforge.conf import settings
+
+    stack = list(settings.MIDDLEWARE)
+    messages = []
+    if _AUTH in stack and (_SESSION not in stack or stack.index(_SESSION) > stack.index(_AUTH)):
+        messages.append(Error("AuthenticationMiddleware needs SessionMiddleware before it",
+                              hint=f"Add {_SESSION!r} before {_AUTH!r} in MIDDLEWARE.",
+                              id="auth.E001"))
+    if _SESSION in stack and _CSRF not in stack:
+        messages.append(Warning("sessions are on but CsrfMiddleware is not in MIDDLEWARE",
+                                hint=f"Add {_CSRF!r} after the auth middleware.",
+                                id="auth.W002"))
+    return messages
+
+
+@register("auth")
+def check_user_model(app_configs, **kwargs):
+    from rustforge.contrib.auth.authentication import get_user_model
+    from rustforge.contrib.auth.base_user import AbstractUser
+    from rustforge.exceptions import ImproperlyConfigured
+
+    try:
+        model = get_user_model()
+    except ImproperlyConfigured as exc:
+        return [Error(str(exc), id="auth.E003")]
+    if not issubclass(model, AbstractUser):
+        return [Error(f"{model.__name__} does not subclass AbstractUser",
+                      hint="Custom user models must keep the AbstractUser contract.",
+                      id="auth.E004")]
+    return []
+
+
+@register("security", deploy=True)
+def check_cookies(app_configs, **kwargs):
+    from rustforge.conf import settings
+
+    messages = []
+    if not settings.SESSION_COOKIE_SECURE:
+        messages.append(Warning("SESSION_COOKIE_SECURE is off: session cookies travel over HTTP",
+                                hint="Set SESSION_COOKIE_SECURE = True behind HTTPS.",
+                                id="auth.W010"))
+    if not settings.CSRF_COOKIE_SECURE:
+        messages.append(Warning("CSRF_COOKIE_SECURE is off", hint="Set CSRF_COOKIE_SECURE = True.",
+                                id="auth.W011"))
+    return messages

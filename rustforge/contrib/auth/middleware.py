@@ -1,0 +1,103 @@
+"""Session and request-user middleware.
+
+    MIDDLEWARE = [
+        "rustforge.http.middleware.SecurityMiddleware",
+        "rustforge.contrib.auth.middleware.SessionMiddleware",
+        "rustforge.contrib.auth.middleware.AuthenticationMiddleware",
+        "rustforge.contrib.auth.csrf.CsrfMiddleware",
+    ]
+
+``req.context.session`` is the session and ``req.context.user`` the user (an
+``AnonymousUser`` when nobody is logged in). A request without a session
+cookie costs no database query. A request carrying ``Authorization: Bearer``
+is authenticated by its token (OAuth), never by a cookie: the session user is
+not attached, which is also what lets CSRF skip such requests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rustforge.contrib.auth.base_user import ANONYMOUS, utcnow
+from rustforge.contrib.auth.sessions import Session, get_backend
+from rustforge.contrib.auth.signing import sign, unsign
+from rustforge.exceptions import ImproperlyConfigured
+from rustforge.http.client_ip import client_ip
+
+SESSION_SALT = "session"
+
+
+def is_bearer(req: Any) -> bool:
+    auth = req.env.get("HTTP_AUTHORIZATION")
+    return bool(auth) and auth[:7].lower() == "bearer "
+
+
+class SessionMiddleware:
+    def __init__(self, settings: Any) -> None:
+        self.backend = get_backend()
+        self.name = settings.SESSION_COOKIE_NAME
+        self.age = settings.SESSION_COOKIE_AGE
+        self.cookie = {"path": settings.SESSION_COOKIE_PATH,
+                       "domain": settings.SESSION_COOKIE_DOMAIN,
+                       "secure": bool(settings.SESSION_COOKIE_SECURE),
+                       "http_only": True,
+                       "same_site": settings.SESSION_COOKIE_SAMESITE}
+
+    def process_request(self, req: Any, resp: Any) -> None:
+        key = None
+        # PERF: most anonymous requests carry no Cookie header at all.
+        if "HTTP_COOKIE" in req.env:
+            values = req.get_cookie_values(self.name)
+            if values:
+                key = unsign(values[0], SESSION_SALT)
+        req.context.session = Session(self.backend, key)
+
+    def process_response(self, req: Any, resp: Any, resource: Any, req_succeeded: bool) -> None:
+        session = req.context.get("session")
+        if session is None or resp.status.startswith("5"):
+            return
+        if session.modified:
+            if not session.key and not session._data and session.record is None:
+                return  # never write an empty session
+            session.save(ip=client_ip(req), user_agent=req.user_agent or "")
+            self.set_cookie(resp, session.key)
+        elif session.flushed:
+            resp.unset_cookie(self.name, path=self.cookie["path"], domain=self.cookie["domain"])
+        elif session.record is not None:
+            # Sliding expiry; the store is written at most once a minute.
+            last = session.record.last_seen
+            expires = utcnow() + dt.timedelta(seconds=self.age)
+            self.backend.touch(session.record, expires)
+            if last and utcnow() - last >= dt.timedelta(seconds=60):
+                self.set_cookie(resp, session.key)
+
+    def set_cookie(self, resp: Any, key: str) -> None:
+        resp.set_cookie(self.name, sign(key, SESSION_SALT), max_age=self.age, **self.cookie)
+
+
+class AuthenticationMiddleware:
+    def process_request(self, req: Any, resp: Any) -> None:
+        context = req.context
+        if is_bearer(req):
+            context.bearer = True
+            if "user" not in context:
+                context.user = ANONYMOUS
+            return
+        session = context.get("session")
+        if session is None:
+            raise ImproperlyConfigured(
+                "AuthenticationMiddleware needs SessionMiddleware before it in MIDDLEWARE")
+        user = ANONYMOUS
+        if session.key:
+            user_id = session.user_id
+            if user_id is not None:
+                from rustforge.contrib.auth.authentication import get_user_model
+
+                model = get_user_model()
+                found = model.get_or_none(model._meta.primary_key == user_id)
+                if found is not None and found.is_active:
+                    user = found
+                else:
+                    session.flush()  # user deleted or deactivated: the session dies
+        context.user = user

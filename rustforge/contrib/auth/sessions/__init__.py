@@ -1,0 +1,174 @@
+"""Server-side sessions: the cookie carries only a signed random key.
+
+    session = req.context.session
+    session["cart"] = [3, 5]          # saved after the responder, cookie set
+    session.cycle_key()               # new key, same data (done at login)
+    session.flush()                   # gone, cookie deleted (done at logout)
+
+Records live in the database (``SESSION_ENGINE = "db"``) or in the cache
+(``"cache"``). Stores hold the SHA-256 of the key, never the key itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rustforge.conf import settings
+
+__all__ = ["Session", "SessionRecord", "get_backend", "hash_key", "new_key"]
+
+
+def new_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass
+class SessionRecord:
+    """What a backend stores for one session."""
+
+    key_hash: str
+    data: dict = field(default_factory=dict)
+    user_id: Any = None
+    created_at: dt.datetime | None = None
+    last_seen: dt.datetime | None = None
+    expires_at: dt.datetime | None = None
+    ip: str = ""
+    user_agent: str = ""
+
+    @property
+    def public_id(self) -> str:
+        """What a user sees (and revokes by) in their session list."""
+        return self.key_hash[:20]
+
+
+def get_backend():
+    """The backend named by ``SESSION_ENGINE`` (``"db"`` or ``"cache"``)."""
+    engine = settings.SESSION_ENGINE
+    if engine == "db":
+        from rustforge.contrib.auth.sessions.db import DatabaseBackend
+
+        return DatabaseBackend()
+    if engine == "cache":
+        from rustforge.contrib.auth.sessions.cache import CacheBackend
+
+        return CacheBackend()
+    from rustforge.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"SESSION_ENGINE must be 'db' or 'cache', not {engine!r}")
+
+
+class Session(MutableMapping):
+    """A dict-like session, loaded on first access and saved when modified."""
+
+    def __init__(self, backend: Any, key: str | None = None) -> None:
+        self.backend = backend
+        self.key = key
+        self.record: SessionRecord | None = None
+        self._data: dict | None = None if key else {}
+        self.modified = False
+        self.flushed = False
+        # Set when the key changed: the old record must go and the cookie change.
+        self.cycled = False
+
+    # Loading ---------------------------------------------------------------------------
+    def _load(self) -> dict:
+        if self._data is None:
+            record = self.backend.load(hash_key(self.key)) if self.key else None
+            if record is None:
+                self.key = None  # unknown or expired: a new key is made on save
+                self._data = {}
+            else:
+                self.record = record
+                self._data = dict(record.data)
+        return self._data
+
+    @property
+    def user_id(self) -> Any:
+        self._load()
+        return self.record.user_id if self.record else None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.key and not self._load()
+
+    # Mapping ---------------------------------------------------------------------------
+    def __getitem__(self, name: str) -> Any:
+        return self._load()[name]
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self._load()[name] = value
+        self.modified = True
+
+    def __delitem__(self, name: str) -> None:
+        del self._load()[name]
+        self.modified = True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    # Lifecycle ---------------------------------------------------------------------------
+    def set_user(self, user_id: Any) -> None:
+        self._load()
+        if self.record is None:
+            self.record = SessionRecord(key_hash="")
+        self.record.user_id = user_id
+        self.modified = True
+
+    def cycle_key(self) -> None:
+        """Keep the data under a fresh key; the old key stops working at once."""
+        data = self._load()
+        if self.key:
+            self.backend.delete(hash_key(self.key))
+        self.key = None
+        self._data = data
+        self.modified = True
+        self.cycled = True
+
+    def flush(self) -> None:
+        """Delete the session everywhere; the cookie is removed on the response."""
+        if self.key:
+            self.backend.delete(hash_key(self.key))
+        self.key = None
+        self._data = {}
+        self.record = None
+        self.modified = False
+        self.flushed = True
+
+    def save(self, ip: str = "", user_agent: str = "") -> None:
+        """Write the session (making a key if it has none)."""
+        data = self._load()
+        if not self.key:
+            self.key = new_key()
+        now = utcnow()
+        record = self.record or SessionRecord(key_hash="")
+        record.key_hash = hash_key(self.key)
+        record.data = data
+        record.created_at = record.created_at or now
+        record.last_seen = now
+        record.expires_at = now + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+        record.ip = record.ip or ip[:45]
+        record.user_agent = record.user_agent or user_agent[:255]
+        if self.cycled:
+            record.created_at, record.ip, record.user_agent = now, ip[:45], user_agent[:255]
+        self.record = record
+        self.backend.save(record)
+        self.modified = False
+        self.flushed = False
+
+
+def utcnow() -> dt.datetime:
+    from rustforge.contrib.auth.base_user import utcnow as _now
+
+    return _now()

@@ -1,0 +1,76 @@
+"""Sessions in the ``auth_session`` table (the embedded default)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from rustforge.contrib.auth.base_user import utcnow
+from rustforge.contrib.auth.sessions import SessionRecord
+
+# Sliding expiry writes at most once a minute per session, not on every request.
+TOUCH_EVERY = dt.timedelta(seconds=60)
+
+
+def _record(row: Any) -> SessionRecord:
+    try:
+        data = json.loads(row.data)
+    except ValueError:
+        data = {}
+    return SessionRecord(key_hash=row.key_hash, data=data, user_id=row.user_id,
+                         created_at=row.created_at, last_seen=row.last_seen,
+                         expires_at=row.expires_at, ip=row.ip, user_agent=row.user_agent)
+
+
+class DatabaseBackend:
+    @property
+    def model(self):
+        from rustforge.contrib.auth.models import Session
+
+        return Session
+
+    def load(self, key_hash: str) -> SessionRecord | None:
+        Session = self.model
+        row = Session.get_or_none((Session.key_hash == key_hash)
+                                  & (Session.expires_at > utcnow()))
+        return _record(row) if row else None
+
+    def save(self, record: SessionRecord) -> None:
+        Session = self.model
+        values = {"user": record.user_id, "data": json.dumps(record.data, default=str),
+                  "last_seen": record.last_seen, "expires_at": record.expires_at,
+                  "created_at": record.created_at, "ip": record.ip,
+                  "user_agent": record.user_agent}
+        (Session.insert(key_hash=record.key_hash, **values)
+         .on_conflict(conflict_target=[Session.key_hash], update=values).execute())
+
+    def touch(self, record: SessionRecord, expires_at: dt.datetime) -> None:
+        now = utcnow()
+        if record.last_seen and now - record.last_seen < TOUCH_EVERY:
+            return
+        Session = self.model
+        Session.update(last_seen=now, expires_at=expires_at).where(
+            Session.key_hash == record.key_hash).execute()
+
+    def delete(self, key_hash: str) -> None:
+        Session = self.model
+        Session.delete().where(Session.key_hash == key_hash).execute()
+
+    def for_user(self, user_id: Any) -> list[SessionRecord]:
+        Session = self.model
+        rows = (Session.select().where((Session.user == user_id)
+                                       & (Session.expires_at > utcnow()))
+                .order_by(Session.last_seen.desc()))
+        return [_record(row) for row in rows]
+
+    def delete_for_user(self, user_id: Any, keep: str | None = None) -> int:
+        Session = self.model
+        query = Session.delete().where(Session.user == user_id)
+        if keep:
+            query = query.where(Session.key_hash != keep)
+        return query.execute()
+
+    def clear_expired(self) -> int:
+        Session = self.model
+        return Session.delete().where(Session.expires_at <= utcnow()).execute()

@@ -1,0 +1,70 @@
+"""Login throttling: failed attempts counted per username and per client IP.
+
+Counters live in the cache (shared by every worker and machine). After
+``LOGIN_THROTTLE_USER_LIMIT`` failures for one username, or
+``LOGIN_THROTTLE_IP_LIMIT`` from one address, within
+``LOGIN_THROTTLE_WINDOW`` seconds, further attempts are refused with 429
+and ``Retry-After`` until the window that started at the first failure ends.
+The IP comes from ``client_ip()``, so a forged ``X-Forwarded-For`` from an
+untrusted peer changes nothing. A success clears the username's counter,
+never the IP's (an attacker with one valid account cannot reset it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from typing import Any
+
+from rustforge.conf import settings
+from rustforge.http.client_ip import client_ip
+
+__all__ = ["retry_after", "record_failure", "record_success"]
+
+
+def _cache():
+    from rustforge.cache import cache
+
+    return cache
+
+
+def _keys(kind: str, value: str) -> tuple[str, str]:
+    digest = hashlib.sha256(value.encode()).hexdigest()[:32]
+    return f"auth:throttle:{kind}:{digest}", f"auth:throttle:{kind}:{digest}:t"
+
+
+def _subjects(req: Any, username: str) -> list[tuple[str, str, int]]:
+    subjects = [("ip", client_ip(req) or "unknown", settings.LOGIN_THROTTLE_IP_LIMIT)]
+    if username:
+        subjects.append(("user", username.strip().lower(), settings.LOGIN_THROTTLE_USER_LIMIT))
+    return subjects
+
+
+def retry_after(req: Any, username: str) -> int | None:
+    """Seconds until another attempt is allowed, or None when allowed now."""
+    cache = _cache()
+    window = settings.LOGIN_THROTTLE_WINDOW
+    worst = None
+    for kind, value, limit in _subjects(req, username):
+        count_key, start_key = _keys(kind, value)
+        found = cache.get_many([count_key, start_key])
+        if (found.get(count_key) or 0) >= limit:
+            started = found.get(start_key) or time.time()
+            wait = max(1, math.ceil(started + window - time.time()))
+            worst = max(worst or 0, wait)
+    return worst
+
+
+def record_failure(req: Any, username: str) -> None:
+    cache = _cache()
+    window = settings.LOGIN_THROTTLE_WINDOW
+    for kind, value, _limit in _subjects(req, username):
+        count_key, start_key = _keys(kind, value)
+        # The first failure opens the window; both keys expire with it.
+        cache.add(start_key, time.time(), timeout=window)
+        cache.count(count_key, timeout=window)
+
+
+def record_success(req: Any, username: str) -> None:
+    _cache().delete_many(_keys("user", username.strip().lower()))

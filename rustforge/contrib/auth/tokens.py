@@ -1,0 +1,65 @@
+"""Password-reset tokens: signed, expiring, and single-use without a table.
+
+The signature covers the user's current password hash and last login, so
+the token dies the moment it is used (the password changes) or the user logs
+in, and after ``PASSWORD_RESET_TIMEOUT`` seconds in any case.
+
+    token = make_token(user)
+    assert check_token(user, token)
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from typing import Any
+
+from rustforge.conf import settings
+from rustforge.contrib.auth.signing import signature
+
+_SALT = "password-reset"
+
+
+def _b36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        number, rem = divmod(number, 36)
+        out = digits[rem] + out
+        if not number:
+            return out
+
+
+def _sig(user: Any, stamp: int) -> str:
+    last = user.last_login.replace(microsecond=0).isoformat() if user.last_login else ""
+    return signature(f"{user._pk}:{stamp}:{user.password}:{last}:{user.email}", _SALT)[:32]
+
+
+def make_token(user: Any, now: float | None = None) -> str:
+    stamp = int(time.time() if now is None else now)
+    return f"{_b36(stamp)}-{_sig(user, stamp)}"
+
+
+def check_token(user: Any, token: str, now: float | None = None) -> bool:
+    if not isinstance(token, str) or token.count("-") != 1 or len(token) > 64:
+        return False
+    stamp_text, sig = token.split("-")
+    try:
+        stamp = int(stamp_text, 36)
+    except ValueError:
+        return False
+    if not hmac.compare_digest(sig, _sig(user, stamp)):
+        return False
+    age = (time.time() if now is None else now) - stamp
+    return 0 <= age <= settings.PASSWORD_RESET_TIMEOUT
+
+
+def encode_uid(pk: Any) -> str:
+    return _b36(int(pk))
+
+
+def decode_uid(text: str) -> int | None:
+    try:
+        return int(text, 36) if text and len(text) <= 13 else None
+    except ValueError:
+        return None

@@ -1,0 +1,7 @@
+from peewee import CharField
+
+from rustforge.db import Model
+
+
+class Secret(Model):
+    text = CharField(max_length=100)

@@ -1,0 +1,51 @@
+"""Pages the auth tests protect in different ways."""
+
+import falcon
+
+from rustforge.contrib.auth import (csrf_exempt, login_required, permission_required,
+                                    staff_required)
+from rustforge.contrib.auth.csrf import csrf_input
+from rustforge.http import render
+
+
+class Home:
+    def on_get(self, req, resp):
+        resp.media = {"user": req.context.user.username or None}
+
+
+class Private:
+    @login_required
+    def on_get(self, req, resp):
+        resp.content_type = falcon.MEDIA_HTML
+        resp.text = (f"<!doctype html><title>Private</title><h1 id='hello'>Hello "
+                     f"{req.context.user.username}</h1><form method='post' "
+                     f"action='/accounts/logout'>{csrf_input(req)}"
+                     f"<button id='logout' type='submit'>Log out</button></form>")
+
+
+@permission_required("authdemo.change_secret")
+class SecretEditor:
+    def on_get(self, req, resp):
+        resp.media = {"ok": True}
+
+
+@staff_required
+class StaffOnly:
+    def on_get(self, req, resp):
+        resp.media = {"staff": True}
+
+
+class Transfer:
+    """A state-changing form endpoint CSRF must protect."""
+
+    def on_get(self, req, resp):
+        render(req, resp, "authdemo/transfer.html", {"csrf_input": lambda: csrf_input(req)})
+
+    def on_post(self, req, resp):
+        resp.media = {"moved": True, "user": req.context.user.username or None}
+
+
+class Webhook:
+    @csrf_exempt
+    def on_post(self, req, resp):
+        resp.media = {"received": True}

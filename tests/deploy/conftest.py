@@ -131,7 +131,6 @@ class Project:
         """``migrate`` when the migrations subsystem is installed, else create_tables."""
         from importlib.util import find_spec
 
-        self.manage("shell", "-c", "db.execute_sql('DROP TABLE IF EXISTS probe_item')")
         if find_spec("rustforge.management.commands.makemigrations"):
             self.manage("makemigrations", "probe")
             self.manage("migrate")
@@ -158,7 +157,29 @@ def make_project(base: Path, database_url: str | None) -> Project:
 def project(tmp_path_factory) -> Project:
     """A fresh project with the probe app on the test database (SQLite file or PostgreSQL)."""
     url = os.environ.get("RUSTFORGE_TEST_DATABASE_URL")
+    if url:
+        url = fresh_schema(url, "rf_deploy")
     return make_project(tmp_path_factory.mktemp("deploy"), url)
+
+
+def fresh_schema(url: str, schema: str) -> str:
+    """Empty ``schema`` in the test database; the URL of a session that uses it.
+
+    The in-process tests own the ``public`` schema of the same database; the
+    projects served here live next to it and never touch it.
+    """
+    import psycopg2
+
+    from rustforge.db.backends import parse_url
+
+    _, name, kwargs = parse_url(url)
+    conn = psycopg2.connect(dbname=name, **kwargs)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        cur.execute(f'CREATE SCHEMA "{schema}"')
+    conn.close()
+    return url + ("&" if "?" in url else "?") + f"options=-csearch_path%3D{schema}"
 
 
 class Server:
@@ -214,7 +235,7 @@ class Server:
         body = json.dumps(payload).encode() if payload is not None else None
         status, _, data = self.request(method, path, body=body,
                                        headers={"Content-Type": "application/json"})
-        assert status < 300, (status, data, self.output()[-3000:])
+        assert status < 300, (status, data, self.output()[-6000:])
         return json.loads(data)
 
     def raw(self, data: bytes, timeout: float = 10) -> bytes:
@@ -233,10 +254,12 @@ class Server:
                 chunks.append(chunk)
         return b"".join(chunks)
 
-    def wait_for_workers(self, count: int, timeout: float = 30) -> None:
+    def wait_for_workers(self, count: int, boots: int = 0, timeout: float = 30) -> None:
+        """Until ``count`` workers run and ``boots`` (default count) have booted."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.output().count("Booting worker") >= count and len(self.children()) >= count:
+            if (self.output().count("Booting worker") >= (boots or count)
+                    and len(self.children()) >= count):
                 return
             if self.proc.poll() is not None:
                 raise AssertionError(f"server exited ({self.proc.returncode}):\n{self.output()}")
@@ -277,8 +300,9 @@ def serve():
         else:
             argv = [GUNICORN, "mysite.wsgi:application", "-c", "gunicorn.conf.py"]
             env = {"BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers),
-                   "GUNICORN_WORKER_CLASS": worker_class, "THREADS": str(threads),
-                   "ACCESS_LOG": "", **env}
+                   "GUNICORN_WORKER_CLASS": worker_class, "ACCESS_LOG": "", **env}
+            # NOTE: gunicorn silently turns "sync" into "gthread" when threads > 1.
+            env["THREADS"] = str(threads if worker_class == "gthread" else 1)
         server = Server(argv, project.root, project.env(**env), port)
         started.append(server)
         if wait:

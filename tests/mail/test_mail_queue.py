@@ -91,7 +91,8 @@ def run_worker(queue: str, email_url: str) -> subprocess.CompletedProcess:
     rq = Path(sys.executable).parent / "rq"
     args = [str(rq), "worker", "--burst", "--url", REDIS_URL,
             "--job-class", "rustforge.queue.rq_backend.RustForgeJob", queue]
-    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=90)
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=90,
+                          check=False)
 
 
 def failed_job_ids(queue: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import accept_ada  # tests/mail/conftest.py
+from mailtest_servers import accept_ada
 
 from rustforge.mail import (
     BadHeaderError,

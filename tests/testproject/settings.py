@@ -13,6 +13,7 @@ INSTALLED_APPS = [
     "rustforge.contrib.api",
     "rustforge.contrib.auth",
     "testproject.authdemo",
+    "rustforge.contrib.mail",
 ]
 ROOT_ROUTES = "testproject.urls"
 TEMPLATE_DIRS = ["templates"]

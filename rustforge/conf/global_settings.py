@@ -95,7 +95,7 @@ CACHE_ERROR_LOG_INTERVAL = 60.0
 REDIS_URL = ""
 # --- Background jobs (rustforge.queue; docs/jobs.md) ---
 # Seconds to wait for a Redis connection / reply before QueueUnavailable.
-REDIS_CONNECT_TIMEOUT = 2.0
+REDIS_CONNECT_TIMEOUT = 1.0
 REDIS_SOCKET_TIMEOUT = 5.0
 # Seconds a job may run before the worker kills it (per job: @job(timeout=...)).
 JOBS_DEFAULT_TIMEOUT = 180

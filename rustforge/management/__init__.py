@@ -43,6 +43,8 @@ CORE_COMMANDS: dict[str, tuple[str, str]] = {
     "prune": ("prune", "Permanently delete rows soft-deleted longer than a period."),
     "newsecret": ("newsecret", "Print a new random SECRET_KEY."),
     "version": ("version", "Print the RustForge version."),
+    "rqworker": ("rqworker", "Run background jobs from Redis queues."),
+    "jobs": ("jobs", "Show queues and failed jobs; requeue or delete them."),
 }
 # Commands that need no project settings at all.
 STANDALONE = {"startproject", "newsecret", "version"}

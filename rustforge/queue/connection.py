@@ -32,8 +32,9 @@ def _create() -> Any:
             socket_connect_timeout=settings.REDIS_CONNECT_TIMEOUT,
             socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
             health_check_interval=30,
-            # Two quick retries ride out a Redis restart without stalling a request.
-            retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), 2),
+            # One quick retry rides out a Redis restart; more would multiply the
+            # timeouts a request waits through when Redis hangs.
+            retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), 1),
         )
     except ValueError as exc:
         raise ImproperlyConfigured(f"REDIS_URL {url!r} is not valid: {exc}") from None

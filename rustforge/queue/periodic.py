@@ -64,3 +64,69 @@ def discover() -> dict[str, PeriodicJob]:
     for config in apps.get_app_configs():
         config.import_submodule("jobs")
     return dict(registry)
+
+
+class PeriodicScheduler:
+    """Enqueues due periodic jobs; run it in one or more processes.
+
+    Each run of each job is claimed with ``SET NX`` on a Redis key named after
+    the job and its scheduled minute, so any number of schedulers (one per
+    worker started ``--with-scheduler``) enqueue it exactly once. Runs missed
+    while no scheduler was up are not caught up.
+    """
+
+    def __init__(self, jobs: dict[str, PeriodicJob] | None = None, connection: Any = None) -> None:
+        import datetime as dt
+
+        self.jobs = discover() if jobs is None else jobs
+        self._connection = connection
+        self.last_check = dt.datetime.now(dt.timezone.utc)
+
+    @property
+    def connection(self) -> Any:
+        if self._connection is None:
+            from rustforge.queue.connection import get_redis
+
+            self._connection = get_redis()
+        return self._connection
+
+    def due(self, since: Any, until: Any) -> list[tuple[PeriodicJob, Any]]:
+        """Each job's scheduled times in ``(since, until]``."""
+        from croniter import croniter
+
+        found = []
+        for periodic_job in self.jobs.values():
+            itr = croniter(periodic_job.cron, since)
+            when = itr.get_next(type(since))
+            while when <= until:
+                found.append((periodic_job, when))
+                when = itr.get_next(type(since))
+        return found
+
+    def tick(self, now: Any = None) -> list[str]:
+        """Enqueue the runs that fell due since the last tick; returns their names."""
+        import datetime as dt
+
+        now = now or dt.datetime.now(dt.timezone.utc)
+        enqueued = []
+        for periodic_job, when in self.due(self.last_check, now):
+            claim = f"rustforge:periodic:{periodic_job.name}:{int(when.timestamp())}"
+            if self.connection.set(claim, "1", nx=True, ex=24 * 3600):
+                periodic_job.func.enqueue(*periodic_job.args, **dict(periodic_job.kwargs))
+                enqueued.append(periodic_job.name)
+        self.last_check = now
+        return enqueued
+
+    def run(self, stop: Any, interval: float = 1.0) -> None:
+        """Tick every ``interval`` seconds until ``stop`` (a threading.Event) is set."""
+        import logging
+
+        log = logging.getLogger("rustforge.queue")
+        log.info("periodic scheduler started with %d job(s): %s", len(self.jobs),
+                 ", ".join(sorted(self.jobs)) or "none")
+        while not stop.wait(interval):
+            try:
+                for name in self.tick():
+                    log.info("periodic job %s enqueued", name)
+            except Exception:
+                log.exception("periodic scheduler tick failed; retrying")

@@ -1,0 +1,61 @@
+"""A real rqworker subprocess against the test database and Redis."""
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent.parent
+SCRIPT = str(Path(sys.executable).parent / "rustforge")
+
+
+@pytest.fixture
+def rq_settings(settings, redis_url):
+    settings.REDIS_URL = redis_url
+    return settings
+
+
+@pytest.fixture
+def worker_env(redis_url, test_database_url):
+    env = {**os.environ,
+           "RUSTFORGE_SETTINGS_MODULE": "testproject.worker_settings",
+           "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]),
+           "DATABASE_URL": test_database_url,
+           "REDIS_URL": redis_url}
+    return env
+
+
+class Workers:
+    def __init__(self, env):
+        self.env = env
+        self.processes = []
+
+    def run(self, *args, timeout=60):
+        """Run a management command to completion."""
+        return subprocess.run([SCRIPT, *args], env=self.env, capture_output=True, text=True,
+                              timeout=timeout)
+
+    def start(self, *args):
+        """Start ``rqworker ARGS`` in its own process group."""
+        process = subprocess.Popen([SCRIPT, "rqworker", *args], env=self.env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                   start_new_session=True)
+        self.processes.append(process)
+        return process
+
+    def stop_all(self):
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(10)
+
+
+@pytest.fixture
+def workers(worker_env):
+    handle = Workers(worker_env)
+    yield handle
+    handle.stop_all()
+

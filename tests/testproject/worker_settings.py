@@ -1,0 +1,15 @@
+"""The test project with its services taken from the environment.
+
+Used by the queue and rate-limit tests for the subprocesses they start (an
+rqworker, gunicorn workers), so that those use the test's database, Redis
+and memcached.
+"""
+
+import os
+
+from testproject.settings import *  # noqa: F403
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3")
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_URL = os.environ.get("CACHE_URL", "locmem://")
+RATELIMIT_FAIL_OPEN = os.environ.get("RATELIMIT_FAIL_OPEN", "1") == "1"

@@ -44,7 +44,9 @@ def login() -> Callable[..., Any]:
         client.get("/accounts/login")  # sets the CSRF cookie, like a browser
         response = client.post("/accounts/login",
                                json={"username": user.username, "password": password},
-                               headers={"X-CSRFToken": client.cookies.get("csrftoken", "")})
+                               headers={"X-CSRFToken": client.cookies.get("csrftoken", ""),
+                                        # what a browser sends with a same-origin POST
+                                        "Origin": f"{client.protocol}://{client.host}"})
         assert response.status_code == 200, response.text
         client.default_headers["X-CSRFToken"] = response.json["csrf_token"]
         return response

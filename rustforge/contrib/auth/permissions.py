@@ -18,7 +18,7 @@ def model_permissions(model: type) -> list[tuple[str, str, str]]:
     return [(label, f"{action}_{name}", f"Can {action} {name}") for action in ACTIONS]
 
 
-def create_permissions(**_kwargs: Any) -> int:
+def create_permissions(sender: Any = None, **kwargs: Any) -> int:
     """Create missing default permissions for every installed model; the count added."""
     from rustforge.apps import apps
     from rustforge.contrib.auth.models import Permission

@@ -1,0 +1,39 @@
+"""Periodic jobs: discovered from apps' jobs modules, enqueued once per run."""
+
+import datetime as dt
+
+import pytest
+
+from rustforge.queue import get_queue, periodic
+from rustforge.queue.periodic import PeriodicScheduler, discover
+
+pytestmark = pytest.mark.usefixtures("rq_settings")
+
+T0 = dt.datetime(2030, 1, 1, 12, 0, 30, tzinfo=dt.timezone.utc)
+
+
+def test_apps_declare_periodic_jobs():
+    found = discover()
+    assert found["testproject.worklog.jobs.every_minute"].cron == "* * * * *"
+
+
+def test_each_run_is_enqueued_once_across_schedulers():
+    jobs = {k: v for k, v in discover().items() if k.endswith("every_minute")}
+    first, second = PeriodicScheduler(jobs), PeriodicScheduler(jobs)
+    first.last_check = second.last_check = T0
+    later = T0 + dt.timedelta(minutes=2)
+    assert first.tick(later) == ["testproject.worklog.jobs.every_minute"] * 2
+    assert second.tick(later) == []
+    assert len(get_queue("default")) == 2
+    assert first.tick(later + dt.timedelta(seconds=10)) == []  # nothing new fell due
+
+
+def test_invalid_cron_is_rejected_at_declaration():
+    with pytest.raises(ValueError, match="invalid cron"):
+        periodic("every minute")
+
+
+def test_periodic_command_lists_jobs(workers):
+    result = workers.run("jobs", "periodic")
+    assert result.returncode == 0, result.stderr
+    assert "* * * * *" in result.stdout and "every_minute" in result.stdout

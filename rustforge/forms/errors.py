@@ -78,7 +78,8 @@ class ValidationFailed(RustForgeError):
     def __init__(self, errors: ErrorDict, description: str | None = None) -> None:
         self.errors = errors
         self.description = description or "The submitted data is invalid."
-        super().__init__(f"{self.description} {errors}")
+        # Not super(): the HTTP subclasses put falcon's error next in the MRO.
+        Exception.__init__(self, f"{self.description} {errors}")
 
     def envelope(self) -> dict:
         """The JSON body every layer answers with."""

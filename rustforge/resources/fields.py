@@ -18,7 +18,10 @@ def to_json(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     if isinstance(value, dt.datetime):
-        return value.isoformat()
+        # RFC 3339 wants an offset; stored datetimes are naive UTC by convention.
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value.isoformat() + "Z"
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
@@ -112,7 +115,16 @@ class Nested:
     (``?include=name``): a foreign key (``many=False``) or a backref list."""
 
     def __init__(self, resource: Any, *, many: bool = False, attr: str | None = None) -> None:
-        self.resource = resource
+        # A class, or the name of a Resource class defined later (mutual nesting).
+        self._resource = resource
         self.many = many
         self.attr = attr
         self.name = ""
+
+    @property
+    def resource(self) -> Any:
+        if isinstance(self._resource, str):
+            from rustforge.resources.resource import lookup
+
+            self._resource = lookup(self._resource)
+        return self._resource

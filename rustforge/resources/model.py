@@ -30,6 +30,7 @@ gives ``GET/POST /posts`` and ``GET/PUT/PATCH/DELETE /posts/{pk}``.
 
 from __future__ import annotations
 
+import decimal
 from typing import Any, ClassVar
 
 import falcon
@@ -106,6 +107,8 @@ class ModelResource(Resource):
                 schema["readOnly"] = True
             cls.field_schemas[name] = schema
         cls.writable_fields = [n for n in names if n not in read_only]
+        cls._places = {n: meta.fields[n].decimal_places for n in names
+                       if isinstance(meta.fields[n], peewee.DecimalField)}
         if cls.form_class is None:
             form_meta = type("Meta", (), {"model": model, "fields": cls.writable_fields})
             cls.form_class = type(f"{cls.__name__}Form", (ModelForm,), {"Meta": form_meta})
@@ -140,7 +143,12 @@ class ModelResource(Resource):
         # __data__ holds the foreign key's value, so no query for the related row.
         data = getattr(obj, "__data__", None)
         if data is not None and name in self.field_schemas:
-            return data.get(name)
+            value = data.get(name)
+            places = self._places.get(name)
+            if places is not None and value is not None:
+                # SQLite hands back Decimal("1") for 1.00: show the column's scale.
+                value = decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-places))
+            return value
         return getattr(obj, name, None)
 
     # Hooks ---------------------------------------------------------------------------

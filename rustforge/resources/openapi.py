@@ -107,13 +107,13 @@ def describe_model_resource(resource: Any, path: str, suffix: str | None) -> dic
             page = {"type": "object", "required": ["data", "meta", "links"], "properties": {
                 "data": {"type": "array", "items": _ref(name)},
                 "meta": {"type": "object"}, "links": {"type": "object"}}}
-            item["get"] = {"operationId": f"list{tag}", "tags": [tag],
+            item["get"] = {"operationId": f"{name}.list", "tags": [tag],
                            "summary": f"List {tag} rows",
                            "parameters": _query_params(resource, True),
                            "responses": {"200": _json(page, "A page of rows"),
                                          **_errors(400, 401, 403)}}
         if "create" in actions:
-            item["post"] = {"operationId": f"create{tag}", "tags": [tag],
+            item["post"] = {"operationId": f"{name}.create", "tags": [tag],
                             "summary": f"Create a {tag}",
                             "requestBody": {"required": True, "content": bodies},
                             "responses": {"201": _json(_ref(name), "Created"),
@@ -125,22 +125,22 @@ def describe_model_resource(resource: Any, path: str, suffix: str | None) -> dic
         params = [{"name": "pk", "in": "path", "required": True,
                    "schema": {"type": "string"}, "description": f"Key of the {tag}."}]
         if "retrieve" in actions:
-            item["get"] = {"operationId": f"get{tag}", "tags": [tag],
+            item["get"] = {"operationId": f"{name}.retrieve", "tags": [tag],
                            "parameters": _query_params(resource, False),
                            "responses": {"200": _json(_ref(name), f"The {tag}"),
                                          **_errors(400, 401, 403, 404)}}
         if "update" in actions:
-            item["put"] = {"operationId": f"replace{tag}", "tags": [tag],
+            item["put"] = {"operationId": f"{name}.update", "tags": [tag],
                            "requestBody": {"required": True, "content": bodies},
                            "responses": {"200": _json(_ref(name), "Updated"),
                                          **_errors(400, 401, 403, 404, 409, 413, 415, 422)}}
         if "partial_update" in actions:
-            item["patch"] = {"operationId": f"update{tag}", "tags": [tag],
+            item["patch"] = {"operationId": f"{name}.partial_update", "tags": [tag],
                              "requestBody": {"required": True, "content": patch_bodies},
                              "responses": {"200": _json(_ref(name), "Updated"),
                                            **_errors(400, 401, 403, 404, 409, 413, 415, 422)}}
         if "destroy" in actions:
-            item["delete"] = {"operationId": f"delete{tag}", "tags": [tag],
+            item["delete"] = {"operationId": f"{name}.destroy", "tags": [tag],
                               "responses": {"204": {"description": "Deleted"},
                                             **_errors(400, 401, 403, 404, 409)}}
         if item:

@@ -18,6 +18,19 @@ from typing import Any, ClassVar
 from rustforge.resources.fields import Computed, Nested, to_json
 
 
+_REGISTRY: dict[str, type] = {}
+
+
+def lookup(name: str) -> type:
+    """The Resource class called ``name`` (for ``Nested("BookResource")``)."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        from rustforge.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"Nested({name!r}): no resource class of that name") from None
+
+
 class ResourceMeta(type):
     def __new__(mcs, name: str, bases: tuple, namespace: dict, **kwargs: Any):
         cls = super().__new__(mcs, name, bases, namespace, **kwargs)
@@ -33,6 +46,7 @@ class ResourceMeta(type):
         cls.computed_fields = computed
         cls.nested_fields = nested
         cls.setup()
+        _REGISTRY.setdefault(name, cls)
         return cls
 
 

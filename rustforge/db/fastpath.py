@@ -1,8 +1,9 @@
 """A leaner path through peewee for the queries a request runs most.
 
 ``World.get_by_id(7)``, ``World.get(World.id == 7)``, ``World[7]``,
-``World.get_or_none(World.id == 7)`` and ``world.save()`` on a fetched row are
-the queries behind most detail pages and API endpoints. Peewee builds a query
+``World.get_or_none(World.id == 7)``, ``world.save()`` on a fetched row and
+``list(Fortune.select())`` are the queries behind most detail pages, small
+lists and API endpoints. Peewee builds a query
 object, walks its node tree into SQL, and wraps the cursor in a generic row
 reader on every call, which costs about 100-150 us per query: more than the
 round trip to a local PostgreSQL. Here the SQL of those shapes is compiled
@@ -55,30 +56,14 @@ def _compile(db: peewee.Database, query: Any) -> tuple[str, list[Any]]:
     return db.get_sql_context().sql(query).query()
 
 
-class _GetPlan:
-    """SELECT ... WHERE pk = ? LIMIT 1, ready to run for one model and database."""
+class _Rows:
+    """Turns result rows of ``SELECT <every field>`` into model instances."""
 
-    __slots__ = (
-        "converters",
-        "db",
-        "index",
-        "names",
-        "params",
-        "pk_db_value",
-        "plain",
-        "sql",
-    )
+    __slots__ = ("converters", "model", "names", "plain")
 
-    def __init__(self, model: type[peewee.Model], db: peewee.Database) -> None:
-        meta = model._meta
-        pk = meta.primary_key
-        query = model.select().where(pk == peewee.Value(_MARK, converter=False)).paginate(1, 1)
-        self.db = db
-        self.sql, params = _compile(db, query)
-        self.index = next(i for i, p in enumerate(params) if p is _MARK)
-        self.params = params
-        self.pk_db_value = pk.db_value
-        fields = meta.sorted_fields
+    def __init__(self, model: type[peewee.Model]) -> None:
+        fields = model._meta.sorted_fields
+        self.model = model
         self.names = tuple(f.name for f in fields)
         self.converters = tuple(f.python_value for f in fields)
         # Building the instance by hand is only equivalent to peewee's
@@ -86,17 +71,10 @@ class _GetPlan:
         self.plain = model.__init__ is _PLAIN_INIT and all(
             type(model.__dict__.get(name)) in _PLAIN_ACCESSORS for name in self.names)
 
-    def run(self, model: type[peewee.Model], pk: Any) -> peewee.Model:
-        value = self.pk_db_value(pk)
-        params = self.params.copy()
-        params[self.index] = value
-        row = self.db.execute_sql(self.sql, params).fetchone()
-        if row is None:
-            raise model.DoesNotExist(
-                f"{model} instance matching query does not exist:\n"
-                f"SQL: {self.sql}\nParams: {params}")
+    def build(self, row: tuple) -> peewee.Model:
         data = {name: convert(raw)
                 for name, convert, raw in zip(self.names, self.converters, row)}
+        model = self.model
         if self.plain:
             obj = model.__new__(model)
             obj.__data__ = data
@@ -106,6 +84,32 @@ class _GetPlan:
         obj = model(__no_default__=1, **data)
         obj._dirty.clear()
         return obj
+
+
+class _GetPlan:
+    """SELECT ... WHERE pk = ? LIMIT 1, ready to run for one model and database."""
+
+    __slots__ = ("db", "index", "params", "pk_db_value", "rows", "sql")
+
+    def __init__(self, model: type[peewee.Model], db: peewee.Database) -> None:
+        pk = model._meta.primary_key
+        query = model.select().where(pk == peewee.Value(_MARK, converter=False)).paginate(1, 1)
+        self.db = db
+        self.sql, params = _compile(db, query)
+        self.index = next(i for i, p in enumerate(params) if p is _MARK)
+        self.params = params
+        self.pk_db_value = pk.db_value
+        self.rows = _Rows(model)
+
+    def run(self, model: type[peewee.Model], pk: Any) -> peewee.Model:
+        params = self.params.copy()
+        params[self.index] = self.pk_db_value(pk)
+        row = self.db.execute_sql(self.sql, params).fetchone()
+        if row is None:
+            raise model.DoesNotExist(
+                f"{model} instance matching query does not exist:\n"
+                f"SQL: {self.sql}\nParams: {params}")
+        return self.rows.build(row)
 
 
 def _supports_pk_lookup(model: type[peewee.Model]) -> bool:
@@ -226,6 +230,75 @@ def save(instance: peewee.Model, force_insert: bool = False, only: Any = None) -
     return rows
 
 
+class _ListPlan:
+    """``SELECT <every field> FROM table`` of one model, for one database."""
+
+    __slots__ = ("db", "params", "rows", "sql")
+
+    def __init__(self, model: type[peewee.Model], db: peewee.Database) -> None:
+        meta = model._meta
+        self.db = db
+        query = peewee.ModelSelect(model, meta.sorted_fields, is_default=True)
+        self.sql, self.params = _compile(db, query)
+        self.rows = _Rows(model)
+
+
+class _RowsCursorWrapper(peewee.CursorWrapper):
+    """peewee's result cache and iteration, with rows built by :class:`_Rows`."""
+
+    def __init__(self, cursor: Any, rows: _Rows) -> None:
+        super().__init__(cursor)
+        self.process_row = rows.build
+
+
+class Select(peewee.ModelSelect):
+    """What ``Model.select()`` returns: a peewee ``ModelSelect`` that runs
+    precompiled SQL while it is still the plain "every row" query.
+
+    Every peewee method that refines a query (``where``, ``join``,
+    ``order_by``, ``dicts`` ...) works on a clone, and clones lose the
+    shortcut; the two methods that change a query in place (``first`` sets a
+    limit, ``selected_columns`` replaces the columns) are checked for.
+    """
+
+    _rf_plain = False
+    _rf_returning: Any = None
+
+    def clone(self):
+        query = super().clone()
+        query._rf_plain = False
+        return query
+
+    def _execute(self, database):
+        if (self._rf_plain and self._cursor_wrapper is None and self._limit is None
+                and self._returning is self._rf_returning and self._row_type is None):
+            plan = _list_plan(self.model, database)
+            if plan is not None:
+                cursor = plan.db.execute_sql(plan.sql, plan.params)
+                self._cursor_wrapper = _RowsCursorWrapper(cursor, plan.rows)
+                return self._cursor_wrapper
+        return super()._execute(database)
+
+
+def _list_plan(model: type[peewee.Model], database: Any) -> _ListPlan | None:
+    meta = model._meta
+    db = _concrete(database)
+    plan = meta.__dict__.get("_rustforge_list")
+    if plan is not None and (plan is _UNSUPPORTED or plan.db is db):
+        return None if plan is _UNSUPPORTED else plan
+    plan = _ListPlan(model, db) if db is not None and _enabled() else _UNSUPPORTED
+    meta._rustforge_list = plan
+    return None if plan is _UNSUPPORTED else plan
+
+
+def select_all(model: type[peewee.Model]) -> Select:
+    """``model.select()`` with no arguments."""
+    query = Select(model, model._meta.sorted_fields, is_default=True)
+    query._rf_plain = True
+    query._rf_returning = query._returning
+    return query
+
+
 def _enabled() -> bool:
     from rustforge.conf import settings
 
@@ -243,6 +316,7 @@ def clear_cache(model: type[peewee.Model] | None = None) -> None:
     for cls in models:
         cls._meta.__dict__.pop("_rustforge_get", None)
         cls._meta.__dict__.pop("_rustforge_save", None)
+        cls._meta.__dict__.pop("_rustforge_list", None)
 
 
 def _all_models(root: type) -> list[type]:
@@ -266,6 +340,12 @@ _install_hooks()
 class FastPathMixin:
     """Routes pk lookups and updates of :class:`rustforge.db.Model` through
     the compiled-SQL cache above. Semantics are peewee's."""
+
+    @classmethod
+    def select(cls, *fields):
+        if fields:
+            return super().select(*fields)
+        return select_all(cls)
 
     @classmethod
     def get_by_id(cls, pk):

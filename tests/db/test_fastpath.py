@@ -221,3 +221,57 @@ def test_setting_turns_the_fast_path_off(db, settings, sql_log):
     fetched.title = "still saved"
     assert fetched.save() == 1
     assert _peewee_get(Notebook, book.id).title == "still saved"
+
+
+def test_select_all_matches_peewee(db, sql_log):
+    for title in ("b", "a", "c"):
+        Note.create(notebook=Notebook.create(title=title), text=title * 2)
+    fastpath.clear_cache()
+    start = len(sql_log())
+    fast = list(Note.select())
+    slow = list(peewee.ModelSelect(Note, Note._meta.sorted_fields, is_default=True))
+    assert [n.__data__ for n in fast] == [n.__data__ for n in slow]
+    assert all(type(n) is Note and not n.is_dirty() for n in fast)
+    assert isinstance(fast[0].created, datetime.datetime)
+    assert sql_log()[start] == sql_log()[start + 1]  # the very same SQL
+    assert Note._meta._rustforge_list.sql == sql_log()[start][0]
+
+
+def test_select_all_behaves_like_a_query(db):
+    for title in ("x", "y", "z"):
+        Notebook.create(title=title)
+    query = Notebook.select()
+    assert len(query) == 3
+    assert query[0].title == "x" and [b.title for b in query[1:]] == ["y", "z"]
+    assert [b.title for b in query] == ["x", "y", "z"]  # cached, not run again
+    assert [b.title for b in Notebook.select().iterator()] == ["x", "y", "z"]
+    assert Notebook.select().count() == 3
+    assert Notebook.select().exists()
+    assert Notebook.select().first().title == "x"
+    assert [b.title for b in Notebook.select().order_by(Notebook.title.desc())] == ["z", "y", "x"]
+    assert [b.title for b in Notebook.select().where(Notebook.title > "x")] == ["y", "z"]
+    assert next(iter(Notebook.select().tuples()))[1] == "x"
+    assert next(iter(Notebook.select().dicts()))["title"] == "x"
+    assert [b.title for b in Notebook.select().limit(1)] == ["x"]
+    assert [b.title for b in Notebook.select(Notebook.title)] == ["x", "y", "z"]
+    narrowed = Notebook.select()
+    narrowed.selected_columns = [Notebook.id]  # an in-place change: peewee's path
+    assert [b.title for b in narrowed] == [None, None, None]
+    nested = Notebook.select().where(Notebook.id.in_(Notebook.select(Notebook.id)))
+    assert len(list(nested)) == 3
+    joined = Note.select().join(Notebook).where(Notebook.title == "x")
+    assert list(joined) == []
+
+
+def test_select_all_off_and_on_other_databases(db, settings, tmp_path):
+    Notebook.create(title="main")
+    other = peewee.SqliteDatabase(str(tmp_path / "other.db"))
+    with other.bind_ctx([Notebook]):
+        other.create_tables([Notebook])
+        Notebook.create(title="elsewhere")
+        assert [b.title for b in Notebook.select()] == ["elsewhere"]
+    other.close()
+    assert [b.title for b in Notebook.select()] == ["main"]
+    settings.DATABASE_FAST_PATH = False
+    assert [b.title for b in Notebook.select()] == ["main"]
+    assert Notebook._meta._rustforge_list is fastpath._UNSUPPORTED

@@ -104,6 +104,9 @@ JOBS_RESULT_TTL = 500
 JOBS_FAILURE_TTL = 7 * 24 * 3600
 # Inline mode only: re-raise a job's exception after its last retry (tests).
 JOBS_INLINE_RAISE = False
+# --- Events (rustforge.events; docs/events.md) ---
+# Re-raise a failing event receiver's exception instead of logging it (tests).
+EVENTS_RAISE_ERRORS = False
 # console:// (embedded default), smtp://user:pass@host:587?starttls=1, file:///dir, memory://, dummy://
 EMAIL_URL = "console://"
 DEFAULT_FROM_EMAIL = "webmaster@localhost"

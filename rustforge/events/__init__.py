@@ -1,8 +1,19 @@
-"""Events: signals sent by the framework and custom events of apps.
+"""Events: the framework's signals and custom events of apps.
 
-See ``rustforge.events.signals`` for the framework's own signals.
+    from rustforge.events import Event
+
+    order_paid = Event("order_paid", "kwargs: order")
+
+    # in an AppConfig.ready():
+    order_paid.connect(update_stock)                         # now, in send()
+    order_paid.connect(email_receipt, on_commit=True)        # after the commit
+    order_paid.connect(sync_to_erp, queued=True)             # in a worker
+
+    order_paid.send(sender=Order, order=order)
+
+The framework's own signals live in ``rustforge.events.signals``.
 """
 
-from rustforge.events.dispatch import Signal
+from rustforge.events.dispatch import Event, Signal
 
-__all__ = ["Signal"]
+__all__ = ["Event", "Signal"]

@@ -294,3 +294,56 @@ def test_empty_migration_and_failed_migration_rolls_back(project):
     # 001 stays applied; 002's column was rolled back together with it.
     assert db.history() == [("blog", "001_initial")]
     assert "extra" not in db.columns("blog_post")
+
+
+def test_data_migration_example_from_the_docs(project):
+    """The data migration of docs/models-and-migrations.md, as written there."""
+    db = project.db
+    project.startapp("blog", """
+        from peewee import CharField
+
+        from rustforge.db import Model
+
+
+        class Post(Model):
+            title = CharField(max_length=200)
+    """)
+    project.ok("makemigrations", "blog")
+    project.ok("migrate")
+    db.query("INSERT INTO blog_post (title) VALUES ('Hello World')")
+    project.ok("makemigrations", "blog", "--empty", "--name", "slugs")
+    write(project.root / "blog" / "migrations" / "002_slugs.py", """
+        import peewee as pw
+
+
+        def migrate(migrator, database, *, fake=False):
+            migrator.add_fields("blog_post", slug=pw.CharField(max_length=200, default=""))
+
+            def fill_slugs():
+                Post = migrator.orm["blog_post"]
+                for post in Post.select():
+                    post.slug = post.title.lower().replace(" ", "-")
+                    post.save()
+
+            migrator.run(fill_slugs)
+
+
+        def rollback(migrator, database, *, fake=False):
+            migrator.remove_fields("blog_post", "slug")
+    """)
+    assert "-- Python operation fill_slugs() runs here" in project.ok("sqlmigrate", "blog", "002")
+    project.ok("migrate")
+    assert db.query("SELECT title, slug FROM blog_post") == [("Hello World", "hello-world")]
+    project.ok("migrate", "blog", "001")
+    assert db.query("SELECT * FROM blog_post") == [(1, "Hello World")]
+
+
+def test_makemigrations_warns_about_renames_and_refuses_not_null_without_default(project):
+    app = project.startapp("blog", POST_V1)
+    project.ok("makemigrations", "blog")
+    write(app / "models.py", POST_V1.replace("body = TextField", "content = TextField"))
+    result = project.run("makemigrations", "blog")
+    assert result.returncode == 0
+    assert "'body' is removed and 'content' added; if that is a rename" in result.stderr
+    write(app / "models.py", POST_V1 + "        slug = CharField(max_length=50)\n")
+    assert "NOT NULL without a default" in project.fails("makemigrations", "blog")

@@ -66,6 +66,7 @@ class AppChanges:
     forward: list[str]
     backward: list[str]
     name: str = ""
+    notes: list[str] = field(default_factory=list)
     dependencies: list[Key] = field(default_factory=list)
     path: Path | None = None
 
@@ -113,7 +114,27 @@ def check_name(name: str) -> str:
     return name
 
 
-def _diff_fields(model: type, source: type) -> list[str]:
+def _field_advice(model: type, source: type, added: set[str], removed: set[str],
+                  notes: list[str]) -> None:
+    """Warn about changes the generated code would get wrong or lossy."""
+    table = model._meta.table_name
+    for name in sorted(added):
+        field = model._meta.fields[name]
+        if not field.null and field.default is None and not field.primary_key:
+            raise MigrationError(
+                f"{table}.{name} is added as NOT NULL without a default, so existing rows "
+                "would have no value; give the field a default= or null=True")
+    for old in sorted(removed):
+        for new in sorted(added):
+            old_field, new_field = source._meta.fields[old], model._meta.fields[new]
+            if type(old_field) is type(new_field):
+                notes.append(
+                    f"{table}: {old!r} is removed and {new!r} added; if that is a rename, "
+                    f"replace both operations with migrator.rename_field('{table}', "
+                    f"'{old}', '{new}') or the column's data is lost")
+
+
+def _diff_fields(model: type, source: type, notes: list[str] | None = None) -> list[str]:
     """peewee-migrate's field diff, minus changes that are only about indexes.
 
     A field gaining ``index=True`` or ``unique=True`` is fully handled by the
@@ -128,6 +149,8 @@ def _diff_fields(model: type, source: type) -> list[str]:
         changes.append(pm_auto.create_fields(
             model, *pm_auto.model_fields_gen(model, *added)))
     removed = source_fields - model_fields
+    if notes is not None:
+        _field_advice(model, source, added, removed, notes)
     if removed:
         changes.append(pm_auto.drop_fields(
             model, *pm_auto.model_fields_gen(source, *removed)))
@@ -150,7 +173,8 @@ def _with_modern_names(code: str) -> str:
     return re.sub(r"(\n(\s+)class Meta:\n)", r"\1\2    legacy_table_names = False\n", code)
 
 
-def diff_models(active: list[type], source: list[type], *, reverse: bool = False) -> list[str]:
+def diff_models(active: list[type], source: list[type], *, reverse: bool = False,
+                notes: list[str] | None = None) -> list[str]:
     """Operations that turn ``source`` models into ``active`` ones (one app)."""
     active = list(peewee.sort_models(active))
     source = list(peewee.sort_models(source))
@@ -165,7 +189,7 @@ def diff_models(active: list[type], source: list[type], *, reverse: bool = False
             old = source_map[table]
             new_fields = {f.name for f in model._meta.sorted_fields}
             old_fields = {f.name for f in old._meta.sorted_fields}
-            changes.extend(_diff_fields(model, old))
+            changes.extend(_diff_fields(model, old, notes))
             changes.extend(pm_auto.diff_model_indexes(
                 model, old, fields_to_add=new_fields - old_fields,
                 fields_to_remove=old_fields - new_fields))
@@ -190,9 +214,10 @@ class Autodetector:
         source = self.state.models_of(config.label)
         models = list(config.models)
         self._check_references(config, models)
-        forward = diff_models(models, source)
+        notes: list[str] = []
+        forward = diff_models(models, source, notes=notes)
         backward = diff_models(source, models, reverse=True)
-        return AppChanges(config.label, config.migrations_dir, forward, backward)
+        return AppChanges(config.label, config.migrations_dir, forward, backward, notes=notes)
 
     def _check_references(self, config: Any, models: list[type]) -> None:
         for model in models:

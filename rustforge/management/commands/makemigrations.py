@@ -59,6 +59,8 @@ def command(apps: tuple[str, ...], name: str | None, empty: bool, check: bool,
         click.echo(f"  {shown}")
         for line in changes.summary() or ["(empty: fill in migrate() and rollback())"]:
             click.echo(f"    - {line}")
+        for note in changes.notes:
+            click.echo(f"Warning: {note}", err=True)
         if dry_run:
             click.echo(changes.render())
         else:

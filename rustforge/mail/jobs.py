@@ -6,7 +6,8 @@ and enqueues :func:`deliver` on ``EMAIL_QUEUE_NAME``. A worker sends it with
 its own ``EMAIL_URL``. A temporary failure (4xx reply, refused or timed-out
 connection) is retried after each of ``EMAIL_RETRY_INTERVALS``; a permanent
 one (5xx, bad credentials, untrusted certificate) fails the job at once.
-Without ``REDIS_URL`` the job runs inline, right away.
+Without ``REDIS_URL`` the job runs inline, right away, once: a failure is
+logged (raised with ``JOBS_INLINE_RAISE``), not retried.
 """
 
 from __future__ import annotations
@@ -50,8 +51,13 @@ def _no_more_retries() -> None:
 def enqueue_messages(messages: Sequence[EmailMessage]) -> int:
     """Queue one ``deliver`` job per message; return how many were queued."""
     from rustforge.conf import settings
+    from rustforge.services import services
 
     intervals = [int(i) for i in settings.EMAIL_RETRY_INTERVALS]
+    # Inline "jobs" run inside the caller: a retry with no wait would only
+    # multiply how long a request blocks on a server that is down.
+    if getattr(services.get("jobs"), "name", "") == "inline":
+        intervals = []
     retry = Retry(max=len(intervals), interval=intervals) if intervals else None
     task = deliver.using(queue=settings.EMAIL_QUEUE_NAME, retry=retry)
     for message in messages:

@@ -59,6 +59,8 @@ from rustforge.mail.headers import (
 POLICY = email.policy.SMTP.clone(cte_type="7bit")
 DEFAULT_MIMETYPE = "application/octet-stream"
 _CID_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+# RFC 5322 atext plus "." and "@": what a msg-id (and so a Content-ID) may hold.
+_CID = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.@-]{1,200}$")
 # Headers set from the constructor arguments; ``headers=`` may replace them.
 _ADDRESS_HEADERS = ("From", "To", "Cc", "Reply-To")
 
@@ -189,8 +191,10 @@ class EmailMessage:
         if cid is None:
             stem = _CID_SAFE.sub("-", Path(filename).stem)[:40] or "image"
             cid = f"{stem}.{secrets.token_hex(6)}@rustforge"
-        check_header_value("Content-ID", cid)
         cid = cid.strip("<>")
+        if not _CID.match(cid):
+            raise BadHeaderError(f"invalid Content-ID {cid!r}: use letters, digits and "
+                                 f"!#$%&'*+/=?^_`{{|}}~.@- only")
         if any(img.cid == cid for img in self.inline_images):
             raise ValueError(f"inline image Content-ID {cid!r} is used twice")
         self.inline_images.append(InlineImage(cid, content, mimetype, filename))

@@ -89,6 +89,10 @@ def send_mass_mail(datatuple: Iterable[tuple], *, fail_silently: bool = False,
     """
     messages = [EmailMessage(subject, body, sender, list(recipients))
                 for subject, body, sender, recipients in datatuple]
+    if queue is None:
+        from rustforge.conf import settings
+
+        queue = bool(settings.EMAIL_QUEUE)
     if connection is None and not queue:
         from rustforge.mail.backends import get_connection
 

@@ -153,6 +153,18 @@ def test_single_string_recipient_is_one_address():
     assert msg.recipients() == ["ada@example.com"]
 
 
+@pytest.mark.parametrize("cid", ["with space", "a<b", 'q"uote', ""])
+def test_bad_content_id_is_refused(cid):
+    msg = EmailMessage("s", "b", "f@example.com", ["a@example.com"])
+    with pytest.raises(BadHeaderError):
+        msg.embed(PNG, "logo.png", cid=cid)
+
+
+def test_chosen_content_id():
+    msg = EmailMessage("s", "b", "f@example.com", ["a@example.com"])
+    assert msg.embed(PNG, "logo.png", cid="<logo@example.com>") == "cid:logo@example.com"
+
+
 def test_inline_image_needs_html():
     msg = EmailMessage("s", "b", "f@example.com", ["a@example.com"])
     msg.embed(PNG, "logo.png")

@@ -54,12 +54,22 @@ def test_bad_header_is_refused_before_queueing(inline_queue, settings):
     assert recorder.jobs == []
 
 
-def test_inline_queue_retries_a_temporary_failure(inline_queue, smtp_server, settings):
+def test_inline_queue_does_not_retry_without_waiting(inline_queue, smtp_server, settings,
+                                                     caplog):
     settings.EMAIL_URL = smtp_server.url()
+    settings.EMAIL_RETRY_INTERVALS = [0, 0, 0]
     smtp_server.recorder.replies.append("451 4.7.1 greylisted, try again")
-    send_mail("greylisted", "b", None, ["a@example.com"], queue=True)
-    assert smtp_server.recorder.data_attempts == 2
-    assert [m["Subject"] for m in smtp_server.recorder.messages()] == ["greylisted"]
+    assert send_mail("greylisted", "b", None, ["a@example.com"], queue=True) == 1
+    assert smtp_server.recorder.data_attempts == 1
+    assert "451 4.7.1 greylisted" in caplog.text  # the failure is logged, not lost
+
+
+def test_inline_queue_can_raise(inline_queue, smtp_server, settings):
+    settings.EMAIL_URL = smtp_server.url()
+    settings.JOBS_INLINE_RAISE = True
+    smtp_server.recorder.replies.append("554 5.7.1 spam")
+    with pytest.raises(MailDeliveryError, match="554"):
+        send_mail("spam?", "b", None, ["a@example.com"], queue=True)
 
 
 # A real rq worker ------------------------------------------------------------------------

@@ -206,3 +206,20 @@ def test_explicit_connection_is_reused_across_calls(smtp_server):
             connection.send_messages([EmailMessage(f"m{i}", "b", None, ["a@example.com"])])
     assert len(smtp_server.recorder.received) == 3
     assert len(smtp_server.recorder.sessions) == 1
+
+
+def test_partly_refused_recipients_are_logged(smtp_factory, use_server, caplog):
+    class RefuseGhosts:
+        async def handle_RCPT(self, server, session, envelope, address, options):
+            if address.startswith("ghost"):
+                return "550 5.1.1 no such user"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+    server = smtp_factory()
+    recorder = server.recorder
+    recorder.handle_RCPT = RefuseGhosts().handle_RCPT
+    use_server(server.url())
+    assert send_mail("s", "b", None, ["ada@example.com", "ghost@example.com"]) == 1
+    assert recorder.received[0].rcpt_tos == ["ada@example.com"]
+    assert "ghost@example.com: 550 5.1.1 no such user" in caplog.text

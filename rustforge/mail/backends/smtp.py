@@ -17,6 +17,7 @@ the timeout, so a server that is down or never answers gives a
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import socket
 import ssl
@@ -27,6 +28,7 @@ from typing import Any
 from rustforge.mail.backends.base import BaseBackend
 from rustforge.mail.errors import MailDeliveryError
 
+logger = logging.getLogger("rustforge.mail")
 _FQDN: str | None = None
 
 
@@ -137,9 +139,14 @@ class SMTPBackend(BaseBackend):
         sent = 0
         for sender, recipients, mime in batch:
             try:
-                connection.sendmail(sender, recipients, mime.as_bytes())
+                refused = connection.sendmail(sender, recipients, mime.as_bytes())
             except Exception as exc:
                 raise self.delivery_error(exc, sent=sent) from exc
+            if refused:
+                # The others got it; retrying would send them a duplicate.
+                logger.warning("SMTP server %s refused some recipients of %s: %s",
+                               self.address, mime["Message-ID"],
+                               "; ".join(f"{a}: {c} {_text(m)}" for a, (c, m) in refused.items()))
             sent += 1
         return sent
 

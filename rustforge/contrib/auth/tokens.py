@@ -41,14 +41,14 @@ def make_token(user: Any, now: float | None = None) -> str:
 
 
 def check_token(user: Any, token: str, now: float | None = None) -> bool:
-    if not isinstance(token, str) or token.count("-") != 1 or len(token) > 64:
+    if not isinstance(token, str) or len(token) > 64:
         return False
-    stamp_text, sig = token.split("-")
+    stamp_text, _, sig = token.partition("-")  # the signature may contain "-" too
     try:
         stamp = int(stamp_text, 36)
     except ValueError:
         return False
-    if not hmac.compare_digest(sig, _sig(user, stamp)):
+    if not sig or not hmac.compare_digest(sig, _sig(user, stamp)):
         return False
     age = (time.time() if now is None else now) - stamp
     return 0 <= age <= settings.PASSWORD_RESET_TIMEOUT

@@ -29,6 +29,7 @@ FIXTURE_MODULES = [
     "rustforge.testing.cache",
     "rustforge.testing.queue",
     "rustforge.testing.auth",
+    "rustforge.testing.queries",
 ]
 
 _BLOCK_REASON = ("database access is not allowed in this test; request the `db` or "

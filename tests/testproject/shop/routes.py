@@ -1,11 +1,16 @@
+from rustforge.http import route
 from testproject.shop.resources import (
     AuthorResource,
     BookCursorResource,
     BookResource,
     ShelfResource,
 )
+from testproject.shop.views import OrderPage, Orders, Uploads
 
 routes = [
+    route("/orders", Orders, name="orders"),
+    route("/uploads", Uploads, name="uploads"),
+    route("/order", OrderPage, name="order-page"),
     *AuthorResource.routes("/authors", name="authors"),
     *BookResource.routes("/books", name="books"),
     *BookCursorResource.routes("/cursor-books", name="cursor-books"),

@@ -93,14 +93,13 @@ def redis_queue(settings):
 
 
 def run_worker(queue: str, email_url: str) -> subprocess.CompletedProcess:
-    """One burst of a real rq worker process running the framework's job class."""
+    """``manage.py rqworker --burst QUEUE``: a real rq worker process, until the queue is empty."""
     env = {**os.environ,
            "RUSTFORGE_SETTINGS_MODULE": "mailtest_settings",
            "MAILTEST_EMAIL_URL": email_url, "MAILTEST_REDIS_URL": REDIS_URL,
            "PYTHONPATH": os.pathsep.join([str(TESTS / "mail"), str(TESTS)])}
-    rq = Path(sys.executable).parent / "rq"
-    args = [str(rq), "worker", "--burst", "--url", REDIS_URL,
-            "--job-class", "rustforge.queue.rq_backend.RustForgeJob", queue]
+    code = "from rustforge.management import main; main(prog_name='manage.py')"
+    args = [sys.executable, "-c", code, "rqworker", "--burst", queue]
     return subprocess.run(args, env=env, capture_output=True, text=True, timeout=90,
                           check=False)
 

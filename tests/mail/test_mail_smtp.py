@@ -223,3 +223,32 @@ def test_partly_refused_recipients_are_logged(smtp_factory, use_server, caplog):
     assert send_mail("s", "b", None, ["ada@example.com", "ghost@example.com"]) == 1
     assert recorder.received[0].rcpt_tos == ["ada@example.com"]
     assert "ghost@example.com: 550 5.1.1 no such user" in caplog.text
+
+
+def test_server_that_hangs_after_greeting_hits_the_timeout(use_server):
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    done = threading.Event()
+
+    def greet_then_hang():
+        conn, _ = listener.accept()
+        conn.sendall(b"220 hello, then silence\r\n")
+        done.wait(10)
+        conn.close()
+
+    thread = threading.Thread(target=greet_then_hang, daemon=True)
+    thread.start()
+    try:
+        use_server(f"smtp://127.0.0.1:{listener.getsockname()[1]}?timeout=0.5")
+        started = time.monotonic()
+        with pytest.raises(MailDeliveryError, match="did not answer within 0.5s"):
+            send_mail("s", "b", None, ["a@example.com"])
+        assert time.monotonic() - started < 3
+    finally:
+        done.set()
+        thread.join()
+        listener.close()

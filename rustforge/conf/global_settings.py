@@ -107,6 +107,14 @@ JOBS_INLINE_RAISE = False
 # --- Events (rustforge.events; docs/events.md) ---
 # Re-raise a failing event receiver's exception instead of logging it (tests).
 EVENTS_RAISE_ERRORS = False
+# --- Rate limiting (rustforge.ratelimit; docs/ratelimit.md) ---
+# Limits applied by RateLimitMiddleware: name -> {"rate": "100/m", "key": "ip" |
+# "user" | "header:X-Api-Key" | callable, "paths": ["/api/"], "methods": ["POST"]}.
+RATELIMITS: dict = {}
+# Off: no limit is checked (middleware and @ratelimit), e.g. in some tests.
+RATELIMIT_ENABLED = True
+# When the cache cannot count: True lets requests through, False answers 503.
+RATELIMIT_FAIL_OPEN = True
 # console:// (embedded default), smtp://user:pass@host:587?starttls=1, file:///dir, memory://, dummy://
 EMAIL_URL = "console://"
 DEFAULT_FROM_EMAIL = "webmaster@localhost"

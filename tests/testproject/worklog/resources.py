@@ -1,8 +1,11 @@
+import os
+
 import falcon
 
 from rustforge.cache import cache_response
 from rustforge.db import atomic
 from rustforge.queue import QueueUnavailable
+from rustforge.ratelimit import ratelimit
 from testproject.worklog.jobs import copy_entry, write_entry
 from testproject.worklog.models import Entry
 
@@ -58,3 +61,24 @@ class CachedPage:
             resp.set_cookie("flavour", "oat")
         if req.get_param("fail"):
             resp.status = falcon.HTTP_503
+
+
+class Limited:
+    """3 requests a minute per client IP; answers with the worker's pid."""
+
+    @falcon.before(_fake_login)
+    @ratelimit("3/m")
+    def on_get(self, req, resp):
+        resp.media = {"pid": os.getpid()}
+
+    @falcon.before(_fake_login)
+    @ratelimit("2/m", key="user", name="worklog-limited-post")
+    def on_post(self, req, resp):
+        resp.media = {"pid": os.getpid()}
+
+
+class Plain:
+    """No limit of its own (the middleware tests put one on it)."""
+
+    def on_get(self, req, resp):
+        resp.media = {"pid": os.getpid()}

@@ -4,4 +4,6 @@ from testproject.worklog import resources
 routes = [
     route("/entries", resources.Entries, name="entries"),
     route("/cached", resources.CachedPage, name="cached"),
+    route("/limited", resources.Limited, name="limited"),
+    route("/plain", resources.Plain, name="plain"),
 ]

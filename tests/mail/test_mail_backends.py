@@ -79,7 +79,9 @@ def test_memory_outbox_keeps_a_copy(mailoutbox):
     msg = EmailMessage("before", "b", None, ["a@example.com"])
     msg.send()
     msg.subject = "after"
+    msg.to.append("b@example.com")
     assert mailoutbox[0].subject == "before"
+    assert mailoutbox[0].to == ["a@example.com"]
 
 
 def test_dummy_backend_discards_but_still_validates(settings):

@@ -26,8 +26,8 @@ class MemoryBackend(BaseBackend):
         built = [message.message() for message in messages]
         with _lock:
             for message, mime in zip(messages, built):
-                kept = copy.copy(message)
-                kept.connection = None
+                # A deep copy: changing the message after sending leaves the record as sent.
+                kept = copy.deepcopy(message)
                 kept.mime = mime  # what a server would have received
                 outbox.append(kept)
         return len(messages)

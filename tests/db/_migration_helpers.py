@@ -7,7 +7,6 @@ never through the framework under test.
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import sqlite3
 import subprocess
@@ -118,7 +117,7 @@ class Project:
 
     def run(self, *args: str, timeout: float = 90) -> subprocess.CompletedProcess:
         return subprocess.run([PYTHON, "manage.py", *args], cwd=self.root, env=self.env,
-                              capture_output=True, text=True, timeout=timeout)
+                              capture_output=True, text=True, timeout=timeout, check=False)
 
     def popen(self, *args: str) -> subprocess.Popen:
         return subprocess.Popen([PYTHON, "manage.py", *args], cwd=self.root, env=self.env,

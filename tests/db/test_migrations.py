@@ -11,7 +11,7 @@ import pytest
 from _migration_helpers import write
 
 from rustforge.db.migrations import InconsistentHistory, MigrationGraph, UnknownMigration
-from rustforge.db.migrations.executor import Executor, Step
+from rustforge.db.migrations.executor import Executor
 from rustforge.db.migrations.history import TABLE, History
 from rustforge.db.migrations.sql import inline_params, migration_sql, schema_sql
 

@@ -40,7 +40,7 @@ def project(tmp_path, test_database_url, rustforge_bin):
     db = Database(test_database_url, tmp_path)
     root = tmp_path / "site"
     created = subprocess.run([rustforge_bin, "startproject", "mysite", str(root)],
-                             capture_output=True, text=True, timeout=60)
+                             capture_output=True, text=True, timeout=60, check=False)
     assert created.returncode == 0, created.stderr
     yield Project(root, db)
     db.drop()

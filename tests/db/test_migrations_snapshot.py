@@ -92,7 +92,8 @@ def test_snapshot_command_writes_checks_and_detects_drift(tmp_path, test_databas
     def run(*args):
         return subprocess.run([rustforge_bin, "sqlsnapshot", "--output", str(out),
                                "--app", "snapapp", "--app", "snapdep", *args],
-                              env=env, capture_output=True, text=True, timeout=120)
+                              env=env, capture_output=True, text=True, timeout=120,
+                              check=False)
 
     assert run("--check").returncode == 1, "a missing snapshot is drift"
     written = run()

@@ -119,8 +119,8 @@ def _field_advice(model: type, source: type, added: set[str], removed: set[str],
     """Warn about changes the generated code would get wrong or lossy."""
     table = model._meta.table_name
     for name in sorted(added):
-        field = model._meta.fields[name]
-        if not field.null and field.default is None and not field.primary_key:
+        new_field = model._meta.fields[name]
+        if not new_field.null and new_field.default is None and not new_field.primary_key:
             raise MigrationError(
                 f"{table}.{name} is added as NOT NULL without a default, so existing rows "
                 "would have no value; give the field a default= or null=True")
@@ -154,15 +154,15 @@ def _diff_fields(model: type, source: type, notes: list[str] | None = None) -> l
     if removed:
         changes.append(pm_auto.drop_fields(
             model, *pm_auto.model_fields_gen(source, *removed)))
-    for field in pm_auto.model_fields_gen(model, *(model_fields & source_fields)):
-        diff = pm_auto.compare_fields(field, source._meta.fields[field.name])
+    for kept in pm_auto.model_fields_gen(model, *(model_fields & source_fields)):
+        diff = pm_auto.compare_fields(kept, source._meta.fields[kept.name])
         if not diff or set(diff) <= {"index", "unique"}:
             continue
         null = diff.pop("null", None)
         if diff:
-            changes.append(pm_auto.change_fields(model, (field, diff)))
+            changes.append(pm_auto.change_fields(model, (kept, diff)))
         if null is not None:
-            changes.append(pm_auto.change_not_null(model, field.name, null=null))
+            changes.append(pm_auto.change_not_null(model, kept.name, null=null))
     return changes
 
 

@@ -187,12 +187,12 @@ class _foreign_keys_off:
         self.restore = False
 
     def __enter__(self) -> None:
-        if is_sqlite(self.db) and not self.db.in_transaction():
-            if self.db.execute_sql("PRAGMA foreign_keys").fetchone()[0]:
-                self.db.execute_sql("PRAGMA foreign_keys = 0")
-                self.restore = True
+        if (is_sqlite(self.db) and not self.db.in_transaction()
+                and self.db.execute_sql("PRAGMA foreign_keys").fetchone()[0]):
+            self.db.execute_sql("PRAGMA foreign_keys = 0")
+            self.restore = True
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.restore:
             self.db.execute_sql("PRAGMA foreign_keys = 1")
 

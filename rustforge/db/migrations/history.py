@@ -22,7 +22,7 @@ def _model(db: peewee.Database) -> type[peewee.Model]:
         app = peewee.CharField(max_length=100)
         name = peewee.CharField(max_length=255)
         applied = peewee.DateTimeField(
-            default=lambda: datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None))
+            default=lambda: datetime.datetime.now(datetime.UTC).replace(tzinfo=None))
 
         class Meta:
             database = db

@@ -17,8 +17,7 @@ VENDORS = ("sqlite", "postgresql")
 
 def builtin_apps() -> list[str]:
     """Dotted names of the contrib apps that ship migrations, sorted."""
-    import rustforge.contrib as contrib
-
+    from rustforge import contrib
     from rustforge.db.migrations.loader import migration_files
 
     found = []

@@ -25,7 +25,7 @@ from rustforge.db.migrations.loader import Migration, MigrationGraph
 from rustforge.db.migrations.state import ProjectState
 
 # Statements that belong to the machinery, not to the migration.
-_SKIP = re.compile(r"^\s*(SELECT|PRAGMA|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SET)\b", re.I)
+_SKIP = re.compile(r"^\s*(SELECT|PRAGMA|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SET)\b", re.IGNORECASE)
 
 
 class Recorder:

@@ -23,9 +23,16 @@ DEFAULT_PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def make_user(db) -> Callable[..., Any]:
-    """``make_user("ada", password=..., **fields)`` -> a saved user."""
+def make_user(request: pytest.FixtureRequest) -> Callable[..., Any]:
+    """``make_user("ada", password=..., **fields)`` -> a saved user.
+
+    Uses the test's ``transactional_db`` (or ``live_server``) when it has
+    one, so a server thread sees the user; ``db`` otherwise.
+    """
     from rustforge.contrib.auth import get_user_model
+
+    committed = {"transactional_db", "live_server"} & set(request.fixturenames)
+    request.getfixturevalue("transactional_db" if committed else "db")
 
     def make(username: str = "user", *, password: str = DEFAULT_PASSWORD,
              email: str | None = None, **fields: Any) -> Any:

@@ -19,7 +19,8 @@ post_save = Signal("post_save", "After Model.save(). sender: model class. kwargs
 pre_delete = Signal("pre_delete", "Before Model.delete_instance(). kwargs: instance.")
 post_delete = Signal("post_delete", "After Model.delete_instance(). kwargs: instance.")
 migrations_applied = Signal(
-    "migrations_applied", "After `migrate`. kwargs: app_label, names (applied migration names).")
+    "migrations_applied", "After `migrate`, once per installed app. sender: its AppConfig. "
+    "kwargs: app_label, names (applied migration names), rolled_back (unapplied names).")
 user_logged_in = Signal("user_logged_in", "kwargs: req, user.")
 user_logged_out = Signal("user_logged_out", "kwargs: req, user.")
 user_login_failed = Signal("user_login_failed", "kwargs: req, username.")

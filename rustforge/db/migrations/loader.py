@@ -198,7 +198,9 @@ class MigrationGraph:
         return [m for m in self._order if m.key in found]
 
 
-_DEPS_RE = re.compile(r"^dependencies\s*=", re.MULTILINE)
+# Files whose only dependencies line is the generated ``dependencies = []``
+# need not be executed to build the graph.
+_DEPS_RE = re.compile(r"^dependencies\s*=(?!\s*\[\]\s*$)", re.MULTILINE)
 
 
 def read_dependencies(path: Path) -> list[Any]:

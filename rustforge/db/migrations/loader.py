@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rustforge.db.migrations.errors import InconsistentHistory, UnknownMigration
+from rustforge.db.migrations.errors import InconsistentHistory, MigrationError, UnknownMigration
 
 FILE_RE = re.compile(r"^(\d+)_(\w+)\.py$")
 
@@ -60,9 +60,17 @@ class Migration:
 
 
 def read_module(path: Path) -> dict[str, Any]:
-    code = compile(path.read_text(encoding="utf-8"), str(path), "exec", dont_inherit=True)
+    """Execute a migration file; a broken one is a one-line ``MigrationError``."""
     scope: dict[str, Any] = {"__file__": str(path), "__name__": f"_migration_{path.stem}"}
-    exec(code, scope)  # noqa: S102 - migrations are the project's own code, like models
+    try:
+        code = compile(path.read_text(encoding="utf-8"), str(path), "exec", dont_inherit=True)
+        exec(code, scope)  # noqa: S102 - migrations are the project's own code, like models
+    except Exception as exc:
+        line = getattr(exc, "lineno", None)
+        where = f"{path.parent.parent.name}/{path.parent.name}/{path.name}"
+        raise MigrationError(
+            f"cannot load migration {where}{f' (line {line})' if line else ''}: "
+            f"{type(exc).__name__}: {getattr(exc, 'msg', None) or exc}") from exc
     return scope
 
 

@@ -18,6 +18,7 @@ from unittest import mock
 import peewee
 from peewee_migrate import Migrator
 
+from rustforge.db.migrations.errors import MigrationError
 from rustforge.db.migrations.loader import Migration
 
 
@@ -64,8 +65,14 @@ class ProjectState:
         """Update the state as if ``migration`` ran, without any SQL."""
         migrate, rollback = migration.load()
         before = self.tables()
-        with fake_queries():
-            (rollback if backwards else migrate)(self.migrator, self.db, fake=True)
+        try:
+            with fake_queries():
+                (rollback if backwards else migrate)(self.migrator, self.db, fake=True)
+        except Exception as exc:
+            # Replaying only describes the schema; a failure here means the
+            # file refers to something earlier migrations never created.
+            raise MigrationError(
+                f"cannot replay {migration}: {type(exc).__name__}: {exc}") from exc
         self.migrator.__ops__ = []
         self.track(migration.app, before)
 

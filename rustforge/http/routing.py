@@ -108,7 +108,7 @@ class Reverser:
                     raise ImproperlyConfigured(f"two routes are named {entry.name!r}")
                 self.templates[entry.name] = entry.path
 
-    def reverse(self, name: str, **params: Any) -> str:
+    def reverse(self, name: str, /, **params: Any) -> str:
         try:
             template = self.templates[name]
         except KeyError:
@@ -134,6 +134,6 @@ services.register("reverser", _build_reverser,
                   settings={"ROOT_ROUTES", "URL_PREFIXES", "INSTALLED_APPS"})
 
 
-def reverse(name: str, **params: Any) -> str:
+def reverse(name: str, /, **params: Any) -> str:
     """The path of the route called ``name`` with its fields filled in."""
     return services.get("reverser").reverse(name, **params)

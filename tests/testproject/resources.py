@@ -24,3 +24,21 @@ class Item:
         if id > 100:
             raise falcon.HTTPNotFound(description=f"item {id} does not exist")
         resp.media = {"id": id}
+
+
+class Go:
+    """Redirects as the query says (exercises rustforge.http.redirect)."""
+
+    def on_get(self, req, resp):
+        from rustforge.http import redirect
+
+        kind = req.get_param("kind", default="name")
+        if kind == "name":
+            redirect("item", id=7)
+        if kind == "permanent":
+            redirect("/echo", permanent=True)
+        if kind == "307":
+            redirect("https://example.com/x?y=1", preserve_method=True)
+        if kind == "303":
+            redirect("welcome", see_other=True)
+        redirect("nope-no-such-route")

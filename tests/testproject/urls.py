@@ -7,4 +7,5 @@ routes = [
     route("/echo", resources.Echo, name="echo"),
     route("/boom", resources.Boom, name="boom"),
     route("/items/{id:int}", resources.Item, name="item"),
+    route("/go", resources.Go, name="go"),
 ]

@@ -7,9 +7,14 @@ and memcached.
 
 import os
 
+from rustforge.conf import global_settings
+
 from testproject.settings import *  # noqa: F403
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_URL = os.environ.get("CACHE_URL", "locmem://")
 RATELIMIT_FAIL_OPEN = os.environ.get("RATELIMIT_FAIL_OPEN", "1") == "1"
+# The rate-limit tests count requests to /worklog/plain across gunicorn workers.
+MIDDLEWARE = [*global_settings.MIDDLEWARE, "rustforge.ratelimit.RateLimitMiddleware"]
+RATELIMITS = {"plain": {"rate": "10/m", "paths": ["/worklog/plain"]}}

@@ -1,4 +1,5 @@
 import os
+import time
 
 import falcon
 
@@ -81,4 +82,6 @@ class Plain:
     """No limit of its own (the middleware tests put one on it)."""
 
     def on_get(self, req, resp):
+        # A short nap spreads concurrent requests over several gunicorn workers.
+        time.sleep(min(req.get_param_as_float("sleep") or 0, 1))
         resp.media = {"pid": os.getpid()}

@@ -6,4 +6,5 @@ routes = [
     route("/cached", resources.CachedPage, name="cached"),
     route("/limited", resources.Limited, name="limited"),
     route("/plain", resources.Plain, name="plain"),
+    route("/pid", resources.Plain, name="pid"),
 ]

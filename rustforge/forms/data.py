@@ -18,6 +18,7 @@ from rustforge.forms.errors import ValidationError
 
 _TOKEN = re.compile(r"\[([^\[\]]*)\]|\.?([^.\[\]]+)")
 MAX_INDEX = 10_000
+_INDEX = re.compile(r"[0-9]{1,6}")
 
 
 def _tokens(key: str) -> list[str | int | None]:
@@ -31,7 +32,7 @@ def _tokens(key: str) -> list[str | int | None]:
         part = bracket if bracket is not None else dotted
         if bracket == "":
             tokens.append(None)  # "tags[]": append
-        elif part.isdigit() and len(part) <= 6:
+        elif _INDEX.fullmatch(part):  # not isdigit(): "²" is a digit to it
             tokens.append(int(part))
         else:
             tokens.append(part)

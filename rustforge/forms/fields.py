@@ -270,7 +270,7 @@ class IntegerField(_Bounded):
             if value.is_integer():
                 return int(value)
             self.fail("invalid")
-        if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d{1,30}\s*", value):
+        if isinstance(value, str) and re.fullmatch(r"\s*[-+]?[0-9]{1,30}\s*", value):
             return int(value)
         self.fail("invalid")
 
@@ -412,7 +412,7 @@ class DateField(_Bounded):
             return value.date()
         if isinstance(value, dt.date):
             return value
-        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
             try:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
@@ -439,7 +439,8 @@ class DateTimeField(_Bounded):
         if isinstance(value, dt.datetime):
             result = value
         elif isinstance(value, str) and re.fullmatch(
-                r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?",
+                r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+                r"(Z|[+-][0-9]{2}:?[0-9]{2})?",
                 value.strip(), flags=re.IGNORECASE):
             text = value.strip()
             if text[-1] in "zZ":

@@ -20,7 +20,7 @@ import falcon
 from rustforge.forms.errors import ValidationError
 from rustforge.resources.query import bad_request
 
-_DIGITS = re.compile(r"\d{1,9}")
+_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 def parse_int(params: dict, name: str, default: int, low: int, high: int) -> int:

@@ -101,6 +101,13 @@ class Services:
     def is_created(self, name: str) -> bool:
         return name in self._instances
 
+    def names(self) -> list[str]:
+        """Every service that can be asked for (registered or known to the framework)."""
+        return sorted(set(self._services) | set(_PROVIDERS))
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._services or name in _PROVIDERS
+
     @contextlib.contextmanager
     def override(self, name: str, value: Any) -> Iterator[Any]:
         """Make ``get(name)`` return ``value`` inside the block (tests)."""

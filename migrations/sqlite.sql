@@ -20,8 +20,8 @@ CREATE INDEX IF NOT EXISTS "auth_recovery_code_code_hash" ON "auth_recovery_code
 CREATE TABLE IF NOT EXISTS "auth_session" ("key_hash" VARCHAR(64) NOT NULL PRIMARY KEY, "user_id" INTEGER, "data" TEXT NOT NULL, "created_at" DATETIME NOT NULL, "last_seen" DATETIME NOT NULL, "expires_at" DATETIME NOT NULL, "ip" VARCHAR(45) NOT NULL, "user_agent" VARCHAR(255) NOT NULL, FOREIGN KEY ("user_id") REFERENCES "auth_user" ("id") ON DELETE CASCADE);
 CREATE INDEX IF NOT EXISTS "auth_session_user_id" ON "auth_session" ("user_id");
 CREATE INDEX IF NOT EXISTS "auth_session_expires_at" ON "auth_session" ("expires_at");
-CREATE TABLE IF NOT EXISTS "auth_t_o_t_p_device" ("id" INTEGER NOT NULL PRIMARY KEY, "user_id" INTEGER NOT NULL, "secret" VARCHAR(64) NOT NULL, "confirmed" INTEGER NOT NULL, "last_step" INTEGER NOT NULL, "created_at" DATETIME NOT NULL, FOREIGN KEY ("user_id") REFERENCES "auth_user" ("id") ON DELETE CASCADE);
-CREATE UNIQUE INDEX IF NOT EXISTS "auth_t_o_t_p_device_user_id" ON "auth_t_o_t_p_device" ("user_id");
+CREATE TABLE IF NOT EXISTS "auth_totp_device" ("id" INTEGER NOT NULL PRIMARY KEY, "user_id" INTEGER NOT NULL, "secret" VARCHAR(64) NOT NULL, "confirmed" INTEGER NOT NULL, "last_step" INTEGER NOT NULL, "created_at" DATETIME NOT NULL, FOREIGN KEY ("user_id") REFERENCES "auth_user" ("id") ON DELETE CASCADE);
+CREATE UNIQUE INDEX IF NOT EXISTS "auth_totp_device_user_id" ON "auth_totp_device" ("user_id");
 CREATE TABLE IF NOT EXISTS "auth_user_group" ("id" INTEGER NOT NULL PRIMARY KEY, "user_id" INTEGER NOT NULL, "group_id" INTEGER NOT NULL, FOREIGN KEY ("user_id") REFERENCES "auth_user" ("id") ON DELETE CASCADE, FOREIGN KEY ("group_id") REFERENCES "auth_group" ("id") ON DELETE CASCADE);
 CREATE INDEX IF NOT EXISTS "auth_user_group_user_id" ON "auth_user_group" ("user_id");
 CREATE INDEX IF NOT EXISTS "auth_user_group_group_id" ON "auth_user_group" ("group_id");

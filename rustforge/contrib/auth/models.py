@@ -116,6 +116,9 @@ class TOTPDevice(Model):
     last_step = IntegerField(default=0)
     created_at = DateTimeField(default=utcnow)
 
+    class Meta:
+        table_name = "auth_totp_device"  # not auth_t_o_t_p_device
+
 
 class RecoveryCode(Model):
     """A single-use second factor; only its SHA-256 is kept."""

@@ -113,7 +113,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
         class Meta:
 
             legacy_table_names = False
-            table_name = "auth_t_o_t_p_device"
+            table_name = "auth_totp_device"
 
     @migrator.create_model
     class UserGroup(pw.Model):
@@ -146,7 +146,7 @@ def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
 
     migrator.remove_model('auth_user_group')
 
-    migrator.remove_model('auth_t_o_t_p_device')
+    migrator.remove_model('auth_totp_device')
 
     migrator.remove_model('auth_session')
 

@@ -254,6 +254,11 @@ def test_error_paths_are_one_clear_line(project):
     assert "has no migration 'nope'" in project.fails("sqlmigrate", "blog", "nope")
     assert "must use only lowercase" in project.fails("makemigrations", "blog", "-n", "Bad Name")
     assert "--empty needs" in project.fails("makemigrations", "--empty")
+    write(project.root / "blog" / "migrations" / "002_bad.py", "def migrate(:\n")
+    for args in (["migrate"], ["makemigrations", "--check"], ["sqlmigrate", "blog", "002"]):
+        assert "cannot load migration blog/migrations/002_bad.py (line 1): SyntaxError" in \
+            project.fails(*args)
+    (project.root / "blog" / "migrations" / "002_bad.py").unlink()
 
     project.env["DATABASE_URL"] = "postgresql://nobody@127.0.0.1:9/nowhere"
     for args in (["migrate"], ["showmigrations"], ["migrate", "--plan"]):

@@ -22,6 +22,7 @@ ROOT_ROUTES = ""
 URL_PREFIXES: dict[str, str] = {}
 # Project directory; used to resolve relative paths of other settings.
 BASE_DIR = None
+# Time zone name for the project's own date handling (stored times are UTC).
 TIME_ZONE = "UTC"
 
 # --- HTTP -----------------------------------------------------------------
@@ -39,12 +40,18 @@ MAX_JSON_DEPTH = 64
 STRIP_TRAILING_SLASH = True
 
 # --- Security headers (rustforge.http.middleware.SecurityMiddleware) -------
+# Strict-Transport-Security max-age on HTTPS responses; 0 sends no header.
 SECURE_HSTS_SECONDS = 0
+# Add includeSubDomains / preload to Strict-Transport-Security.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 SECURE_HSTS_PRELOAD = False
+# Send X-Content-Type-Options: nosniff.
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# X-Frame-Options value ("DENY", "SAMEORIGIN"); empty sends none.
 X_FRAME_OPTIONS = "DENY"
+# Referrer-Policy value; empty sends none.
 SECURE_REFERRER_POLICY = "same-origin"
+# Cross-Origin-Opener-Policy value; empty sends none.
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Redirect plain HTTP to HTTPS (301). Behind a proxy, set SECURE_PROXY_SSL_HEADER.
 SECURE_SSL_REDIRECT = False
@@ -60,6 +67,7 @@ TEMPLATE_DIRS: list[str] = []
 TEMPLATE_CONTEXT_PROCESSORS: list[str] = []
 
 # --- Static files (served by WhiteNoise) -----------------------------------
+# URL prefix of static files; only paths under it reach WhiteNoise.
 STATIC_URL = "/static/"
 # Where ``collectstatic`` gathers files for production; served when it exists.
 STATIC_ROOT = None
@@ -147,6 +155,7 @@ SOFT_DELETE_RETENTION = "30d"
 # --- Logging ----------------------------------------------------------------
 # A logging.config.dictConfig mapping; None keeps the framework default.
 LOGGING = None
+# Level of the "rustforge" loggers when LOGGING is None.
 LOG_LEVEL = "INFO"
 
 # --- Checks -------------------------------------------------------------------

@@ -51,7 +51,13 @@ def migration_lock(db: peewee.Database,
     # directories, needs no lock file left behind, and never touches the
     # database file (closing another descriptor of that file would drop
     # SQLite's own POSIX locks).
-    fd = os.open(os.path.dirname(os.path.abspath(path)) or ".", os.O_RDONLY)
+    try:
+        fd = os.open(os.path.dirname(os.path.abspath(path)) or ".", os.O_RDONLY)
+    except OSError:
+        # An unreadable folder: go on without the lock; SQLite's own write
+        # lock and the history's unique (app, name) key still stop a double apply.
+        yield
+        return
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -20,6 +20,7 @@ from typing import Any
 
 import peewee
 
+from rustforge.db.migrations.errors import MigrationError
 from rustforge.db.migrations.executor import Executor, Step, python_label
 from rustforge.db.migrations.loader import Migration, MigrationGraph
 from rustforge.db.migrations.state import ProjectState
@@ -128,7 +129,13 @@ def scratch_database(vendor: str, url: str | None = None) -> Iterator[tuple[Any,
     db.connect()
     try:
         with db.atomic() as txn:
-            db.execute_sql(f'CREATE SCHEMA "{schema}"')
+            try:
+                db.execute_sql(f'CREATE SCHEMA "{schema}"')
+            except peewee.DatabaseError as exc:
+                reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                raise MigrationError(
+                    "capturing PostgreSQL SQL needs a temporary schema (always rolled "
+                    f"back), which could not be created: {reason}") from None
             db.execute_sql(f'SET LOCAL search_path TO "{schema}"')
             try:
                 yield db, recorder

@@ -143,3 +143,29 @@ def test_cookieless_form_post_still_needs_a_token(app, db):
     fresh = Client(app)
     assert fresh.post("/accounts/login", data={"username": "x", "password": "y"}
                       ).status_code == 403
+
+
+def multipart(fields, files=()):
+    boundary = "----rustforgeboundary"
+    chunks = []
+    for name, value in fields:
+        chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                      f"{value}\r\n")
+    for name, filename, content in files:
+        chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                      f'filename="{filename}"\r\nContent-Type: text/plain\r\n\r\n{content}\r\n')
+    chunks.append(f"--{boundary}--\r\n")
+    return "".join(chunks).encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def test_multipart_form_with_token_field_and_file_still_readable(victim):
+    token = form_token(victim)
+    body, content_type = multipart([("csrf_token", token), ("amount", "3")],
+                                   [("upload", "a.txt", "hello")])
+    response = victim.post("/authdemo/upload", body=body, content_type=content_type)
+    assert response.status_code == 200, response.text
+    assert response.json == {"fields": {"csrf_token": token, "amount": "3"},
+                             "files": {"upload": "hello"}}
+    body, content_type = multipart([("amount", "3")], [("upload", "a.txt", "hello")])
+    assert victim.post("/authdemo/upload", body=body,
+                       content_type=content_type).status_code == 403

@@ -49,3 +49,14 @@ class Webhook:
     @csrf_exempt
     def on_post(self, req, resp):
         resp.media = {"received": True}
+
+
+class Upload:
+    def on_post(self, req, resp):
+        fields, files = {}, {}
+        for part in req.get_media():
+            if part.filename:
+                files[part.name] = part.get_text()
+            else:
+                fields[part.name] = part.get_text()
+        resp.media = {"fields": fields, "files": files}

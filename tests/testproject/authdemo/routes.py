@@ -8,4 +8,5 @@ routes = [
     route("/staff", r.StaffOnly, name="staff"),
     route("/transfer", r.Transfer, name="transfer"),
     route("/webhook", r.Webhook, name="webhook"),
+    route("/upload", r.Upload, name="upload"),
 ]

@@ -75,7 +75,12 @@ def pytest_configure(config: pytest.Config) -> None:
     if rootdir not in sys.path:
         sys.path.insert(0, rootdir)
     os.environ[ENVIRONMENT_VARIABLE] = module
-    _activate(str(config.rootpath))
+    from rustforge.exceptions import ImproperlyConfigured
+
+    try:
+        _activate(str(config.rootpath))
+    except ImproperlyConfigured as exc:  # one line, not an INTERNALERROR wall
+        raise pytest.UsageError(f"RustForge: {exc}") from None
 
 
 def _activate(rootdir: str) -> None:

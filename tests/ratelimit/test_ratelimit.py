@@ -164,3 +164,18 @@ def test_bad_rules_fail_at_startup(settings, rules, message):
     settings.RATELIMITS = rules
     with pytest.raises(ImproperlyConfigured, match=message):
         RateLimitMiddleware(settings)
+
+
+def test_cache_outage_fails_open_or_closed_over_http(client, settings):
+    from rustforge.cache import create_cache
+    from rustforge.services import services
+
+    with services.override("cache", create_cache("dummy://")):
+        for _ in range(5):
+            response = client.get("/worklog/limited")
+            assert response.status_code == 200
+        settings.RATELIMIT_FAIL_OPEN = False
+        refused = client.get("/worklog/limited")
+    assert refused.status_code == 503
+    assert refused.headers["retry-after"] == "5"
+    assert refused.json["title"] == "Rate limiter unavailable"

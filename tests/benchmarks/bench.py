@@ -120,7 +120,7 @@ class Impl:
 
 
 def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> str:
-    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    result = subprocess.run(cmd, check=False, cwd=cwd, env=env, capture_output=True, text=True)
     if result.returncode:
         raise SystemExit(f"error: {' '.join(map(str, cmd))} failed:\n{result.stderr.strip()}")
     return result.stdout
@@ -198,7 +198,7 @@ class Server:
             cmd += ["--threads", str(threads)]
         cmd.append(impl.module)
         self.started = time.perf_counter()
-        self.log = open(BENCH_DIR / f"gunicorn-{impl.name}.log", "w")
+        self.log = open(BENCH_DIR / f"gunicorn-{impl.name}.log", "w")  # noqa: SIM115 (closed in stop)
         self.proc = subprocess.Popen(cmd, env=impl.env, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
 
@@ -252,14 +252,14 @@ def validate(server: Server, db_url: str) -> None:
     name = server.impl.name
 
     def get_json(path: str):
-        status, headers, body = fetch(server.port, path)
+        status, _headers, body = fetch(server.port, path)
         if status != 200:
             raise SystemExit(f"error: {name} {path} answered {status}: {body[:300]!r}")
         return json.loads(body)
 
     assert_eq = _asserter(name)
     assert_eq("/json", get_json("/json"), {"message": "Hello, World!"})
-    status, headers, body = fetch(server.port, "/plaintext")
+    status, _, body = fetch(server.port, "/plaintext")
     assert_eq("/plaintext", (status, body), (200, b"Hello, World!"))
     row = get_json("/db")
     assert_eq("/db keys", sorted(row), ["id", "randomNumber"])
@@ -279,7 +279,7 @@ def validate(server: Server, db_url: str) -> None:
                       item["randomNumber"])
     finally:
         conn.close()
-    status, headers, body = fetch(server.port, "/fortunes")
+    status, _headers, body = fetch(server.port, "/fortunes")
     html = body.decode()
     cells = re.findall(r"<tr><td>(\d+)</td><td>(.*?)</td></tr>", html)
     assert_eq("/fortunes rows", len(cells), len(FORTUNES) + 1)
@@ -403,10 +403,13 @@ def import_times(impls: dict[str, Impl], rounds: int) -> dict[str, float]:
 def in_process(impls: dict[str, Impl], quick: bool) -> dict[str, dict[str, float]]:
     """Microseconds per request through each WSGI app, no network."""
     out = {}
-    for name, impl in impls.items():
+    variants = [(name, name, []) for name in impls]
+    variants.append(("peewee", "rustforge", ["--no-fast-path"]))
+    for key, name, extra in variants:
+        impl = impls[name]
         cmd = [str(BIN / "python"), str(HERE / "microbench.py"), "--impl", name,
-               "--iterations", "2000" if quick else "10000"]
-        out[name] = json.loads(run(cmd, cwd=impl.chdir, env=impl.env))
+               "--iterations", "2000" if quick else "10000", *extra]
+        out[key] = json.loads(run(cmd, cwd=impl.chdir, env=impl.env))
     return out
 
 
@@ -436,29 +439,29 @@ def machine(pg_version: str) -> list[str]:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     versions = ", ".join(f"{pkg} {md.version(pkg)}" for pkg in
                          ("falcon", "peewee", "Django", "gunicorn", "psycopg2-binary", "Jinja2"))
-    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()
+    wrk_version = subprocess.run(["wrk", "-v"], check=False, capture_output=True, text=True).stdout.split()
     return [
-        f"- Machine: {cpu}, {os.cpu_count()} cores{mem}; {platform.system()} "
-        f"{platform.release()}; load average at the end {load}",
+        (f"- Machine: {cpu}, {os.cpu_count()} cores{mem}; {platform.system()} "
+        f"{platform.release()}; load average at the end {load}"),
         f"- Python {platform.python_version()}; {versions}; PostgreSQL {pg_version} (local)",
         f"- {' '.join(wrk_version[:2]) if wrk_version else 'wrk'}",
     ]
 
 
 def render_report(data: dict, plan: Plan, pg_version: str) -> str:
-    lines = [f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with "
-             f"`{'make bench-quick' if plan.quick else 'make bench'}`.", ""]
+    lines = [(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with "
+             f"`{'make bench-quick' if plan.quick else 'make bench'}`."), ""]
     lines += machine(pg_version)
     lines += [
-        f"- gunicorn: {plan.workers} workers, classes {', '.join(plan.classes)} "
+        (f"- gunicorn: {plan.workers} workers, classes {', '.join(plan.classes)} "
         f"(gthread: {plan.threads} threads); load: `wrk -t1 -c{plan.connections} "
-        f"-d{plan.duration}s`, {plan.repeat} interleaved round(s) per route, medians.",
+        f"-d{plan.duration}s`, {plan.repeat} interleaved round(s) per route, medians."),
         "- Ratios are medians of per-round ratios (A B C measured back to back).", ""]
     for worker_class, by_route in data["load"].items():
         lines += [f"### gunicorn {worker_class}", "",
-                  "| route | bare falcon req/s | RustForge req/s | Django req/s "
+                  ("| route | bare falcon req/s | RustForge req/s | Django req/s "
                   "| RF / falcon | target | RF / Django "
-                  "| p50 ms (falcon / RF / Django) | p99 ms (falcon / RF / Django) |",
+                  "| p50 ms (falcon / RF / Django) | p99 ms (falcon / RF / Django) |"),
                   "|---|---:|---:|---:|---:|---|---:|---:|---:|"]
         for route, rounds in by_route.items():
             rps = {n: median([r["rps"] for r in rounds[n]]) for n in IMPLS}
@@ -487,10 +490,15 @@ def render_report(data: dict, plan: Plan, pg_version: str) -> str:
     imports = data["imports"]
     lines.append("| `manage.py --help`, s | – | " + " | ".join(
         f"{imports[n]:.2f}" for n in ("rustforge", "django")) + " |")
+    lines += ["", ("In-process cost of one request (WSGI call, no gunicorn, no socket; "
+              "the database routes include the round trips to PostgreSQL):"), "",
+              ("| µs per request | bare falcon | RustForge | Django "
+              "| RustForge with `DATABASE_FAST_PATH = False` |"),
+              "|---|---:|---:|---:|---:|"]
     micro = data["micro"]
-    for route in next(iter(micro.values())):
-        lines.append(f"| in-process {route}, µs/request | " + " | ".join(
-            f"{micro[n][route]:.0f}" for n in IMPLS) + " |")
+    for route in micro["rustforge"]:
+        lines.append(f"| {route} | " + " | ".join(
+            f"{micro[n][route]:.0f}" for n in (*IMPLS, "peewee")) + " |")
     lines.append("")
     return "\n".join(lines)
 

@@ -1,7 +1,7 @@
 
 # --- Added for the benchmark: production-like settings, persistent connections --
-import os as _os  # noqa: E402
-from urllib.parse import urlsplit as _urlsplit  # noqa: E402
+import os as _os
+from urllib.parse import urlsplit as _urlsplit
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]

@@ -1,8 +1,8 @@
 
 # --- Added for the benchmark: the TechEmpower routes -------------------------
-from django.urls import path as _path  # noqa: E402
+from django.urls import path as _path
 
-from world import views as _views  # noqa: E402
+from world import views as _views
 
 urlpatterns += [  # noqa: F821
     _path("json", _views.json),

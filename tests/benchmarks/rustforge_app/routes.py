@@ -1,5 +1,4 @@
 from rustforge.http import route
-
 from tfb import resources
 
 routes = [

@@ -48,7 +48,7 @@ class RestoreConflict(RustForgeError):
 
 def _now() -> dt.datetime:
     # Naive UTC, like every datetime the framework stores.
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _live_unique_indexes(cls: type[peewee.Model]) -> None:

@@ -13,7 +13,6 @@ REST answers them as ``422 {"title": ..., "description": ..., "errors": {...}}``
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Union
 
 from rustforge.exceptions import RustForgeError
 
@@ -21,7 +20,7 @@ from rustforge.exceptions import RustForgeError
 NON_FIELD = "__all__"
 
 ErrorDict = dict[str, list[str]]
-Messages = Union[str, Iterable[str], Mapping[str, Union[str, Iterable[str]]]]
+Messages = str | Iterable[str] | Mapping[str, str | Iterable[str]]
 
 
 def join_path(prefix: str, key: str | int) -> str:

@@ -336,7 +336,7 @@ class DecimalField(_Bounded):
 
     def validate(self, value: decimal.Decimal) -> None:
         super().validate(value)
-        sign, digits, exponent = value.as_tuple()
+        _, digits, exponent = value.as_tuple()
         if exponent >= 0:
             whole, places = len(digits) + exponent, 0
         else:
@@ -453,7 +453,7 @@ class DateTimeField(_Bounded):
             self.fail("invalid")
         if result.tzinfo is not None:
             try:
-                result = result.astimezone(dt.timezone.utc).replace(tzinfo=None)
+                result = result.astimezone(dt.UTC).replace(tzinfo=None)
             except OverflowError:
                 self.fail("invalid")
         return result

@@ -20,7 +20,7 @@ def to_json(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         # RFC 3339 wants an offset; stored datetimes are naive UTC by convention.
         if value.tzinfo is not None:
-            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
         return value.isoformat() + "Z"
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()

@@ -90,6 +90,10 @@ class ModelResource(Resource):
         if model is None:
             super().setup()
             return
+        for attr in ("fields", "read_only_fields", "ordering_fields", "default_order"):
+            if isinstance(getattr(cls, attr), str):  # ("id") is a string, not a tuple
+                raise ImproperlyConfigured(f"{cls.__name__}.{attr} must be a list of names, "
+                                           f"not the string {getattr(cls, attr)!r}")
         meta = model._meta
         soft = getattr(meta, "soft_delete_field", None)
         names = list(cls.fields) if cls.fields else [

@@ -17,7 +17,6 @@ from typing import Any, ClassVar
 
 from rustforge.resources.fields import Computed, Nested, to_json
 
-
 _REGISTRY: dict[str, type] = {}
 
 

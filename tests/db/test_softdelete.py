@@ -7,12 +7,12 @@ import datetime as dt
 import peewee
 import pytest
 from click.testing import CliRunner
+from testproject.shop.models import Shelf, Slot
 
 from rustforge.db.softdelete import RestoreConflict
 from rustforge.events import signals
 from rustforge.management.commands.prune import command as prune
 from rustforge.management.commands.prune import parse_period
-from testproject.shop.models import Shelf, Slot
 
 
 def test_delete_hides_the_row_from_default_queries(db):
@@ -136,7 +136,7 @@ def test_parse_period(text, expected):
 
 
 def _age(model, row, days):
-    model.update(deleted_at=dt.datetime.utcnow() - dt.timedelta(days=days)).where(
+    model.update(deleted_at=dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=days)).where(
         model.id == row.id).execute()
 
 

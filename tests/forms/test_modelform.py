@@ -4,6 +4,8 @@ unique constraints (single and composite) as clear errors."""
 import decimal
 
 import pytest
+from testproject.shop.forms import BookForm
+from testproject.shop.models import Author, Book, Shelf
 
 from rustforge.forms import (
     BooleanField,
@@ -15,8 +17,6 @@ from rustforge.forms import (
     ModelForm,
     ValidationFailed,
 )
-from testproject.shop.forms import BookForm
-from testproject.shop.models import Author, Book, Shelf
 
 
 @pytest.fixture
@@ -121,5 +121,5 @@ def test_soft_deleted_rows_do_not_block_unique_values(db):
     form = ShelfForm({"name": "A"})
     assert form.is_valid(), form.errors
     form.save()
-    assert ShelfForm({"name": "A"}).errors == {"name": ["A Shelf with this name already "
-                                                         "exists."]}
+    taken = "A Shelf with this name already exists."
+    assert ShelfForm({"name": "A"}).errors == {"name": [taken]}

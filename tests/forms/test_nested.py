@@ -1,9 +1,9 @@
 """Nested objects and lists: error paths, HTML keys, the one envelope."""
 
 import pytest
+from testproject.shop.forms import OrderForm
 
 from rustforge.forms import NON_FIELD, ValidationFailed
-from testproject.shop.forms import OrderForm
 
 GOOD = {"email": "ADA@Example.com", "address": {"city": "Paris", "postcode": "75001"},
         "items": [{"sku": "A1", "quantity": 2}, {"sku": "B2", "quantity": "3"}]}
@@ -71,8 +71,8 @@ def test_validate_raises_the_envelope():
     body = info.value.envelope()
     assert body["title"] == "Validation failed"
     assert body["errors"]["email"] == ["Enter a valid email address."]
-    assert OrderForm(["not", "an", "object"]).errors == {NON_FIELD: ["Expected an object of "
-                                                                     "fields."]}
+    expected = "Expected an object of fields."
+    assert OrderForm(["not", "an", "object"]).errors == {NON_FIELD: [expected]}
 
 
 def test_json_schema_describes_nesting():

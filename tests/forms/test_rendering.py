@@ -5,9 +5,9 @@ import re
 import jinja2
 import pytest
 from markupsafe import Markup
+from testproject.shop.forms import OrderForm, UploadForm
 
 from rustforge.forms import CharField, Form, IntegerField, MultipleChoiceField
-from testproject.shop.forms import OrderForm, UploadForm
 
 
 class Profile(Form):

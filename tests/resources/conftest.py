@@ -1,5 +1,4 @@
 import pytest
-
 from testproject.shop.models import Author, Book
 
 

@@ -2,7 +2,6 @@
 permission, allowed with it; OAuth scopes; CSRF input in rendered forms."""
 
 import pytest
-
 from testproject.shop.models import Shelf
 
 AUTH_MIDDLEWARE = [
@@ -51,7 +50,6 @@ def test_superuser_soft_deletes_through_rest(with_auth, admin_client):
 def test_scopes_are_checked_when_a_token_is_present(db):
     import falcon
     from falcon import testing
-
     from testproject.shop.resources import BookResource
 
     class Scoped(BookResource):

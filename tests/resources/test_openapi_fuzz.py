@@ -5,10 +5,10 @@ that none gets a 5xx or a response that breaks the published schema."""
 import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis.errors import Unsatisfiable  # noqa: E402
-from schemathesis.generation import GenerationMode  # noqa: E402
-from schemathesis.specs.openapi import checks  # noqa: E402
+from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi import checks
 
 CHECKS = [checks.status_code_conformance, checks.content_type_conformance,
           checks.response_schema_conformance]

@@ -5,7 +5,6 @@ import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from testproject.shop.models import Author, Book
 
 FIELDS = ["title", "isbn", "price", "pages", "author", "status", "published_on", "in_stock",

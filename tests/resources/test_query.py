@@ -73,7 +73,7 @@ def test_filter_injection_and_bad_values_are_400(client, catalogue, query, statu
 
 
 def test_filters_on_declared_fields(client, catalogue):
-    authors, books = catalogue
+    authors = catalogue[0]
     response = client.get(f"/shop/books?author={authors[1].id}")
     assert titles(response) == ["Book 01", "Book 04", "Book 07", "Book 10"]
     response = client.get(f"/shop/books?author__in={authors[0].id},{authors[2].id}"

@@ -38,7 +38,7 @@ def _models(labels: tuple[str, ...]) -> list:
         for label in labels:
             try:
                 model = apps.get_model(label)
-            except Exception as exc:
+            except (LookupError, ValueError) as exc:
                 raise CommandError(f"--model {label}: {exc}") from None
             if not issubclass(model, SoftDeleteModel):
                 raise CommandError(f"--model {label}: not a SoftDeleteModel")
@@ -63,7 +63,7 @@ def command(older_than: str | None, labels: tuple[str, ...], dry_run: bool) -> N
     from rustforge.conf import settings
 
     period = parse_period(older_than or settings.SOFT_DELETE_RETENTION)
-    cutoff = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - period
+    cutoff = dt.datetime.now(dt.UTC).replace(tzinfo=None) - period
     models = _models(labels)
     if not models:
         click.echo("No soft-deletable models.")

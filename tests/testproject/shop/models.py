@@ -18,7 +18,7 @@ from rustforge.db import Model, SoftDeleteModel
 
 
 def utcnow():
-    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None, microsecond=0)
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
 
 
 class Author(Model):

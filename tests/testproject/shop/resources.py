@@ -8,21 +8,21 @@ def is_staff(req, obj):
 
 class AuthorResource(ModelResource):
     model = Author
-    fields = ["id", "name", "email"]
+    fields = ("id", "name", "email")
     filter_fields = {"name": ["exact", "icontains"]}
-    ordering_fields = ["id", "name"]
+    ordering_fields = ("id", "name")
     books = Nested("BookResource", many=True)
 
 
 class BookResource(ModelResource):
     model = Book
-    fields = ["id", "title", "isbn", "price", "pages", "author", "status", "published_on",
-              "created", "in_stock", "summary"]
-    read_only_fields = ["created"]
+    fields = ("id", "title", "isbn", "price", "pages", "author", "status", "published_on",
+              "created", "in_stock", "summary")
+    read_only_fields = ("created",)
     filter_fields = {"author": ["exact", "in"], "status": ["exact"], "price": ["gte", "lte"],
                      "title": ["icontains"], "published_on": ["isnull"]}
-    ordering_fields = ["id", "title", "price", "created"]
-    default_order = ["id"]
+    ordering_fields = ("id", "title", "price", "created")
+    default_order = ("id",)
     max_page_size = 50
     author = Nested(AuthorResource)
 
@@ -37,7 +37,7 @@ class BookResource(ModelResource):
 
 class BookCursorResource(BookResource):
     pagination = "cursor"
-    ordering_fields = ["id", "title", "price"]
+    ordering_fields = ("id", "title", "price")
 
 
 class SlotResource(ModelResource):
@@ -46,6 +46,6 @@ class SlotResource(ModelResource):
 
 class ShelfResource(ModelResource):
     model = Shelf
-    ordering_fields = ["id", "name"]
+    ordering_fields = ("id", "name")
     slots = Nested(SlotResource, many=True)
     permissions = {"destroy": "shop.delete_shelf"}

@@ -99,7 +99,7 @@ class Apps:
             hint = difflib.get_close_matches(class_name, names, n=1)
             raise ImproperlyConfigured(
                 f"INSTALLED_APPS: {module_path!r} has no AppConfig named {class_name!r}"
-                + (f"; did you mean {module_path}.{hint[0]!r}?" if hint else "")
+                + (f"; did you mean '{module_path}.{hint[0]}'?" if hint else "")
             )
         app_name = cls.name or module_path.rpartition(".")[0] or module_path
         return cls(importlib.import_module(app_name), app_name)

@@ -114,7 +114,7 @@ def test_bad_app_config_path_suggests_the_class(pkgs):
             name = "news"
     """})
     with pytest.raises(ImproperlyConfigured, match=r"'news.apps' has no AppConfig named "
-                       r"'NewsConfg'; did you mean news.apps.'NewsConfig'|did you mean"):
+                       r"'NewsConfg'; did you mean 'news.apps.NewsConfig'\?"):
         Apps().populate(["news.apps.NewsConfg"])
     registry = Apps()
     registry.populate(["news.apps.NewsConfig"])

@@ -212,3 +212,27 @@ def _cascade(model: type[peewee.Model], keys: list[Any], when: dt.datetime, *,
         child.update({child.deleted_at: value}).where(
             child._meta.primary_key.in_(rows)).execute()
         _cascade(child, rows, when, restore=restore, depth=depth + 1)
+
+
+def live_unique_sql(model: type[peewee.Model],
+                    database: peewee.Database | None = None) -> list[tuple[str, str, str]]:
+    """``(index name, CREATE sql, DROP sql)`` of each partial unique index of
+    a soft-deletable model, in ``database``'s dialect (default: the model's).
+
+    For migrations: ``migrator.sql(create)`` in ``migrate`` and
+    ``migrator.sql(drop)`` in ``rollback``.
+
+        >>> live_unique_sql(Shelf)[0][1]
+        'CREATE UNIQUE INDEX IF NOT EXISTS "shop_shelf_name" ON "shop_shelf" ("name") WHERE ("deleted_at" IS NULL)'
+    """
+    db = database or model._meta.database
+    out = []
+    for index in model._meta.indexes:
+        if not getattr(index, "_live_unique", False):
+            continue
+        ctx = db.get_sql_context()
+        sql, params = ctx.sql(index).query()
+        if params:  # pragma: no cover - the WHERE clause has no parameters
+            raise ValueError("partial index with parameters")
+        out.append((index._name, sql, f'DROP INDEX IF EXISTS "{index._name}"'))
+    return out

@@ -174,3 +174,21 @@ def test_prune_errors_are_one_line(db, args, message):
     assert result.exit_code == 1
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_live_unique_sql_for_migrations(db):
+    from rustforge.db.softdelete import live_unique_sql
+
+    statements = live_unique_sql(Slot, db)
+    assert len(statements) == 1
+    name, create, drop = statements[0]
+    assert "WHERE" in create and '"deleted_at" IS NULL' in create
+    db.execute_sql(drop)
+    shelf = Shelf.create(name="m")
+    Slot.create(shelf=shelf, label="x")
+    Slot.create(shelf=shelf, label="x")  # no index: duplicates slip in
+    Slot.delete().where(Slot.shelf == shelf.id).execute()
+    db.execute_sql(create)  # what a migration runs
+    Slot.create(shelf=shelf, label="x")
+    with pytest.raises(peewee.IntegrityError), db.atomic():
+        Slot.create(shelf=shelf, label="x")

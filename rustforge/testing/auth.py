@@ -31,8 +31,12 @@ def make_user(request: pytest.FixtureRequest) -> Callable[..., Any]:
     """
     from rustforge.contrib.auth import get_user_model
 
+    from rustforge.contrib.auth.permissions import create_permissions
+
     committed = {"transactional_db", "live_server"} & set(request.fixturenames)
     request.getfixturevalue("transactional_db" if committed else "db")
+    # transactional_db empties every table after a test, migrate's permissions too.
+    create_permissions()
 
     def make(username: str = "user", *, password: str = DEFAULT_PASSWORD,
              email: str | None = None, **fields: Any) -> Any:

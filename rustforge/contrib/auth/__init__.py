@@ -43,7 +43,24 @@ _EXPORTS = {
     "create_permissions": "rustforge.contrib.auth.permissions",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [  # noqa: RUF022 (grouped like _EXPORTS)
+    "authenticate",
+    "login",
+    "logout",
+    "get_user_model",
+    "set_password_and_logout_others",
+    "login_required",
+    "permission_required",
+    "staff_required",
+    "superuser_required",
+    "csrf_exempt",
+    "csrf_input",
+    "get_token",
+    "AnonymousUser",
+    "AbstractUser",
+    "grant",
+    "create_permissions",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -22,7 +22,7 @@ from rustforge.conf import settings
 from rustforge.contrib.auth.base_user import ANONYMOUS, utcnow
 from rustforge.events.signals import user_logged_in, user_logged_out, user_login_failed
 
-__all__ = ["get_user_model", "authenticate", "login", "logout", "set_password_and_logout_others"]
+__all__ = ["authenticate", "get_user_model", "login", "logout", "set_password_and_logout_others"]
 
 _model_cache: dict[str, type] = {}
 

@@ -30,7 +30,7 @@ from rustforge.db import Model
 
 def utcnow() -> dt.datetime:
     """Naive UTC now: the form every auth timestamp is stored in (both backends)."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class AbstractUser(Model):

@@ -83,8 +83,7 @@ def changepassword(username: str | None) -> None:
     """Set a user's password (asked twice) and log out all their sessions."""
     import getpass
 
-    from rustforge.contrib.auth.authentication import (get_user_model,
-                                                       set_password_and_logout_others)
+    from rustforge.contrib.auth.authentication import get_user_model, set_password_and_logout_others
 
     model = get_user_model()
     username = username or getpass.getuser()

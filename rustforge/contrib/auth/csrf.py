@@ -45,7 +45,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 SIMPLE_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain")
 _INDEX = {c: i for i, c in enumerate(CHARS)}
 
-__all__ = ["CsrfMiddleware", "get_token", "rotate_token", "csrf_input", "csrf_exempt"]
+__all__ = ["CsrfMiddleware", "csrf_exempt", "csrf_input", "get_token", "rotate_token"]
 
 
 def _new_secret() -> str:

@@ -8,8 +8,15 @@
 
 from __future__ import annotations
 
-from peewee import (BooleanField, CharField, DateTimeField, DeferredForeignKey,
-                    ForeignKeyField, IntegerField, TextField)
+from peewee import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    DeferredForeignKey,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
 from rustforge.conf import settings
 from rustforge.contrib.auth.base_user import AbstractUser, utcnow
@@ -21,7 +28,7 @@ class User(AbstractUser):
 
     @classmethod
     def create_user(cls, username: str, email: str = "", password: str | None = None,
-                    **extra) -> "User":
+                    **extra) -> User:
         user = cls(username=cls.normalize_username(username), email=email.strip(), **extra)
         user.set_password(password)
         user.save(force_insert=True)
@@ -29,7 +36,7 @@ class User(AbstractUser):
 
     @classmethod
     def create_superuser(cls, username: str, email: str = "", password: str | None = None,
-                         **extra) -> "User":
+                         **extra) -> User:
         extra.update(is_staff=True, is_superuser=True)
         return cls.create_user(username, email, password, **extra)
 

@@ -54,8 +54,7 @@ def get_permission(perm: str):
 
 def permissions_of(user: Any) -> set[str]:
     """Every ``app_label.codename`` the user holds directly or through a group."""
-    from rustforge.contrib.auth.models import (GroupPermission, Permission, UserGroup,
-                                               UserPermission)
+    from rustforge.contrib.auth.models import GroupPermission, Permission, UserGroup, UserPermission
 
     direct = (Permission.select(Permission.app_label, Permission.codename)
               .join(UserPermission).where(UserPermission.user == user._pk))

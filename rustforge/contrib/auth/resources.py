@@ -17,13 +17,21 @@ import falcon
 
 from rustforge.conf import settings
 from rustforge.contrib.auth import throttle, totp
-from rustforge.contrib.auth.authentication import (authenticate, get_user_model, login,
-                                                   logout, set_password_and_logout_others)
+from rustforge.contrib.auth.authentication import (
+    authenticate,
+    get_user_model,
+    login,
+    logout,
+    set_password_and_logout_others,
+)
 from rustforge.contrib.auth.base_user import utcnow
 from rustforge.contrib.auth.csrf import csrf_input, get_token
 from rustforge.contrib.auth.hooks import login_required
-from rustforge.contrib.auth.passwords import (PasswordValidationError, password_help_texts,
-                                              validate_password)
+from rustforge.contrib.auth.passwords import (
+    PasswordValidationError,
+    password_help_texts,
+    validate_password,
+)
 from rustforge.contrib.auth.redirects import safe_next
 from rustforge.contrib.auth.sessions import get_backend, hash_key
 from rustforge.http.errors import wants_html
@@ -138,7 +146,7 @@ def _has_second_factor(user: Any) -> bool:
     from rustforge.contrib.auth.models import TOTPDevice
 
     return TOTPDevice.select().where((TOTPDevice.user == user._pk)
-                                     & (TOTPDevice.confirmed == True)).exists()  # noqa: E712
+                                     & (TOTPDevice.confirmed == True)).exists()
 
 
 class LoginVerifyPage:
@@ -188,7 +196,7 @@ def _check_second_factor(user: Any, code: str) -> bool:
     from rustforge.db import atomic
 
     device = TOTPDevice.get_or_none((TOTPDevice.user == user._pk)
-                                    & (TOTPDevice.confirmed == True))  # noqa: E712
+                                    & (TOTPDevice.confirmed == True))
     if device is None:
         return False
     digits = "".join(code.split())
@@ -273,7 +281,7 @@ class PasswordResetPage:
             throttle.record_failure(req, f"reset:{email.lower()}")
             model = get_user_model()
             for user in model.select().where(
-                    (model.email == email) & (model.is_active == True)):  # noqa: E712
+                    (model.email == email) & (model.is_active == True)):
                 if user.has_usable_password():
                     send_reset_email(req, user)
         # The same answer whether or not the address is known.
@@ -420,7 +428,7 @@ class TwoFactorPage:
 
         user = req.context.user
         device = TOTPDevice.get_or_none((TOTPDevice.user == user._pk)
-                                        & (TOTPDevice.confirmed == False))  # noqa: E712
+                                        & (TOTPDevice.confirmed == False))
         if device is None:
             redirect(reverse("auth:two-factor"))
         step = totp.verify(device.secret, form(req).get("code", ""), device.last_step)

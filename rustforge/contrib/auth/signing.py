@@ -18,7 +18,7 @@ import hmac
 
 from rustforge.conf import settings
 
-__all__ = ["sign", "unsign", "signature"]
+__all__ = ["sign", "signature", "unsign"]
 
 
 def signature(value: str, salt: str) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 from rustforge.conf import settings
 from rustforge.http.client_ip import client_ip
 
-__all__ = ["retry_after", "record_failure", "record_success"]
+__all__ = ["record_failure", "record_success", "retry_after"]
 
 
 def _cache():

@@ -47,7 +47,7 @@ def test_createsuperuser_noinput(db, capsys, monkeypatch):
 ])
 def test_createsuperuser_errors_are_one_line(db, capsys, monkeypatch, argv, env, message):
     monkeypatch.delenv("RUSTFORGE_SUPERUSER_PASSWORD", raising=False)
-    code, out, err = run(["createsuperuser", *argv], capsys, monkeypatch, env=env)
+    code, _out, err = run(["createsuperuser", *argv], capsys, monkeypatch, env=env)
     assert code == 1
     assert err.startswith("manage.py: error: ") and message in err
     assert err.count("\n") == 1 and "Traceback" not in err
@@ -64,7 +64,7 @@ def test_createsuperuser_duplicate(db, capsys, monkeypatch, make_user):
 @pytest.mark.filterwarnings("ignore::getpass.GetPassWarning")
 def test_createsuperuser_interactive(db, capsys, monkeypatch):
     stdin = f"ada\nada@example.com\n123\n123\n{GOOD}\n{GOOD}\n"
-    code, out, err = run(["createsuperuser"], capsys, monkeypatch, stdin=stdin)
+    code, _out, err = run(["createsuperuser"], capsys, monkeypatch, stdin=stdin)
     assert code == 0, err
     assert "too short" in err
     model = get_user_model()
@@ -78,7 +78,7 @@ def test_changepassword_logs_out_every_session(client, make_user, login, capsys,
     ada = make_user("ada")
     login(client, ada)
     assert Session.select().count() == 1
-    code, out, err = run(["changepassword", "ada"], capsys, monkeypatch,
+    code, _out, err = run(["changepassword", "ada"], capsys, monkeypatch,
                          stdin=f"{GOOD}\n{GOOD}\n")
     assert code == 0, err
     assert Session.select().count() == 0

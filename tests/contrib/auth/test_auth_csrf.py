@@ -82,7 +82,7 @@ def test_https_requires_a_same_origin_referer(app, db, make_user, login, setting
     browser = Client(app, secure=True)
     login(browser, make_user("sec"))
     token = browser.default_headers.pop("X-CSRFToken")
-    post = lambda **h: browser.post("/authdemo/transfer",  # noqa: E731
+    post = lambda **h: browser.post("/authdemo/transfer",
                                     data={"csrf_token": token}, headers=h)
     assert "no Referer" in post().json["description"]
     assert post(Referer="https://evil.example/page").status_code == 403
@@ -96,7 +96,7 @@ def test_trusted_origins(app, db, make_user, login, settings):
     browser = Client(app, secure=True, headers={})
     login(browser, make_user("trust"))
     token = browser.default_headers.pop("X-CSRFToken")
-    post = lambda origin: browser.post("/authdemo/transfer",  # noqa: E731
+    post = lambda origin: browser.post("/authdemo/transfer",
                                        data={"csrf_token": token}, headers={"Origin": origin})
     assert post("https://app.example.com").status_code == 200
     assert post("https://partner.test").status_code == 200

@@ -6,9 +6,13 @@ import pytest
 from passlib.hash import argon2, bcrypt, django_pbkdf2_sha256, pbkdf2_sha256
 
 from rustforge.contrib.auth import get_user_model
-from rustforge.contrib.auth.passwords import (PasswordTooLong, PasswordValidationError,
-                                              make_password, validate_password,
-                                              verify_password)
+from rustforge.contrib.auth.passwords import (
+    PasswordTooLong,
+    PasswordValidationError,
+    make_password,
+    validate_password,
+    verify_password,
+)
 from rustforge.contrib.auth.passwords.validators import common_passwords
 
 PASSWORD = "correct horse battery staple"

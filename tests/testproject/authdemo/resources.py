@@ -2,8 +2,7 @@
 
 import falcon
 
-from rustforge.contrib.auth import (csrf_exempt, login_required, permission_required,
-                                    staff_required)
+from rustforge.contrib.auth import csrf_exempt, login_required, permission_required, staff_required
 from rustforge.contrib.auth.csrf import csrf_input
 from rustforge.http import render
 

@@ -14,7 +14,7 @@ import peewee as pw
 from peewee_migrate import Migrator
 
 with suppress(ImportError):
-    import playhouse.postgres_ext as pw_pext
+    pass
 
 dependencies = []
 
@@ -42,7 +42,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
             legacy_table_names = False
             table_name = "auth_permission"
-            indexes = [(('app_label', 'codename'), True)]
+            indexes = ((('app_label', 'codename'), True),)
 
     @migrator.create_model
     class GroupPermission(pw.Model):
@@ -54,7 +54,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
             legacy_table_names = False
             table_name = "auth_group_permission"
-            indexes = [(('group', 'permission'), True)]
+            indexes = ((('group', 'permission'), True),)
 
     @migrator.create_model
     class User(pw.Model):
@@ -125,7 +125,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
             legacy_table_names = False
             table_name = "auth_user_group"
-            indexes = [(('user', 'group'), True)]
+            indexes = ((('user', 'group'), True),)
 
     @migrator.create_model
     class UserPermission(pw.Model):
@@ -137,7 +137,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
             legacy_table_names = False
             table_name = "auth_user_permission"
-            indexes = [(('user', 'permission'), True)]
+            indexes = ((('user', 'permission'), True),)
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):

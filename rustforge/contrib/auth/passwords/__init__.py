@@ -18,14 +18,24 @@ import secrets
 from passlib.context import CryptContext
 
 from rustforge.conf import settings
-from rustforge.contrib.auth.passwords.validators import (PasswordValidationError,
-                                                         password_help_texts,
-                                                         validate_password)
+from rustforge.contrib.auth.passwords.validators import (
+    PasswordValidationError,
+    password_help_texts,
+    validate_password,
+)
 from rustforge.services import services
 
-__all__ = ["make_password", "verify_password", "dummy_verify", "unusable_password",
-           "PasswordTooLong", "PasswordValidationError", "validate_password",
-           "password_help_texts", "get_context"]
+__all__ = [
+    "PasswordTooLong",
+    "PasswordValidationError",
+    "dummy_verify",
+    "get_context",
+    "make_password",
+    "password_help_texts",
+    "unusable_password",
+    "validate_password",
+    "verify_password",
+]
 
 
 class PasswordTooLong(PasswordValidationError):

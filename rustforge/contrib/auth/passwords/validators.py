@@ -44,9 +44,9 @@ class MinimumLengthValidator:
 
     def validate(self, password: str, user: Any = None) -> None:
         if len(password) < self.min_length:
-            raise PasswordValidationError([
+            raise PasswordValidationError([(
                 f"This password is too short. It must contain at least "
-                f"{self.min_length} characters."])
+                f"{self.min_length} characters.")])
 
     def help_text(self) -> str:
         return f"Your password must contain at least {self.min_length} characters."

@@ -43,18 +43,34 @@ def test_secure_cookie_when_configured(client, make_user, settings):
 
 
 def test_key_rotates_at_login_and_old_key_dies(app, client, make_user):
+    """Session fixation: a key planted in the victim's browser is useless."""
     make_user("ada")
-    # An attacker plants a session key in the victim's browser (fixation).
-    client.post("/accounts/login", data={"username": "ada", "password": "wrong",
-                                         "csrf_token": client.get("/accounts/login")
-                                         and client.cookies["csrftoken"]})
-    planted = session_cookie(client)
+    make_user("mallory")
+    attacker = Client(app)
+    html_login(attacker, "mallory")
+    planted = session_cookie(attacker)
+    client.cookies["sessionid"] = planted            # e.g. through a subdomain cookie
+    assert client.get("/accounts/me").json["username"] == "mallory"
     html_login(client, "ada")
     after = session_cookie(client)
     assert after and after != planted
-    if planted:
-        assert not Session.select().where(
-            Session.key_hash == hash_key(unsign(planted, "session"))).exists()
+    assert client.get("/accounts/me").json["username"] == "ada"
+    # The planted key now opens nothing, not Ada's session nor Mallory's.
+    assert not Session.select().where(
+        Session.key_hash == hash_key(unsign(planted, "session"))).exists()
+    assert attacker.get("/accounts/me").status_code == 401
+
+
+def test_anonymous_session_data_survives_login_under_a_new_key(app, client, make_user):
+    make_user("ada")
+    client.get("/accounts/login")
+    token = client.cookies["csrftoken"]
+    client.post("/authdemo/cart", data={"item": "book", "csrf_token": token})
+    before = session_cookie(client)
+    assert before
+    html_login(client, "ada")
+    assert session_cookie(client) != before
+    assert client.get("/authdemo/cart").json == {"items": ["book"]}
 
 
 def test_session_survives_requests_and_dies_at_logout(app, client, make_user):

@@ -59,3 +59,13 @@ class Upload:
             else:
                 fields[part.name] = part.get_text()
         resp.media = {"fields": fields, "files": files}
+
+
+class Cart:
+    def on_get(self, req, resp):
+        resp.media = {"items": req.context.session.get("cart", [])}
+
+    def on_post(self, req, resp):
+        item = req.get_media().get("item")
+        req.context.session["cart"] = [*req.context.session.get("cart", []), item]
+        resp.media = {"items": req.context.session["cart"]}

@@ -9,4 +9,5 @@ routes = [
     route("/transfer", r.Transfer, name="transfer"),
     route("/webhook", r.Webhook, name="webhook"),
     route("/upload", r.Upload, name="upload"),
+    route("/cart", r.Cart, name="cart"),
 ]

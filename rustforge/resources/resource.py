@@ -45,7 +45,7 @@ class ResourceMeta(type):
         cls.computed_fields = computed
         cls.nested_fields = nested
         cls.setup()
-        _REGISTRY.setdefault(name, cls)
+        _REGISTRY[name] = cls  # the latest definition wins (a shell re-defining it)
         return cls
 
 

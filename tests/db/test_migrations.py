@@ -10,7 +10,12 @@ import peewee
 import pytest
 from _migration_helpers import write
 
-from rustforge.db.migrations import InconsistentHistory, MigrationGraph, UnknownMigration
+from rustforge.db.migrations import (
+    InconsistentHistory,
+    MigrationGraph,
+    UnknownMigration,
+    pending,
+)
 from rustforge.db.migrations.executor import Executor
 from rustforge.db.migrations.history import TABLE, History
 from rustforge.db.migrations.sql import inline_params, migration_sql, schema_sql
@@ -163,3 +168,16 @@ def test_inline_params_quotes_values_but_not_placeholders_in_strings():
     assert inline_params("UPDATE t SET a = ?, b = '?' WHERE c = ?", ["it's", None], "?") == \
         "UPDATE t SET a = 'it''s', b = '?' WHERE c = NULL"
     assert inline_params("SET DEFAULT %s", [True], "%s") == "SET DEFAULT TRUE"
+
+
+def test_test_database_is_built_by_migrate_all(db):
+    """The test plugin builds its schema with migrate_all(): every migration
+    of the installed apps is recorded, and tables of the others exist."""
+    from rustforge.apps import apps
+
+    applied = History(db).applied()
+    graph = MigrationGraph.from_apps(apps.get_app_configs())
+    assert {m.key for m in graph.plan()} <= set(applied)
+    assert pending() == []
+    tables = set(db.get_tables())
+    assert {m._meta.table_name for m in apps.get_models()} <= tables

@@ -123,6 +123,8 @@ def test_same_migration_name_in_two_apps_and_cross_app_dependency(project):
 
     plan = project.ok("migrate", "--plan")
     assert plan.index("Apply blog.001_initial") < plan.index("Apply shop.001_initial")
+    assert project.ok("showmigrations", "--plan").splitlines() == [
+        "[ ] blog.001_initial", "[ ] shop.001_initial  (after blog.001_initial)"]
     project.ok("migrate")
     assert sorted(db.history()) == [("blog", "001_initial"), ("shop", "001_initial")]
     assert {"blog_post", "shop_order"} <= db.tables()

@@ -22,9 +22,9 @@ from rustforge.db.migrations.errors import (
     UnknownMigration,
 )
 from rustforge.db.migrations.loader import Migration, MigrationGraph
-from rustforge.db.migrations.runner import migrate, migrate_all, show
+from rustforge.db.migrations.runner import migrate, migrate_all, pending, show
 
 __all__ = [
     "DatabaseUnreachable", "InconsistentHistory", "Migration", "MigrationError",
-    "MigrationGraph", "UnknownMigration", "migrate", "migrate_all", "show",
+    "MigrationGraph", "UnknownMigration", "migrate", "migrate_all", "pending", "show",
 ]

@@ -148,6 +148,11 @@ def _field_advice(model: type, source: type, added: set[str], removed: set[str],
                 f"{table}.{name} is added as NOT NULL without a default, so existing rows "
                 "would have no value; give the field a default= or null=True")
     for old in sorted(removed):
+        old_field = source._meta.fields[old]
+        if not old_field.null and old_field.default is None:
+            notes.append(
+                f"{table}.{old} is NOT NULL without a default: the generated rollback cannot "
+                "add it back to a table with rows; give add_fields() in rollback() a default")
         for new in sorted(added):
             old_field, new_field = source._meta.fields[old], model._meta.fields[new]
             if type(old_field) is type(new_field):

@@ -127,3 +127,16 @@ def show(labels: Iterable[str] = ()) -> list[tuple[Any, list[tuple[str, bool]], 
         orphans = sorted(name for app, name in applied if app == config.label and name not in names)
         rows.append((config, [(m.name, m.key in applied) for m in migrations], orphans))
     return rows
+
+
+def pending() -> list[str]:
+    """Migrations not applied yet, in plan order (``["blog.002_tags", ...]``).
+
+    For commands that want to warn, like ``runserver``; reads without changing
+    anything and raises ``DatabaseUnreachable`` when the database is down.
+    """
+    from rustforge.db.migrations.history import History
+
+    graph = MigrationGraph.from_apps(installed_apps())
+    applied = History(connect()).applied()
+    return [str(m) for m in graph.plan() if m.key not in applied]

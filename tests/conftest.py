@@ -21,7 +21,7 @@ def run_cli():
         full_env.pop("RUSTFORGE_SETTINGS_MODULE", None)
         if env and "RUSTFORGE_SETTINGS_MODULE" in env:
             full_env["RUSTFORGE_SETTINGS_MODULE"] = env["RUSTFORGE_SETTINGS_MODULE"]
-        return subprocess.run(args, cwd=cwd, env=full_env, capture_output=True, text=True,
+        return subprocess.run(args, cwd=cwd, env=full_env, capture_output=True, text=True, check=False,
                               timeout=timeout, input=input)
 
     return run

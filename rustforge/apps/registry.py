@@ -188,9 +188,9 @@ class Apps:
             pass
         best = None
         for config in self.app_configs.values():
-            if module_name == config.name or module_name.startswith(config.name + "."):
-                if best is None or len(config.name) > len(best.name):
-                    best = config
+            inside = module_name == config.name or module_name.startswith(config.name + ".")
+            if inside and (best is None or len(config.name) > len(best.name)):
+                best = config
         label = best.label if best else None
         self._module_labels[module_name] = label
         return label
@@ -224,7 +224,7 @@ def _suggest(entry: str) -> str:
         parent = ".".join(parts[:depth])
         try:
             package = importlib.import_module(parent)
-        except Exception:
+        except Exception:  # noqa: BLE001, S112 - a suggestion must never raise
             continue
         if hasattr(package, "__path__"):
             candidates = [f"{parent}.{m.name}" for m in pkgutil.iter_modules(package.__path__)]

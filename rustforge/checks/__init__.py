@@ -37,19 +37,19 @@ class CheckMessage:
         return f"{text}\n\tHINT: {self.hint}" if self.hint else text
 
 
-def Info(msg, hint=None, obj=None, id=None):  # noqa: N802 - reads like a class
+def Info(msg, hint=None, obj=None, id=None):
     return CheckMessage(INFO, msg, hint, obj, id)
 
 
-def Warning(msg, hint=None, obj=None, id=None):  # noqa: N802,A001
+def Warning(msg, hint=None, obj=None, id=None):
     return CheckMessage(WARNING, msg, hint, obj, id)
 
 
-def Error(msg, hint=None, obj=None, id=None):  # noqa: N802
+def Error(msg, hint=None, obj=None, id=None):
     return CheckMessage(ERROR, msg, hint, obj, id)
 
 
-def Critical(msg, hint=None, obj=None, id=None):  # noqa: N802
+def Critical(msg, hint=None, obj=None, id=None):
     return CheckMessage(CRITICAL, msg, hint, obj, id)
 
 

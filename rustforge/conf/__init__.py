@@ -169,4 +169,4 @@ class LazySettings:
 
 settings = LazySettings()
 
-__all__ = ["settings", "Settings", "LazySettings", "ENVIRONMENT_VARIABLE", "ImproperlyConfigured"]
+__all__ = ["ENVIRONMENT_VARIABLE", "ImproperlyConfigured", "LazySettings", "Settings", "settings"]

@@ -32,11 +32,11 @@ def _raw(name: str, default: Any) -> Any:
     return value
 
 
-def str(name: builtins.str, default: Any = _NO_DEFAULT) -> Any:  # noqa: A001
+def str(name: builtins.str, default: Any = _NO_DEFAULT) -> Any:
     return _raw(name, default)
 
 
-def bool(name: builtins.str, default: Any = _NO_DEFAULT) -> Any:  # noqa: A001
+def bool(name: builtins.str, default: Any = _NO_DEFAULT) -> Any:
     value = _raw(name, default)
     if not isinstance(value, builtins.str):
         return value
@@ -51,7 +51,7 @@ def bool(name: builtins.str, default: Any = _NO_DEFAULT) -> Any:  # noqa: A001
     )
 
 
-def int(name: builtins.str, default: Any = _NO_DEFAULT) -> Any:  # noqa: A001
+def int(name: builtins.str, default: Any = _NO_DEFAULT) -> Any:
     value = _raw(name, default)
     if not isinstance(value, builtins.str):
         return value
@@ -63,7 +63,7 @@ def int(name: builtins.str, default: Any = _NO_DEFAULT) -> Any:  # noqa: A001
         ) from None
 
 
-def list(name: builtins.str, default: Any = _NO_DEFAULT) -> Any:  # noqa: A001
+def list(name: builtins.str, default: Any = _NO_DEFAULT) -> Any:
     """A comma-separated list; blanks around items are dropped."""
     value = _raw(name, default)
     if not isinstance(value, builtins.str):

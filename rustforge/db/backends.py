@@ -56,7 +56,7 @@ class LifecycleMixin:
         if conn is not None:
             try:
                 conn.close()
-            except Exception:
+            except Exception:  # noqa: BLE001, S110 - it is being thrown away anyway
                 pass
 
     def rollback_open_transaction(self) -> None:
@@ -73,7 +73,7 @@ class LifecycleMixin:
             state.commit_callbacks.clear()
             try:
                 self._rollback_raw(state.conn)
-            except Exception:
+            except Exception:  # noqa: BLE001 - a connection that cannot roll back is dropped
                 self.discard_connection()
 
 
@@ -123,7 +123,7 @@ def neutralise_inherited(db: peewee.Database) -> None:
             null = os.open(os.devnull, os.O_RDWR)
             os.dup2(null, fd)
             os.close(null)
-        except Exception:
+        except Exception:  # noqa: BLE001, S110 - best effort; the reference below still protects
             pass
     _inherited.append(conn)
 
@@ -146,8 +146,7 @@ def parse_url(url: str) -> tuple[type[peewee.Database], str, dict[str, Any]]:
     if scheme in ("sqlite", "sqlite3"):
         path = unquote(url.split("://", 1)[1].split("?", 1)[0])
         # sqlite:///relative.db and sqlite:////absolute.db, like SQLAlchemy.
-        if path.startswith("/"):
-            path = path[1:]
+        path = path.removeprefix("/")
         return SqliteDatabase, path or ":memory:", options
     if scheme in ("postgres", "postgresql", "postgresql+psycopg2"):
         name = unquote(parts.path.lstrip("/"))

@@ -69,7 +69,7 @@ class ManagementGroup(click.Group):
                 for config in apps.get_app_configs():
                     for cmd in config.get_commands():
                         self._app_commands.setdefault(cmd.name, (config.label, cmd))
-            except Exception as exc:  # a broken project must not hide core commands
+            except Exception as exc:  # noqa: BLE001 - a broken project must not hide core commands
                 self.load_error = f"{type(exc).__name__}: {exc}"
         return self._app_commands
 

@@ -61,13 +61,13 @@ class Client:
         return result
 
     def _store_cookies(self, result: testing.Result) -> None:
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         for name, cookie in result.cookies.items():
             expired = cookie.max_age is not None and cookie.max_age <= 0
             if cookie.expires is not None:
                 expires = cookie.expires
                 if expires.tzinfo is None:
-                    expires = expires.replace(tzinfo=dt.timezone.utc)
+                    expires = expires.replace(tzinfo=dt.UTC)
                 expired = expired or expires <= now
             if expired or cookie.value == "":
                 self.cookies.pop(name, None)

@@ -41,7 +41,7 @@ def test_unconfigured_lazy_settings(monkeypatch):
     monkeypatch.delenv("RUSTFORGE_SETTINGS_MODULE", raising=False)
     lazy = LazySettings()
     with pytest.raises(ImproperlyConfigured, match="settings are not configured"):
-        lazy.DEBUG
+        _ = lazy.DEBUG
     assert not lazy.configured
 
 
@@ -49,7 +49,7 @@ def test_unknown_setting_is_an_attribute_error():
     lazy = LazySettings()
     lazy.configure(None, SECRET_KEY="x")
     with pytest.raises(AttributeError, match="no setting named 'NOPE'"):
-        lazy.NOPE
+        _ = lazy.NOPE
 
 
 def test_settings_are_read_only_but_overridable():
@@ -62,7 +62,7 @@ def test_settings_are_read_only_but_overridable():
         assert lazy.DEBUG is True and lazy.NEW_THING == 1
     assert lazy.DEBUG is False
     with pytest.raises(AttributeError):
-        lazy.NEW_THING
+        _ = lazy.NEW_THING
 
 
 def test_settings_fixture_restores(settings):

@@ -6,10 +6,10 @@ import os
 
 import psycopg2
 import pytest
+from testproject.notes.models import Notebook
 
 from rustforge.db import get_database
 from rustforge.services import services
-from testproject.notes.models import Notebook
 
 
 def _observer(url):
@@ -31,7 +31,7 @@ def test_a_route_without_queries_never_connects(client):
 
 def test_nothing_connects_at_import_or_app_build(app):
     services.reset("db")
-    app.wrapped  # build the application: settings, apps, routes, templates
+    _ = app.wrapped  # build the application: settings, apps, routes, templates
     assert not services.is_created("db")
 
 
@@ -123,14 +123,13 @@ def test_connection_killed_inside_a_transaction_is_not_replayed(transactional_db
 
     db = get_database()
     backend = db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
-    with pytest.raises((peewee.OperationalError, peewee.InterfaceError)):
-        with db.atomic():
-            Notebook.create(title="half done")
-            watch = _observer(test_database_url)
-            with watch.cursor() as cur:
-                cur.execute("SELECT pg_terminate_backend(%s)", (backend,))
-            watch.close()
-            Notebook.create(title="never replayed on a new connection")
+    with pytest.raises((peewee.OperationalError, peewee.InterfaceError)), db.atomic():
+        Notebook.create(title="half done")
+        watch = _observer(test_database_url)
+        with watch.cursor() as cur:
+            cur.execute("SELECT pg_terminate_backend(%s)", (backend,))
+        watch.close()
+        Notebook.create(title="never replayed on a new connection")
     # The next statement outside a transaction gets a fresh connection.
     assert db.execute_sql("SELECT pg_backend_pid()").fetchone()[0] != backend
     assert Notebook.select().count() == 0
@@ -152,7 +151,7 @@ def test_fork_child_never_uses_the_parents_connection(transactional_db):
         finally:
             os._exit(0)
     os.close(write)
-    _, status = os.waitpid(pid, 0)
+    os.waitpid(pid, 0)
     result = os.read(read, 100).decode()
     os.close(read)
     assert result == "0 1", result

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-
 from conftest import free_port, make_project
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres_only]
@@ -153,7 +152,7 @@ class ThrowawayCluster:
     def destroy(self) -> None:
         try:
             self.pg_ctl("stop", "-m", "immediate")
-        except Exception:
+        except Exception:  # noqa: BLE001, S110 - already stopped is fine
             pass
         shutil.rmtree(self.dir, ignore_errors=True)
 

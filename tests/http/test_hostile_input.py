@@ -142,7 +142,7 @@ def test_bad_content_length_is_400(app, length):
 @pytest.mark.parametrize("host", ["evil.example.com", "a b", "testserver/../x", "",
                                   "testserver:99999999", "[::1", "x" * 300])
 def test_bad_or_missing_host_is_400(app, host):
-    status, headers, body = call_wsgi(app, "/", host=host)
+    status, _, body = call_wsgi(app, "/", host=host)
     assert status == 400
     assert b"Host" in body and b"Traceback" not in body
 

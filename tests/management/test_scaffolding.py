@@ -25,7 +25,7 @@ def test_startproject_renders_every_file(site):
     assert leftovers == []
     env = (site / ".env").read_text()
     assert "DEBUG=1" in env
-    secret = re.search(r"^SECRET_KEY=(.+)$", env, re.M).group(1)
+    secret = re.search(r"^SECRET_KEY=(.+)$", env, re.MULTILINE).group(1)
     assert len(secret) >= 50
     assert "SECRET_KEY=\n" in (site / ".env.example").read_text()  # never a real secret
 

@@ -24,7 +24,7 @@ def split_host(value: str) -> str | None:
     if not match:
         return None
     host = match.group(1)
-    return host[:-1] if host.endswith(".") else host
+    return host.removesuffix(".")
 
 
 def host_allowed(host: str, patterns: list[str]) -> bool:

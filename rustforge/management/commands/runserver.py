@@ -37,7 +37,7 @@ def command(addrport: str, noreload: bool) -> None:
     else:
         try:
             application = _load()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - reported; the reloader waits for a fix
             _report(exc)
             autoreload.wait_for_fix(exc, _watched_dirs())
             return  # not reached: wait_for_fix exits to restart
@@ -85,7 +85,7 @@ def _watched_dirs() -> list[Path]:
         if apps.ready:
             dirs += [c.templates_dir for c in apps.get_app_configs() if c.templates_dir]
         return dirs
-    except Exception:  # settings themselves are broken: watch modules only
+    except Exception:  # noqa: BLE001 - settings themselves are broken: watch modules only
         return []
 
 

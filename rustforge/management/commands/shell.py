@@ -16,7 +16,7 @@ def command(source: str | None) -> None:
     for model in apps.get_models():
         namespace.setdefault(model.__name__, model)
     if source:
-        exec(compile(source, "<shell -c>", "exec"), namespace)
+        exec(compile(source, "<shell -c>", "exec"), namespace)  # noqa: S102 - that is the point
         return
     banner = "RustForge shell. Imported: " + ", ".join(sorted(namespace))
     try:

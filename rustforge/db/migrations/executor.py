@@ -239,7 +239,13 @@ def create_tables(db: peewee.Database, models: list[type[peewee.Model]], log: Lo
         return
     existing = set(db.get_tables())
     missing = [m for m in models if m._meta.table_name not in existing]
-    with db.atomic():
-        db.create_tables(models, safe=True)
+    try:
+        with db.atomic():
+            db.create_tables(models, safe=True)
+    except peewee.DatabaseError as exc:
+        detail = (str(exc).strip().splitlines() or [""])[0]
+        raise MigrationError(
+            "creating the tables of apps without migrations failed: "
+            f"{type(exc).__name__}: {detail}") from exc
     for model in missing:
         log(f"  Create table {model._meta.table_name} (app without migrations)")

@@ -51,3 +51,9 @@ def check_deploy_basics(app_configs, **kwargs):
                                 hint="Generate one with `rustforge newsecret`.",
                                 id="security.W003"))
     return messages
+
+
+# The framework's service subsystems register their checks when imported.
+from rustforge.cache import checks as _cache_checks  # noqa: F401
+from rustforge.queue import checks as _queue_checks  # noqa: F401
+from rustforge.ratelimit import checks as _ratelimit_checks  # noqa: F401

@@ -98,8 +98,7 @@ class InlineDispatcher:
                                    spec.path, attempt, attempts, exc)
                     continue
                 job.status = "failed"
-                logger.error("job %s failed after %d attempt(s)", spec.path, attempt,
-                             exc_info=True)
+                logger.exception("job %s failed after %d attempt(s)", spec.path, attempt)
                 if settings.JOBS_INLINE_RAISE:
                     raise
                 return job

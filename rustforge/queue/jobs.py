@@ -102,14 +102,14 @@ class JobFunction:
     def enqueue_at(self, when: dt.datetime, *args: Any, **kwargs: Any) -> Any:
         """Queue a call to run at ``when`` (aware, or naive UTC)."""
         if when.tzinfo is None:
-            when = when.replace(tzinfo=dt.timezone.utc)
+            when = when.replace(tzinfo=dt.UTC)
         return _dispatcher().enqueue(self.spec, args, kwargs, when=when)
 
     def enqueue_in(self, delay: dt.timedelta | float, *args: Any, **kwargs: Any) -> Any:
         """Queue a call to run after ``delay`` (a timedelta or seconds)."""
         if not isinstance(delay, dt.timedelta):
             delay = dt.timedelta(seconds=delay)
-        return self.enqueue_at(dt.datetime.now(dt.timezone.utc) + delay, *args, **kwargs)
+        return self.enqueue_at(dt.datetime.now(dt.UTC) + delay, *args, **kwargs)
 
     def enqueue_on_commit(self, *args: Any, **kwargs: Any) -> None:
         """Queue a call once the current transaction commits (now if none is open).

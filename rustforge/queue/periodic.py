@@ -80,7 +80,7 @@ class PeriodicScheduler:
 
         self.jobs = discover() if jobs is None else jobs
         self._connection = connection
-        self.last_check = dt.datetime.now(dt.timezone.utc)
+        self.last_check = dt.datetime.now(dt.UTC)
 
     @property
     def connection(self) -> Any:
@@ -107,7 +107,7 @@ class PeriodicScheduler:
         """Enqueue the runs that fell due since the last tick; returns their names."""
         import datetime as dt
 
-        now = now or dt.datetime.now(dt.timezone.utc)
+        now = now or dt.datetime.now(dt.UTC)
         enqueued = []
         for periodic_job, when in self.due(self.last_check, now):
             claim = f"rustforge:periodic:{periodic_job.name}:{int(when.timestamp())}"

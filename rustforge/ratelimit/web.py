@@ -26,10 +26,10 @@ from typing import Any
 
 import falcon
 
-from rustforge.exceptions import ImproperlyConfigured
 from rustforge.ratelimit.keys import KeySpec, key_for, validate_key
 from rustforge.ratelimit.limiter import Decision, hit
 from rustforge.ratelimit.rates import Rate, parse_rate
+from rustforge.ratelimit.rules import Rule
 
 _CONTEXT = "ratelimit"
 
@@ -127,28 +127,6 @@ def _enabled() -> bool:
     return bool(settings.RATELIMIT_ENABLED)
 
 
-class _Rule:
-    __slots__ = ("name", "rate", "key", "paths", "methods")
-
-    def __init__(self, name: str, spec: dict) -> None:
-        if not isinstance(spec, dict) or "rate" not in spec:
-            raise ImproperlyConfigured(f"RATELIMITS[{name!r}] needs at least a 'rate'")
-        unknown = set(spec) - {"rate", "key", "paths", "methods"}
-        if unknown:
-            raise ImproperlyConfigured(
-                f"RATELIMITS[{name!r}]: unknown option(s) {', '.join(sorted(unknown))}")
-        self.name = name
-        self.rate = parse_rate(spec["rate"])
-        self.key = spec.get("key", "ip")
-        validate_key(self.key)
-        self.paths = tuple(spec.get("paths") or ("/",))
-        self.methods = frozenset(m.upper() for m in spec.get("methods") or ()) or None
-
-    def matches(self, req: Any) -> bool:
-        return ((self.methods is None or req.method in self.methods)
-                and req.path.startswith(self.paths))
-
-
 class RateLimitMiddleware:
     """Applies ``settings.RATELIMITS`` (name -> rate, key, paths, methods) to requests.
 
@@ -158,7 +136,7 @@ class RateLimitMiddleware:
     """
 
     def __init__(self, settings: Any) -> None:
-        self.rules = [_Rule(name, spec) for name, spec in (settings.RATELIMITS or {}).items()]
+        self.rules = [Rule(name, spec) for name, spec in (settings.RATELIMITS or {}).items()]
         self.settings = settings
 
     def process_resource(self, req: Any, resp: Any, resource: Any, params: dict) -> None:

@@ -1,7 +1,6 @@
 """cache_response on a real responder, through the framework's app."""
 
 import pytest
-
 from testproject.worklog.resources import CachedPage
 
 

@@ -4,12 +4,12 @@ import gc
 import logging
 
 import pytest
+from testproject.worklog.events import entry_noted, write_entry
+from testproject.worklog.models import Entry
 
 from rustforge.db import atomic
 from rustforge.events import Event, Signal
 from rustforge.events import signals as framework_signals
-from testproject.worklog.events import entry_noted, write_entry
-from testproject.worklog.models import Entry
 
 
 @pytest.fixture
@@ -104,10 +104,9 @@ def test_on_commit_receivers_wait_for_the_commit(event, transactional_db):
         event.send(None, text="kept")
         assert seen == []
     assert seen == ["kept"]
-    with pytest.raises(ZeroDivisionError):
-        with atomic():
-            event.send(None, text="rolled back")
-            1 / 0
+    with pytest.raises(ZeroDivisionError), atomic():
+        event.send(None, text="rolled back")
+        1 / 0
     assert seen == ["kept"]
     event.send(None, text="no transaction")  # runs at once
     assert seen == ["kept", "no transaction"]

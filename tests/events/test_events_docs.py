@@ -7,7 +7,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "events.md"
 
 
 def test_examples_run(transactional_db, capsys):
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.DOTALL)
     assert len(blocks) >= 4
     namespace = {"__name__": "docs_events"}
     for block in blocks:

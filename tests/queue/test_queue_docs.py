@@ -10,7 +10,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "jobs.md"
 
 def test_examples_run(settings, transactional_db):
     settings.REDIS_URL = ""
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.DOTALL)
     assert len(blocks) >= 6
     namespace = {"__name__": "docs_jobs"}
     saved = dict(registry)

@@ -3,10 +3,10 @@
 import os
 
 import pytest
-
-from rustforge.db import atomic
 from testproject.worklog.events import entry_noted, write_entry
 from testproject.worklog.models import Entry
+
+from rustforge.db import atomic
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("rq_settings", "transactional_db")]
 

@@ -1,10 +1,10 @@
 """Jobs without Redis: run inline, with the same retry count."""
 
 import pytest
-
-from rustforge.queue import Retry, is_inline, job
 from testproject.worklog import jobs as worklog_jobs
 from testproject.worklog.jobs import calls, flaky, record
+
+from rustforge.queue import Retry, is_inline, job
 
 pytestmark = pytest.mark.usefixtures("inline_jobs")
 

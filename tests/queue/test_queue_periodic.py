@@ -9,7 +9,7 @@ from rustforge.queue.periodic import PeriodicScheduler, discover
 
 pytestmark = pytest.mark.usefixtures("rq_settings")
 
-T0 = dt.datetime(2030, 1, 1, 12, 0, 30, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2030, 1, 1, 12, 0, 30, tzinfo=dt.UTC)
 
 
 def test_apps_declare_periodic_jobs():

@@ -7,11 +7,11 @@ import time
 
 import pytest
 from queue_helpers import wait_for
+from testproject.worklog.jobs import always_fails, slow, unique_work, write_entry
+from testproject.worklog.models import Entry
 
 from rustforge.db import atomic
 from rustforge.queue import QueueUnavailable, get_queue, get_redis
-from testproject.worklog.jobs import always_fails, slow, unique_work, write_entry
-from testproject.worklog.models import Entry
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("rq_settings", "transactional_db")]
 
@@ -34,12 +34,11 @@ def test_job_enqueued_from_request_runs_in_worker(client, workers):
 def test_enqueue_on_commit_waits_for_the_commit(client, workers):
     assert client.post("/worklog/entries?mode=commit", json={"text": "row"}).status_code == 202
     assert len(get_queue("default")) == 1
-    with pytest.raises(RuntimeError):
-        with atomic():
-            entry = Entry.create(text="rolled back")
-            write_entry.enqueue_on_commit("must not run")
-            assert len(get_queue("default")) == 1  # not yet queued inside the transaction
-            raise RuntimeError
+    with pytest.raises(RuntimeError), atomic():
+        entry = Entry.create(text="rolled back")
+        write_entry.enqueue_on_commit("must not run")
+        assert len(get_queue("default")) == 1  # not yet queued inside the transaction
+        raise RuntimeError
     assert len(get_queue("default")) == 1  # nothing queued for the rolled-back one
     result = workers.run("rqworker", "--burst")
     assert result.returncode == 0, result.stderr

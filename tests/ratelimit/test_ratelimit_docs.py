@@ -7,7 +7,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "ratelimit.md"
 
 
 def test_examples_run(locmem_cache, capsys):
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.DOTALL)
     assert len(blocks) >= 3
     namespace = {"__name__": "docs_ratelimit"}
     for block in blocks:

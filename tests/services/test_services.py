@@ -139,8 +139,9 @@ def test_fork_gives_the_child_fresh_clients(settings, memcached, redis_url):
 
 def test_fork_keeps_the_parents_database_session(transactional_db):
     """The child must not end the parent's database session when it drops it."""
-    from rustforge.db import get_database
     from testproject.worklog.models import Entry
+
+    from rustforge.db import get_database
 
     db = get_database()
     Entry.create(text="before fork")

@@ -9,7 +9,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "services.md"
 
 
 def test_examples_run(settings, capsys):
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.DOTALL)
     assert len(blocks) >= 4
     namespace = {"__name__": "docs_services"}
     try:

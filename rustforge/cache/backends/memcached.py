@@ -238,7 +238,4 @@ class MemcachedCache(BaseCache):
 def _log_interval() -> float:
     from rustforge.conf import settings
 
-    try:
-        return float(settings.CACHE_ERROR_LOG_INTERVAL)
-    except Exception:
-        return 60.0
+    return float(settings.CACHE_ERROR_LOG_INTERVAL)

@@ -17,8 +17,13 @@ def _queue_names(connection) -> list[str]:
 
 
 def _registries(name: str):
-    from rq.registry import (DeferredJobRegistry, FailedJobRegistry, FinishedJobRegistry,
-                             ScheduledJobRegistry, StartedJobRegistry)
+    from rq.registry import (
+        DeferredJobRegistry,
+        FailedJobRegistry,
+        FinishedJobRegistry,
+        ScheduledJobRegistry,
+        StartedJobRegistry,
+    )
 
     from rustforge.queue import get_queue
 
@@ -205,7 +210,7 @@ def periodic_list() -> None:
     found = discover()
     if not found:
         click.echo("No periodic jobs.")
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     for name, item in sorted(found.items()):
         upcoming = croniter(item.cron, now).get_next(dt.datetime)
         click.echo(f"{item.cron:<15}  {name}  next {upcoming.isoformat(timespec='minutes')}")

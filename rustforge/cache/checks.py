@@ -1,0 +1,35 @@
+"""System checks of the cache settings (``manage.py check``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rustforge.checks import Error, Warning, register
+
+
+@register("cache")
+def check_cache_url(app_configs: Any, **kwargs: Any) -> list:
+    from rustforge.cache.factory import create_cache
+    from rustforge.conf import settings
+    from rustforge.exceptions import ImproperlyConfigured
+
+    try:
+        # Building a backend opens no connection (pymemcache connects lazily).
+        create_cache(settings.CACHE_URL, options=settings.CACHE_OPTIONS)
+    except ImproperlyConfigured as exc:
+        return [Error(str(exc), id="cache.E001",
+                      hint="e.g. CACHE_URL = 'memcached://127.0.0.1:11211'")]
+    return []
+
+
+@register("cache", deploy=True)
+def check_cache_shared(app_configs: Any, **kwargs: Any) -> list:
+    from rustforge.conf import settings
+
+    scheme = (settings.CACHE_URL or "locmem://").split(":", 1)[0].lower()
+    if scheme in ("locmem", "dummy"):
+        return [Warning(
+            f"CACHE_URL uses {scheme}://: each gunicorn worker has its own cache, so rate "
+            "limits, login throttling and cached pages are not shared between workers",
+            hint="use memcached://host:11211 in production", id="cache.W001")]
+    return []

@@ -234,10 +234,19 @@ def split_by_dependency(models: list[type[peewee.Model]]) -> tuple[list, list]:
     return early, late
 
 
+def current_tables(db: peewee.Database) -> set[str]:
+    """Tables of the schema queries go to (``get_tables()`` only sees "public")."""
+    if isinstance(db, peewee.PostgresqlDatabase):
+        rows = db.execute_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").fetchall()
+        return {row[0] for row in rows}
+    return set(db.get_tables())
+
+
 def create_tables(db: peewee.Database, models: list[type[peewee.Model]], log: Log) -> None:
     if not models:
         return
-    existing = set(db.get_tables())
+    existing = current_tables(db)
     missing = [m for m in models if m._meta.table_name not in existing]
     try:
         with db.atomic():

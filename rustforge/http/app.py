@@ -54,6 +54,22 @@ def _describe(entry: Any) -> str:
     return f"{text}, suffix {entry.suffix!r}" if entry.suffix else text
 
 
+def _answer_head_like_get(resource: Any, suffix: str | None) -> None:
+    """Let HEAD reach ``on_get`` where the resource has no ``on_head``.
+
+    falcon drops the body of a HEAD response and keeps its Content-Length,
+    so this is the HEAD a load balancer's health check or a link checker
+    expects (as in Django). Done once per route at start-up, not per request.
+    """
+    tail = f"_{suffix}" if suffix else ""
+    get = getattr(resource, f"on_get{tail}", None)
+    if get is not None and not hasattr(resource, f"on_head{tail}"):
+        try:
+            setattr(resource, f"on_head{tail}", get)
+        except (AttributeError, TypeError):  # __slots__ or a read-only object: leave it
+            pass
+
+
 def create_app() -> falcon.App:
     """Build the bare falcon application (no static files)."""
     from rustforge.apps import apps
@@ -75,6 +91,7 @@ def create_app() -> falcon.App:
         key = id(entry.resource)
         if key not in instances:  # one instance per resource class, shared by its routes
             instances[key] = _instantiate(entry.resource)
+        _answer_head_like_get(instances[key], entry.suffix)
         try:
             app.add_route(entry.path, instances[key], suffix=entry.suffix)
         except (ValueError, TypeError, SuffixedMethodNotFoundError) as exc:

@@ -126,3 +126,29 @@ def test_load_dotenv_bad_line(tmp_path):
     path.write_text("GOOD=1\nthis is not a setting\n")
     with pytest.raises(ImproperlyConfigured, match=r"\.env:2: expected KEY=value"):
         env.load_dotenv(path)
+
+
+@pytest.mark.parametrize("url,message", [
+    ("db.sqlite3", "is not a URL"),
+    ("", "is not a URL"),
+    ("mysql://h/db", "scheme 'mysql' is not supported"),
+    ("postgresql://127.0.0.1:5432/", "names no database"),
+])
+def test_bad_database_urls(url, message):
+    from rustforge.db.backends import parse_url
+
+    with pytest.raises(ImproperlyConfigured, match=message):
+        parse_url(url)
+
+
+def test_database_url_forms():
+    from rustforge.db.backends import PostgresqlDatabase, SqliteDatabase, parse_url
+
+    assert parse_url("sqlite:///rel.db")[:2] == (SqliteDatabase, "rel.db")
+    assert parse_url("sqlite:////abs/x.db")[:2] == (SqliteDatabase, "/abs/x.db")
+    assert parse_url("sqlite://")[:2] == (SqliteDatabase, ":memory:")
+    cls, name, kwargs = parse_url(
+        "postgresql://u%40x:p%2Fw@db.local:6543/app?application_name=web&sslmode=require")
+    assert (cls, name) == (PostgresqlDatabase, "app")
+    assert kwargs == {"host": "db.local", "port": 6543, "user": "u@x", "password": "p/w",
+                      "application_name": "web", "sslmode": "require"}

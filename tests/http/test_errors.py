@@ -89,3 +89,14 @@ def test_security_headers_on_errors_too(client):
     response = client.get("/does-not-exist")
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_head_is_answered_like_get_without_a_body(client):
+    get = client.get("/")
+    head = client.head("/")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-length"] == str(len(get.content))
+    assert client.head("/items/7").status_code == 200
+    assert client.head("/items/999").status_code == 404
+    assert "HEAD" in client.delete("/echo").headers["allow"]

@@ -14,3 +14,13 @@ def test_app_routes_are_mounted_under_prefix(client, db):
 def test_database_blocked_without_fixture(client):
     response = client.get("/notes")
     assert response.status_code == 500
+
+
+def test_live_server_serves_over_real_http(live_server):
+    import urllib.request
+
+    with urllib.request.urlopen(live_server.url + "/") as response:
+        assert response.status == 200
+        assert b"The forge is hot." in response.read()
+    with urllib.request.urlopen(live_server.url + "/notes") as response:
+        assert response.status == 200  # live_server implies transactional_db

@@ -164,3 +164,51 @@ def test_startproject_refuses_to_overwrite(run_cli, project, rustforge_bin):
 def test_collectstatic_without_static_root(run_cli, project):
     result = manage(run_cli, project, "collectstatic", env={"STATIC_ROOT": ""})
     assert_one_line_error(result, "STATIC_ROOT is not set")
+
+
+CHECK_MODULE = '''
+from rustforge.checks import Error, Warning, register
+
+
+@register("mysite")
+def always(app_configs, **kwargs):
+    return [Error("the widget is not configured", hint="Set WIDGET.", id="mysite.E001"),
+            Warning("just so you know", id="mysite.W001")]
+'''
+
+
+@pytest.fixture
+def failing_check(project):
+    path = project / "mysite" / "checks.py"
+    path.write_text(CHECK_MODULE)
+    yield path
+    path.unlink()
+
+
+def test_check_reports_errors_and_exits_1(run_cli, project, failing_check):
+    result = manage(run_cli, project, "check")
+    assert result.returncode == 1
+    assert "ERROR mysite.E001: the widget is not configured" in result.stderr
+    assert "HINT: Set WIDGET." in result.stderr
+    assert "WARNING mysite.W001" in result.stderr
+    assert "system check found 1 error(s)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_runserver_refuses_to_start_on_check_errors(run_cli, project, failing_check):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = manage(run_cli, project, "runserver", "--noreload", f"127.0.0.1:{port}")
+    assert result.returncode == 1
+    assert "mysite.E001" in result.stderr and "fix them or run `check`" in result.stderr
+
+
+def test_silenced_checks_pass(run_cli, project, failing_check, settings_file):
+    settings_file.write_text(settings_file.read_text()
+                             + '\nSILENCED_CHECKS = ["mysite.E001", "mysite.W001"]\n')
+    result = manage(run_cli, project, "check")
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout

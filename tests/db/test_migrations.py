@@ -181,3 +181,19 @@ def test_test_database_is_built_by_migrate_all(db):
     assert pending() == []
     tables = set(db.get_tables())
     assert {m._meta.table_name for m in apps.get_models()} <= tables
+
+
+def test_models_of_the_same_class_name_in_two_apps(tmp_path, sqlite_db):
+    """peewee-migrate's ORM keys models by class name too; blog.Post and
+    shop.Post must not evict each other when one is removed."""
+    write(tmp_path / "blog" / "001_initial.py", CREATE_POST)
+    write(tmp_path / "shop" / "001_initial.py", '    dependencies = [("blog", "001_initial")]\n'
+          + CREATE_POST.replace("blog_post", "shop_post"))
+    graph = MigrationGraph({"blog": tmp_path / "blog", "shop": tmp_path / "shop"})
+    executor = Executor(sqlite_db, graph)
+    executor.history.ensure()
+    executor.run(executor.plan())
+    assert {"blog_post", "shop_post"} <= set(sqlite_db.get_tables())
+    executor.run(executor.plan("blog", "zero"))
+    assert not {"blog_post", "shop_post"} & set(sqlite_db.get_tables())
+    assert executor.history.applied() == {}

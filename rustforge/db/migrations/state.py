@@ -17,6 +17,7 @@ from unittest import mock
 
 import peewee
 from peewee_migrate import Migrator
+from peewee_migrate.migrator import ORM
 
 from rustforge.db.migrations.errors import MigrationError
 from rustforge.db.migrations.loader import Migration
@@ -38,12 +39,33 @@ def fake_queries() -> Iterator[None]:
         yield
 
 
+class AppAwareORM(ORM):
+    """peewee-migrate's ORM, safe for two apps with a model of the same name.
+
+    The ORM indexes models by table and by class name; removing ``blog``'s
+    ``Post`` must neither drop ``shop``'s ``Post`` from the by-name index nor
+    fail when it was already replaced there.
+    """
+
+    __slots__ = ()
+
+    def remove(self, model: type[peewee.Model]) -> None:
+        del self.__tables__[model._meta.table_name]
+        name = model.__name__
+        if self.__models__.get(name) is model:
+            del self.__models__[name]
+            for other in self.__tables__.values():
+                if other.__name__ == name:
+                    self.__models__[name] = other
+
+
 class ProjectState:
     """A migrator whose ``orm`` holds the tables of the migrations replayed so far."""
 
     def __init__(self, db: peewee.Database) -> None:
         self.db = db
         self.migrator = Migrator(db)
+        self.migrator.orm = AppAwareORM()
         self.app_tables: dict[str, list[str]] = {}
 
     @property

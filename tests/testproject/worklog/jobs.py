@@ -61,3 +61,14 @@ def unique_work(key):
 @job
 def every_minute():
     Entry.create(text="tick", pid=os.getpid())
+
+
+@job
+def leave_transaction_open(text):
+    """A sloppy job: starts a transaction and never ends it."""
+    from rustforge.db import get_database
+
+    db = get_database()
+    db.atomic().__enter__()  # never exited
+    Entry.create(text=text, pid=os.getpid())
+    return db.in_transaction()

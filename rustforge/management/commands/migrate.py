@@ -13,7 +13,7 @@ from rustforge.management import CommandError
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def command(app: str | None, target: str | None, fake: bool, show_plan: bool,
             quiet: bool) -> None:
-    """Apply migrations, or roll APP back to TARGET.
+    """Apply migrations; with APP and TARGET, move APP forwards or back to TARGET.
 
     \b
       migrate                      every app, to its latest migration

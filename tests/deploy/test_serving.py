@@ -100,3 +100,9 @@ def test_runserver_survives_a_syntax_error_and_recovers(project, serve):
             raise AssertionError("never recovered:\n" + server.output())
     finally:
         module.write_text(original)
+
+
+def test_shell_has_settings_and_models_imported(project):
+    result = project.manage("shell", "-c", "print(Item._meta.table_name, settings.DEBUG, "
+                            "Item.select().count() >= 0)")
+    assert result.stdout.split() == ["probe_item", "False", "True"]

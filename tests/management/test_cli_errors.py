@@ -212,3 +212,13 @@ def test_silenced_checks_pass(run_cli, project, failing_check, settings_file):
     result = manage(run_cli, project, "check")
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_help_and_version_never_import_the_web_layer(run_cli, project):
+    for args in (["--help"], ["version"]):
+        result = manage(run_cli, project, *args, env={"PYTHONPROFILEIMPORTTIME": "1"})
+        assert result.returncode == 0, result.stderr
+        imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()
+                    if line.startswith("import time:")}
+        assert "rustforge.management" in imported
+        assert not {m for m in imported if m.split(".")[0] in ("falcon", "jinja2", "whitenoise")}

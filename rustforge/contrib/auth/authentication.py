@@ -34,6 +34,7 @@ def get_user_model() -> type:
     if model is None:
         from rustforge.apps import apps
 
+        apps.populate()  # a no-op once loaded (and during ready(), models are in)
         try:
             model = apps.get_model(name)
         except LookupError as exc:

@@ -8,15 +8,42 @@ run(python_function). Migrations of other apps that must run first go in
 ``dependencies``.
 """
 
-from contextlib import suppress
-
 import peewee as pw
 from peewee_migrate import Migrator
 
-with suppress(ImportError):
-    pass
+from rustforge.conf import settings
 
-dependencies = []
+
+# AUTH_USER_MODEL is swappable: sessions, groups, permissions and second
+# factors link to whichever user table it names, created first.
+def user_dependencies():
+    if settings.AUTH_USER_MODEL == "auth.User":
+        return []
+    from rustforge.apps import apps
+
+    label = settings.AUTH_USER_MODEL.partition(".")[0]
+    folder = apps.get_app_config(label).migrations_dir
+    first = sorted(p.stem for p in folder.glob("[0-9]*.py")) if folder.is_dir() else []
+    return [(label, first[0])] if first else []  # an unmigrated app's tables come first anyway
+
+
+def user_model(migrator):
+    if settings.AUTH_USER_MODEL == "auth.User":
+        return migrator.orm["auth_user"]
+    from rustforge.apps import apps
+
+    table = apps.get_model(settings.AUTH_USER_MODEL)._meta.table_name
+    if table in migrator.orm.__tables__:
+        return migrator.orm[table]
+
+    class UserRef(pw.Model):  # only the table name and its "id" matter to a foreign key
+        class Meta:
+            table_name = table
+
+    return UserRef
+
+
+dependencies = user_dependencies()
 
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
@@ -76,7 +103,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
     @migrator.create_model
     class RecoveryCode(pw.Model):
         id = pw.AutoField()
-        user = pw.ForeignKeyField(column_name='user_id', field='id', model=migrator.orm['auth_user'], on_delete='CASCADE')
+        user = pw.ForeignKeyField(column_name='user_id', field='id', model=user_model(migrator), on_delete='CASCADE')
         code_hash = pw.CharField(index=True, max_length=64)
         used_at = pw.DateTimeField(null=True)
 
@@ -88,7 +115,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
     @migrator.create_model
     class Session(pw.Model):
         key_hash = pw.CharField(max_length=64, primary_key=True)
-        user = pw.ForeignKeyField(column_name='user_id', field='id', model=migrator.orm['auth_user'], null=True, on_delete='CASCADE')
+        user = pw.ForeignKeyField(column_name='user_id', field='id', model=user_model(migrator), null=True, on_delete='CASCADE')
         data = pw.TextField(default='{}')
         created_at = pw.DateTimeField()
         last_seen = pw.DateTimeField()
@@ -104,7 +131,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
     @migrator.create_model
     class TOTPDevice(pw.Model):
         id = pw.AutoField()
-        user = pw.ForeignKeyField(column_name='user_id', field='id', model=migrator.orm['auth_user'], on_delete='CASCADE', unique=True)
+        user = pw.ForeignKeyField(column_name='user_id', field='id', model=user_model(migrator), on_delete='CASCADE', unique=True)
         secret = pw.CharField(max_length=64)
         confirmed = pw.BooleanField(default=False)
         last_step = pw.IntegerField(default=0)
@@ -118,7 +145,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
     @migrator.create_model
     class UserGroup(pw.Model):
         id = pw.AutoField()
-        user = pw.ForeignKeyField(column_name='user_id', field='id', model=migrator.orm['auth_user'], on_delete='CASCADE')
+        user = pw.ForeignKeyField(column_name='user_id', field='id', model=user_model(migrator), on_delete='CASCADE')
         group = pw.ForeignKeyField(column_name='group_id', field='id', model=migrator.orm['auth_group'], on_delete='CASCADE')
 
         class Meta:
@@ -130,7 +157,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
     @migrator.create_model
     class UserPermission(pw.Model):
         id = pw.AutoField()
-        user = pw.ForeignKeyField(column_name='user_id', field='id', model=migrator.orm['auth_user'], on_delete='CASCADE')
+        user = pw.ForeignKeyField(column_name='user_id', field='id', model=user_model(migrator), on_delete='CASCADE')
         permission = pw.ForeignKeyField(column_name='permission_id', field='id', model=migrator.orm['auth_permission'], on_delete='CASCADE')
 
         class Meta:

@@ -30,7 +30,6 @@ def make_user(request: pytest.FixtureRequest) -> Callable[..., Any]:
     one, so a server thread sees the user; ``db`` otherwise.
     """
     from rustforge.contrib.auth import get_user_model
-
     from rustforge.contrib.auth.permissions import create_permissions
 
     committed = {"transactional_db", "live_server"} & set(request.fixturenames)

@@ -50,6 +50,21 @@ class AbstractUser(Model):
     def __str__(self) -> str:
         return self.username
 
+    @classmethod
+    def create_user(cls, username: str, email: str = "", password: str | None = None,
+                    **extra: Any) -> AbstractUser:
+        """Create and save a user; ``password=None`` makes it unusable."""
+        user = cls(username=cls.normalize_username(username), email=email.strip(), **extra)
+        user.set_password(password)
+        user.save(force_insert=True)
+        return user
+
+    @classmethod
+    def create_superuser(cls, username: str, email: str = "", password: str | None = None,
+                         **extra: Any) -> AbstractUser:
+        extra.update(is_staff=True, is_superuser=True)
+        return cls.create_user(username, email, password, **extra)
+
     @staticmethod
     def normalize_username(username: str) -> str:
         """NFKC, so look-alike Unicode spellings are one username."""

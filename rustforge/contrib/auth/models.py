@@ -26,19 +26,7 @@ from rustforge.db import Model
 class User(AbstractUser):
     """The default user model (``AUTH_USER_MODEL = "auth.User"``)."""
 
-    @classmethod
-    def create_user(cls, username: str, email: str = "", password: str | None = None,
-                    **extra) -> User:
-        user = cls(username=cls.normalize_username(username), email=email.strip(), **extra)
-        user.set_password(password)
-        user.save(force_insert=True)
-        return user
-
-    @classmethod
-    def create_superuser(cls, username: str, email: str = "", password: str | None = None,
-                         **extra) -> User:
-        extra.update(is_staff=True, is_superuser=True)
-        return cls.create_user(username, email, password, **extra)
+    # create_user() / create_superuser() come from AbstractUser.
 
 
 # A custom AUTH_USER_MODEL lives in another app that may load after this one,

@@ -43,13 +43,6 @@ def test_custom_user_model(tmp_path, run_cli):
 
         class Member(AbstractUser):
             display_name = CharField(max_length=100, default="")
-
-            @classmethod
-            def create_superuser(cls, username, email="", password=None, **extra):
-                user = cls(username=username, email=email, is_staff=True, is_superuser=True)
-                user.set_password(password)
-                user.save(force_insert=True)
-                return user
     """))
     (tmp_path / "custom_settings.py").write_text(textwrap.dedent(f"""
         SECRET_KEY = "x" * 50

@@ -1,6 +1,7 @@
 """Periodic jobs: discovered from apps' jobs modules, enqueued once per run."""
 
 import datetime as dt
+import time
 
 import pytest
 
@@ -37,3 +38,26 @@ def test_periodic_command_lists_jobs(workers):
     result = workers.run("jobs", "periodic")
     assert result.returncode == 0, result.stderr
     assert "* * * * *" in result.stdout and "every_minute" in result.stdout
+
+
+def test_scheduler_loop_enqueues_when_due():
+    """The loop rqworker --with-scheduler runs in a thread (a per-second cron here)."""
+    import threading
+
+    from rustforge.queue.periodic import PeriodicJob
+    from testproject.worklog.jobs import record
+
+    every_second = PeriodicJob("* * * * * *", record, ("tick",))  # croniter's seconds field
+    scheduler = PeriodicScheduler({"tick": every_second})
+    stop = threading.Event()
+    thread = threading.Thread(target=scheduler.run, args=(stop, 0.2), daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and len(get_queue("default")) < 2:
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        thread.join(5)
+    assert len(get_queue("default")) >= 2
+    assert not thread.is_alive()

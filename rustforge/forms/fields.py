@@ -640,6 +640,24 @@ class FileField(Field):
         return self._finish_schema({"type": "string", "format": "binary"})
 
 
+def _parse_json_text(field: Field, value: Any) -> Any:
+    """A structure typed as JSON into a textarea of an HTML form."""
+    if not isinstance(value, str):
+        return value
+    if len(value) > 65536:
+        raise ValidationError("Ensure the JSON is at most 65536 bytes.")
+    try:
+        return json.loads(value)
+    except (ValueError, RecursionError):
+        raise ValidationError("Enter valid JSON.") from None
+
+
+def _blank(row: Any) -> bool:
+    if isinstance(row, dict):
+        return all(_blank(v) for v in row.values())
+    return row is None or (isinstance(row, str) and not row.strip())
+
+
 class ListField(Field):
     """A list whose items are validated by ``child`` (a field, or a form class
     for a list of objects); errors carry paths like ``items[2].quantity``."""
@@ -648,8 +666,10 @@ class ListField(Field):
     schema_type = "array"
 
     def __init__(self, child: Any, *, min_items: int | None = None,
-                 max_items: int | None = 1000, **kwargs: Any) -> None:
+                 max_items: int | None = 1000, extra: int = 1, **kwargs: Any) -> None:
+        """``extra``: blank rows an HTML rendering offers after the existing ones."""
         super().__init__(**kwargs)
+        self.extra = extra
         from rustforge.forms.forms import BaseForm
 
         if isinstance(child, type) and issubclass(child, BaseForm):
@@ -665,8 +685,14 @@ class ListField(Field):
         return value is None or value == "" or (value == [] and self.required)
 
     def clean(self, value: Any, path: str = "", html: bool = False) -> list:
-        if isinstance(value, dict) and all(isinstance(k, int) for k in value):
-            value = [value[k] for k in sorted(value)]  # items[3]=... from an HTML form
+        if html:
+            value = _parse_json_text(self, value)
+            if isinstance(value, dict) and all(isinstance(k, int) for k in value):
+                # items[3][sku]=... from an HTML form; rows left entirely blank are
+                # the spare rows a rendered form offers, not input.
+                value = [value[k] for k in sorted(value) if not _blank(value[k])]
+                if not value and self.required:
+                    self.fail("required")
         if not isinstance(value, (list, tuple)):
             self.fail("not_a_list")
         if self.max_items is not None and len(value) > self.max_items:
@@ -713,6 +739,8 @@ class FormField(Field):
         return value is None or value == ""
 
     def clean(self, value: Any, path: str = "", html: bool = False) -> dict:
+        if html:
+            value = _parse_json_text(self, value)
         if not isinstance(value, dict):
             self.fail("not_an_object")
         form = self.form_class(value, html=html)

@@ -88,6 +88,7 @@ class BaseForm:
         self.partial = partial
         self.html = html
         self.cleaned_data: dict[str, Any] = {}
+        self.nested_data: Any = data
         self._errors: ErrorDict | None = None
 
     # Validation --------------------------------------------------------------------
@@ -136,6 +137,7 @@ class BaseForm:
             except ValidationError as exc:
                 merge(errors, "", exc)
                 return
+        self.nested_data = data  # what rendering walks by path
         for name, field in self.fields.items():
             if field.read_only:
                 continue

@@ -27,10 +27,12 @@ class OrderPage:
     """An HTML form: GET shows it, POST re-shows it with errors (200) or redirects."""
 
     def on_get(self, req, resp):
-        render(req, resp, "shop/order.html", {"form": OrderForm()})
+        render(req, resp, "shop/order.html", {"form": OrderForm(),
+                                               "placed": req.get_param("placed")})
 
     def on_post(self, req, resp):
         form = OrderForm.from_request(req)
         if form.is_valid():
-            raise falcon.HTTPSeeOther("/shop/order")
+            lines = len(form.cleaned_data["items"])
+            raise falcon.HTTPSeeOther(f"/shop/order?placed={lines}")
         render(req, resp, "shop/order.html", {"form": form}, status=falcon.HTTP_422)

@@ -317,11 +317,12 @@ class ModelResource(Resource):
 
     def on_post_collection(self, req: falcon.Request, resp: falcon.Response) -> None:
         self.authorize(req, "create")
-        self._output_params(req, _ITEM_PARAMS)
+        only, include = self._output_params(req, _ITEM_PARAMS)
         obj = self._save(req, None, partial=False)
         resp.status = falcon.HTTP_201
         resp.location = f"{req.path.rstrip('/')}/{obj._pk}"
-        resp.media = self.serialize(obj, req)
+        self.load_includes([obj], include)
+        resp.media = self.serialize(obj, req, only=only, include=include)
 
     def on_get_item(self, req: falcon.Request, resp: falcon.Response, pk: str) -> None:
         only, include = self._output_params(req, _ITEM_PARAMS)
@@ -351,11 +352,13 @@ class ModelResource(Resource):
 
     def _update(self, req: falcon.Request, resp: falcon.Response, pk: str, *,
                 partial: bool) -> None:
-        self._output_params(req, _ITEM_PARAMS)
+        only, include = self._output_params(req, _ITEM_PARAMS)
         obj = self.get_object(req, pk)
         self.authorize(req, "partial_update" if partial else "update", obj)
         obj = self._save(req, obj, partial=partial)
-        resp.media = self.serialize(obj, req)
+        obj.__rel__.clear()  # a changed foreign key must not show the old related row
+        self.load_includes([obj], include)
+        resp.media = self.serialize(obj, req, only=only, include=include)
 
     def _save(self, req: falcon.Request, obj: Any, *, partial: bool) -> peewee.Model:
         data, html = read_request(req)

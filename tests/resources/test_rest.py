@@ -130,3 +130,15 @@ def test_permission_hook_401_without_user(client, db):
     response = client.delete(f"/shop/shelves/{shelf.id}")
     assert response.status_code == 401
     assert Shelf.get_or_none(Shelf.id == shelf.id) is not None
+
+
+def test_write_responses_honour_fields_and_include(client, catalogue):
+    authors, books = catalogue
+    response = client.patch(f"/shop/books/{books[0].id}?include=author&fields=id,author",
+                            json={"author": authors[2].id})
+    assert response.status_code == 200, response.text
+    assert response.json == {"id": books[0].id, "author": {
+        "id": authors[2].id, "name": "Author 2", "email": "a2@example.com"}}
+    response = client.post("/shop/books?fields=isbn", json={
+        "title": "F", "isbn": "42", "price": 1, "author": authors[0].id})
+    assert response.status_code == 201 and response.json == {"isbn": "42"}

@@ -97,6 +97,18 @@ def csrf_exempt(responder: Any) -> Any:
     return responder
 
 
+def is_secure(req: Any, proxy_header: Any = False) -> bool:
+    """HTTPS, as the server saw it or as ``SECURE_PROXY_SSL_HEADER`` says."""
+    if proxy_header is False:
+        from rustforge.conf import settings
+
+        proxy_header = settings.SECURE_PROXY_SSL_HEADER
+    if proxy_header:
+        name, value = proxy_header
+        return req.env.get(name, "").lower() == value.lower()
+    return req.env.get("wsgi.url_scheme") == "https"
+
+
 def _origin_of(url: str) -> str | None:
     try:
         parts = urlsplit(url)
@@ -157,10 +169,7 @@ class CsrfMiddleware:
                        "same_site": "Lax", "max_age": 31_449_600}
 
     def is_secure(self, req: Any) -> bool:
-        if self.proxy_header:
-            name, value = self.proxy_header
-            return req.env.get(name, "").lower() == value.lower()
-        return req.env.get("wsgi.url_scheme") == "https"
+        return is_secure(req, self.proxy_header)
 
     def process_request(self, req: Any, resp: Any) -> None:
         secret = None

@@ -294,8 +294,13 @@ def send_reset_email(req: Any, user: Any) -> None:
 
     path = reverse("auth:password-reset-confirm", uid=encode_uid(user._pk),
                    token=make_token(user))
-    scheme = req.forwarded_scheme if req else "http"
-    link = f"{scheme}://{req.host}{':' + str(req.port) if req.port not in (80, 443) else ''}{path}"
+    # Not req.forwarded_scheme: any client can send X-Forwarded-Proto, and a
+    # reset link downgraded to http:// would leak its token. The Host header
+    # was checked against ALLOWED_HOSTS by SecurityMiddleware.
+    from rustforge.contrib.auth.csrf import is_secure
+
+    scheme = "https" if is_secure(req) else "http"
+    link = f"{scheme}://{req.env.get('HTTP_HOST') or req.host}{path}"
     context = {"user": user, "link": link, "minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
     subject = render_to_string("auth/password_reset_subject.txt", context).strip()
     body = render_to_string("auth/password_reset_email.txt", context)

@@ -81,3 +81,15 @@ def test_logging_in_kills_an_outstanding_link(client, make_user, mailoutbox):
     assert client.get(path).status_code == 400
     model = get_user_model()
     assert model.get(model.username == "ada").check_password(PASSWORD)
+
+
+def test_reset_link_scheme_cannot_be_forged(app, make_user, mailoutbox, settings):
+    from rustforge.testing.client import Client
+
+    make_user("ada")
+    browser = Client(app, secure=True)
+    browser.get("/accounts/login")
+    browser.post("/accounts/password/reset", headers={
+        "X-Forwarded-Proto": "http", "Origin": "https://testserver"}, data={
+        "email": "ada@example.com", "csrf_token": browser.cookies["csrftoken"]})
+    assert "https://testserver/accounts/password/reset/" in mailoutbox[-1].body

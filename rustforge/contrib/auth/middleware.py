@@ -55,7 +55,7 @@ class SessionMiddleware:
 
     def process_response(self, req: Any, resp: Any, resource: Any, req_succeeded: bool) -> None:
         session = req.context.get("session")
-        if session is None or resp.status.startswith("5"):
+        if session is None or resp.status_code >= 500:
             return
         if session.modified:
             if not session.key and not session._data and session.record is None:

@@ -66,6 +66,7 @@ class Cart:
         resp.media = {"items": req.context.session.get("cart", [])}
 
     def on_post(self, req, resp):
+        resp.status = 201  # an int status, as responders may set it
         item = req.get_media().get("item")
         req.context.session["cart"] = [*req.context.session.get("cart", []), item]
         resp.media = {"items": req.context.session["cart"]}

@@ -14,14 +14,18 @@ cache key on every backend:
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 MAX_KEY_LENGTH = 250
 
 
+# Anything but printable ASCII: space, control characters, everything above 0x7e.
+_UNSAFE = re.compile(r"[^\x21-\x7e]")
+
+
 def _is_safe(key: str) -> bool:
-    # Printable ASCII only: no space, no control characters, nothing above 0x7e.
-    return key.isascii() and all(33 <= ord(ch) <= 126 for ch in key)
+    return _UNSAFE.search(key) is None
 
 
 def make_key(key: Any, *, prefix: str, version: int) -> str:
@@ -32,7 +36,9 @@ def make_key(key: Any, *, prefix: str, version: int) -> str:
         else:
             key = str(key)
     full = f"{prefix}:{version}:{key}"
-    if len(full) <= MAX_KEY_LENGTH and _is_safe(full):
+    # Keys that look like a hashed key are hashed too, so no raw key can be
+    # crafted to land on the hashed form of another (cache poisoning).
+    if len(full) <= MAX_KEY_LENGTH and _is_safe(full) and not key.startswith("h:"):
         return full
     digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
     hashed = f"{prefix}:{version}:h:{digest}"

@@ -65,6 +65,7 @@ def command(ctx: click.Context) -> None:
 
     Examples:
 
+    \b
         manage.py jobs                     # one line per queue
         manage.py jobs failed              # failed jobs with their error
         manage.py jobs requeue --all       # run every failed job again

@@ -24,6 +24,7 @@ def command(queues: tuple[str, ...], burst: bool, with_scheduler: bool, name: st
 
     Examples:
 
+    \b
         manage.py rqworker                      # the "default" queue
         manage.py rqworker high default --with-scheduler
         manage.py rqworker --burst              # empty the queues, then exit

@@ -41,7 +41,7 @@ from rustforge.forms.errors import NON_FIELD, ValidationError
 from rustforge.forms.http import HTTPConflictFailed, HTTPValidationFailed, read_request
 from rustforge.forms.models import ModelForm, form_field_for
 from rustforge.resources import pagination as pg
-from rustforge.resources.fields import schema_for_model_field
+from rustforge.resources.fields import schema_for_model_field, to_json
 from rustforge.resources.query import (
     bad_request,
     parse_fields,
@@ -51,6 +51,7 @@ from rustforge.resources.query import (
 )
 from rustforge.resources.resource import Resource
 
+_JSON_NATIVE = frozenset({str, int, bool})
 ACTIONS = ("list", "retrieve", "create", "update", "partial_update", "destroy")
 READ_ACTIONS = {"list", "retrieve"}
 _ITEM_PARAMS = {"fields", "include"}
@@ -154,6 +155,24 @@ class ModelResource(Resource):
                 value = decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-places))
             return value
         return getattr(obj, name, None)
+
+    def declared_values(self, obj: Any, wanted: set[str] | None) -> dict[str, Any]:
+        # PERF: the per-row loop of every list; reads __data__ directly (which also
+        # never loads a related row) and converts only values JSON cannot hold.
+        data = obj.__data__
+        places = self._places
+        out = {}
+        for name in self.field_schemas:
+            if wanted is not None and name not in wanted:
+                continue
+            value = data.get(name)
+            if value is not None and type(value) not in _JSON_NATIVE:
+                if name in places:
+                    value = decimal.Decimal(value).quantize(
+                        decimal.Decimal(1).scaleb(-places[name]))
+                value = to_json(value)
+            out[name] = value
+        return out
 
     # Hooks ---------------------------------------------------------------------------
     def get_query(self, req: falcon.Request) -> peewee.ModelSelect:
@@ -397,8 +416,6 @@ class ModelResource(Resource):
         return lambda value: _plain(field.clean(value))
 
     def _cursor_value(self, row: peewee.Model, column: peewee.Field) -> Any:
-        from rustforge.resources.fields import to_json
-
         return to_json(row.__data__.get(column.name))
 
     # Routing and description ---------------------------------------------------------

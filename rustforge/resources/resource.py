@@ -86,10 +86,7 @@ class Resource(metaclass=ResourceMeta):
         when the relation is loaded (it never triggers a query).
         """
         wanted = None if only is None else set(only)
-        out: dict[str, Any] = {}
-        for name in self.field_schemas:
-            if wanted is None or name in wanted:
-                out[name] = to_json(self.get_value(obj, name))
+        out = self.declared_values(obj, wanted)
         for name, comp in self.computed_fields.items():
             if wanted is not None and name not in wanted:
                 continue
@@ -107,6 +104,11 @@ class Resource(metaclass=ResourceMeta):
             else:
                 out[name] = None if value is None else child.serialize(value, req)
         return out
+
+    def declared_values(self, obj: Any, wanted: set[str] | None) -> dict[str, Any]:
+        """The declared fields of ``obj`` (all, or those in ``wanted``) as JSON values."""
+        return {name: to_json(self.get_value(obj, name)) for name in self.field_schemas
+                if wanted is None or name in wanted}
 
     def loaded_relation(self, obj: Any, nested: Nested) -> tuple[bool, Any]:
         """(loaded?, value) without ever running a query."""

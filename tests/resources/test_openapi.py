@@ -72,3 +72,14 @@ def test_docs_page(client):
     assert response.status_code == 200
     assert "<code>/shop/books/{pk}</code>" in response.text
     assert 'href="/api/openapi.json"' in response.text
+
+
+def test_mounted_at_the_root(settings):
+    from falcon import testing
+
+    from rustforge.http import get_wsgi_application
+
+    settings.URL_PREFIXES = {"api": ""}
+    app = get_wsgi_application()
+    response = testing.simulate_get(app, "/openapi.json", host="testserver")
+    assert response.status_code == 200 and response.json["openapi"] == "3.1.0"

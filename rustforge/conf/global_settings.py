@@ -193,11 +193,15 @@ SESSION_COOKIE_NAME = "sessionid"
 SESSION_COOKIE_AGE = 1_209_600
 # Send session and CSRF cookies only over HTTPS; turn on in production.
 SESSION_COOKIE_SECURE = False
+# "Lax" keeps the cookie off cross-site POSTs; "Strict" also off cross-site links.
 SESSION_COOKIE_SAMESITE = "Lax"
+# ".example.com" to share the session with subdomains; None: this host only.
 SESSION_COOKIE_DOMAIN = None
 SESSION_COOKIE_PATH = "/"
+# Cookie holding the CSRF secret (readable by scripts, which send it back as a header).
 CSRF_COOKIE_NAME = "csrftoken"
 CSRF_COOKIE_SECURE = False
+# Header scripts send the token in (falcon reads it case-insensitively).
 CSRF_HEADER_NAME = "X-CSRFToken"
 # Name of the hidden form field csrf_input() renders.
 CSRF_FIELD_NAME = "csrf_token"

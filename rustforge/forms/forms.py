@@ -217,6 +217,15 @@ class BaseForm:
         form.failure_class = HTTPValidationFailed
         return form
 
+    @classmethod
+    def from_query(cls, req: Any, **kwargs: Any) -> BaseForm:
+        """A form bound to the query string (search and filter forms sent with GET)."""
+        from rustforge.forms.http import HTTPValidationFailed
+
+        form = cls(dict(req.params), html=True, **kwargs)
+        form.failure_class = HTTPValidationFailed
+        return form
+
     def __iter__(self) -> Iterator[Any]:
         from rustforge.forms.rendering import BoundField
 

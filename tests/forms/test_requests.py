@@ -96,3 +96,13 @@ def test_binary_garbage_in_a_text_part_is_400(client):
     response = client.post("/shop/uploads", body=body,
                            content_type="multipart/form-data; boundary=b")
     assert response.status_code == 400
+
+
+def test_query_string_form(client):
+    response = client.get("/shop/search?q=engines&page=2&tags=new&tags=sale")
+    assert response.status_code == 200
+    assert response.json == {"q": "engines", "page": 2, "tags": ["new", "sale"]}
+    response = client.get("/shop/search?page=0")
+    assert response.status_code == 422
+    assert response.json["errors"] == {"q": ["This field is required."],
+                                       "page": ["Ensure this value is at least 1."]}

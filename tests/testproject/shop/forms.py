@@ -10,6 +10,7 @@ from rustforge.forms import (
     IntegerField,
     ListField,
     ModelForm,
+    MultipleChoiceField,
     ValidationError,
 )
 from testproject.shop.models import Book
@@ -46,6 +47,12 @@ class UploadForm(Form):
     title = CharField(max_length=50)
     document = FileField(max_size=1024, content_types=["text/plain", "image/*"],
                          extensions=["txt", "png"])
+
+
+class SearchForm(Form):
+    q = CharField(max_length=100)
+    page = IntegerField(min_value=1, default=1)
+    tags = MultipleChoiceField(["new", "sale"], required=False)
 
 
 class BookForm(ModelForm):

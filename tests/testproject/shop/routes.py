@@ -5,10 +5,11 @@ from testproject.shop.resources import (
     BookResource,
     ShelfResource,
 )
-from testproject.shop.views import OrderPage, Orders, Uploads
+from testproject.shop.views import OrderPage, Orders, Search, Uploads
 
 routes = [
     route("/orders", Orders, name="orders"),
+    route("/search", Search, name="search"),
     route("/uploads", Uploads, name="uploads"),
     route("/order", OrderPage, name="order-page"),
     *AuthorResource.routes("/authors", name="authors"),

@@ -3,7 +3,7 @@
 import falcon
 
 from rustforge.http import render
-from testproject.shop.forms import OrderForm, UploadForm
+from testproject.shop.forms import OrderForm, SearchForm, UploadForm
 
 
 class Orders:
@@ -21,6 +21,12 @@ class Uploads:
         document = data["document"]
         resp.media = {"title": data["title"], "filename": document.filename,
                       "size": document.size, "content_type": document.content_type}
+
+
+class Search:
+    def on_get(self, req, resp):
+        data = SearchForm.from_query(req).validate()
+        resp.media = data
 
 
 class OrderPage:

@@ -97,7 +97,7 @@ def test_unknown_user_costs_the_same_as_a_wrong_password(client, make_user, sett
 
     def timed(username):
         runs = []
-        for _ in range(3):
+        for _ in range(5):  # the best of five: the machine may be busy
             started = time.perf_counter()
             assert html_login(client, username, "wrong password").status_code == 400
             runs.append(time.perf_counter() - started)

@@ -49,3 +49,14 @@ def test_middleware_order_check(settings):
                            "rustforge.contrib.auth.middleware.AuthenticationMiddleware",
                            "rustforge.contrib.auth.csrf.CsrfMiddleware"]
     assert check_middleware(None) == []
+
+
+def test_deploy_check_warns_about_insecure_cookies(settings):
+    from rustforge.checks import run_checks
+
+    ids = {m.id for m in run_checks(include_deploy=True)}
+    assert {"auth.W010", "auth.W011"} <= ids
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    ids = {m.id for m in run_checks(include_deploy=True)}
+    assert not {"auth.W010", "auth.W011"} & ids

@@ -114,9 +114,11 @@ class ModelResource(Resource):
         cls.writable_fields = [n for n in names if n not in read_only]
         cls._places = {n: meta.fields[n].decimal_places for n in names
                        if isinstance(meta.fields[n], peewee.DecimalField)}
-        if cls.form_class is None:
+        if cls.form_class is None or getattr(cls.form_class, "generated", False):
+            # Generated again for a subclass, whose fields may differ from its parent's.
             form_meta = type("Meta", (), {"model": model, "fields": cls.writable_fields})
-            cls.form_class = type(f"{cls.__name__}Form", (ModelForm,), {"Meta": form_meta})
+            cls.form_class = type(f"{cls.__name__}Form", (ModelForm,),
+                                  {"Meta": form_meta, "generated": True})
         filters = cls.filter_fields
         cls._filters = ({name: ["exact"] for name in filters} if not isinstance(filters, dict)
                         else {k: list(v) for k, v in filters.items()})
@@ -124,6 +126,18 @@ class ModelResource(Resource):
             if name not in meta.fields:
                 raise ImproperlyConfigured(f"{cls.__name__}: cannot filter or order on "
                                            f"{name!r}, not a field of {model.__name__}")
+        from rustforge.resources.query import LOOKUPS
+
+        for name, lookups in cls._filters.items():
+            unknown = [lookup for lookup in lookups if lookup not in LOOKUPS]
+            if unknown:
+                raise ImproperlyConfigured(f"{cls.__name__}.filter_fields[{name!r}]: unknown "
+                                           f"lookup(s) {unknown}; known: {sorted(LOOKUPS)}")
+        if cls.pagination == "cursor":
+            nullable = [n for n in cls.ordering_fields if meta.fields[n].null]
+            if nullable:  # keyset comparisons cannot step over NULLs
+                raise ImproperlyConfigured(f"{cls.__name__}: cursor pagination cannot order by "
+                                           f"nullable field(s) {nullable}")
         cls._cleaners = {name: form_field_for(meta.fields[name], include_pk=True)
                          for name in cls._filters}
         cls._key = form_field_for(meta.primary_key, include_pk=True)

@@ -142,3 +142,33 @@ def test_write_responses_honour_fields_and_include(client, catalogue):
     response = client.post("/shop/books?fields=isbn", json={
         "title": "F", "isbn": "42", "price": 1, "author": authors[0].id})
     assert response.status_code == 201 and response.json == {"isbn": "42"}
+
+
+def test_declaration_mistakes_fail_at_import():
+    import pytest
+
+    from rustforge.exceptions import ImproperlyConfigured
+    from rustforge.resources import ModelResource
+    from testproject.shop.models import Book
+
+    cases = [
+        {"fields": ("id", "nope")},
+        {"read_only_fields": "created"},
+        {"filter_fields": {"title": ["iexact"]}},
+        {"filter_fields": ["password"]},
+        {"ordering_fields": ("pages",), "pagination": "cursor"},
+        {"pagination": "pages"},
+    ]
+    for attrs in cases:
+        with pytest.raises(ImproperlyConfigured):
+            type("Broken", (ModelResource,), {"model": Book, **attrs})
+
+
+def test_subclass_gets_its_own_form():
+    from testproject.shop.resources import BookResource
+
+    class Narrow(BookResource):
+        fields = ("id", "title", "isbn", "price", "author")
+
+    assert set(Narrow.form_class.base_fields) == {"title", "isbn", "price", "author"}
+    assert "pages" in BookResource.form_class.base_fields

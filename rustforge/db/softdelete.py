@@ -57,16 +57,19 @@ def _live_unique_indexes(cls: type[peewee.Model]) -> None:
     deleted = meta.fields[SOFT_DELETE_FIELD]
     groups: list[tuple[str, ...]] = [tuple(g) for g in getattr(meta, "live_unique", ()) or ()]
     for field in meta.sorted_fields:
-        if field.unique and not field.primary_key:
+        # A subclass inherits a copy of the field with unique already switched
+        # off; the marker keeps it live-unique there too.
+        if (field.unique or getattr(field, "_live_unique", False)) and not field.primary_key:
             field.unique = False
             field.index = False
+            field._live_unique = True
             groups.append((field.name,))
     kept = []
     for index in meta.indexes:
         if isinstance(index, (list, tuple)) and len(index) == 2 and index[1]:
             groups.append(tuple(index[0]))
         elif isinstance(index, peewee.ModelIndex) and getattr(index, "_live_unique", False):
-            continue  # inherited from a parent: rebuilt below for this table
+            groups.append(index._live_group)  # inherited from a parent: rebuilt for this table
         else:
             kept.append(index)
     unique: list[tuple[str, ...]] = []
@@ -77,6 +80,7 @@ def _live_unique_indexes(cls: type[peewee.Model]) -> None:
         index = peewee.ModelIndex(cls, [meta.fields[name] for name in group], unique=True,
                                   where=deleted.is_null(True))
         index._live_unique = True
+        index._live_group = group
         kept.append(index)
     meta.indexes = kept
     meta.live_unique = unique

@@ -192,3 +192,29 @@ def test_live_unique_sql_for_migrations(db):
     Slot.create(shelf=shelf, label="x")
     with pytest.raises(peewee.IntegrityError), db.atomic():
         Slot.create(shelf=shelf, label="x")
+
+
+def test_subclasses_keep_live_unique_constraints(db):
+    from peewee import CharField, IntegerField
+
+    from rustforge.db import SoftDeleteModel
+
+    class Document(SoftDeleteModel):
+        slug = CharField(max_length=20, unique=True)
+        owner = IntegerField()
+
+        class Meta:
+            live_unique = [("owner", "slug")]
+            table_name = "softdelete_test_document"
+
+    class Memo(Document):
+        class Meta:
+            table_name = "softdelete_test_memo"
+
+    assert set(Memo._meta.live_unique) == {("slug",), ("owner", "slug")}
+    db.create_tables([Document, Memo])
+    memo = Memo.create(slug="a", owner=1)
+    memo.delete_instance()
+    Memo.create(slug="a", owner=1)
+    with pytest.raises(peewee.IntegrityError), db.atomic():
+        Memo.create(slug="a", owner=2)

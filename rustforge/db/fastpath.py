@@ -244,11 +244,31 @@ class _ListPlan:
 
 
 class _RowsCursorWrapper(peewee.CursorWrapper):
-    """peewee's result cache and iteration, with rows built by :class:`_Rows`."""
+    """peewee's result cache, filled in one go with rows built by :class:`_Rows`.
+
+    The driver already holds every row after ``execute`` (client-side
+    cursors), so one ``fetchall()`` replaces peewee's per-row ``fetchone()``
+    loop; ``iterator()`` still streams row by row without caching.
+    """
 
     def __init__(self, cursor: Any, rows: _Rows) -> None:
         super().__init__(cursor)
         self.process_row = rows.build
+
+    def __iter__(self):
+        self.fill_cache()
+        return iter(self.row_cache)
+
+    def fill_cache(self, n: int | None = 0) -> None:
+        n = n or 0  # peewee passes None for an open-ended slice
+        if n < 0:
+            raise ValueError("Negative values are not supported.")
+        if self.populated or (n and n <= self.count):
+            return
+        self.row_cache.extend(map(self.process_row, self.cursor.fetchall()))
+        self.count = len(self.row_cache)
+        self.populated = True
+        self.cursor.close()
 
 
 class Select(peewee.ModelSelect):

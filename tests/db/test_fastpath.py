@@ -275,3 +275,16 @@ def test_select_all_off_and_on_other_databases(db, settings, tmp_path):
     settings.DATABASE_FAST_PATH = False
     assert [b.title for b in Notebook.select()] == ["main"]
     assert Notebook._meta._rustforge_list is fastpath._UNSUPPORTED
+
+
+def test_select_all_iterator_streams_and_caches_nothing(db):
+    for title in ("p", "q"):
+        Notebook.create(title=title)
+    query = Notebook.select()
+    assert [b.title for b in query.iterator()] == ["p", "q"]
+    wrapper = query._cursor_wrapper
+    assert wrapper.row_cache == []
+    again = Notebook.select()
+    assert again[1].title == "q" and again[0].title == "p" and len(again) == 2
+    with pytest.raises(ValueError):
+        again._cursor_wrapper.fill_cache(-1)

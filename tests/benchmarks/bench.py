@@ -198,7 +198,7 @@ class Server:
             cmd += ["--threads", str(threads)]
         cmd.append(impl.module)
         self.started = time.perf_counter()
-        self.log = open(BENCH_DIR / f"gunicorn-{impl.name}.log", "w")  # noqa: SIM115 (closed in stop)
+        self.log = open(BENCH_DIR / f"gunicorn-{impl.name}-{worker_class}.log", "a")  # noqa: SIM115 (closed in stop)
         self.proc = subprocess.Popen(cmd, env=impl.env, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
 
@@ -302,8 +302,10 @@ _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
 def wrk(port: int, path: str, duration: int, connections: int) -> dict[str, float]:
-    out = run(["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency",
-               f"http://127.0.0.1:{port}{path}"])
+    # --timeout well above any p99 here: a slow route under a sync worker
+    # queues requests, and wrk's default 2 s would count them as errors.
+    out = run(["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "20s",
+               "--latency", f"http://127.0.0.1:{port}{path}"])
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
     def pct(p: str) -> float:
@@ -471,8 +473,10 @@ def render_report(data: dict, plan: Plan, pg_version: str) -> str:
             vs_django = paired_ratio(rounds["rustforge"], rounds["django"])
             target = TARGETS.get(route)
             verdict = f"≥ {target:.2f} {'met' if vs_falcon >= target else '**missed**'}"
-            failed = sum(r["failed"] for n in IMPLS for r in rounds[n])
-            note = f" ({failed} failed requests!)" if failed else ""
+            failed = {LABELS[n]: sum(r["failed"] for r in rounds[n]) for n in IMPLS}
+            failed = {n: count for n, count in failed.items() if count}
+            note = (" (errors or timeouts: " + ", ".join(
+                f"{n} {count}" for n, count in failed.items()) + ")") if failed else ""
             lines.append(f"| {route}{note} | {rps['falcon']:,.0f} | {rps['rustforge']:,.0f} | "
                          f"{rps['django']:,.0f} | {vs_falcon:.2f} | {verdict} | "
                          f"{vs_django:.2f} | {p50} | {p99} |")
@@ -542,6 +546,8 @@ def main(argv: list[str] | None = None) -> int:
     routes = {r: ROUTES[r] for r in args.route} if args.route else ROUTES
     began = time.perf_counter()
     BENCH_DIR.mkdir(exist_ok=True)
+    for stale in BENCH_DIR.glob("gunicorn-*.log"):
+        stale.unlink()
     log(f"preparing database {urlsplit(args.database_url).path.lstrip('/')}")
     pg_version = prepare_database(args.database_url)
     impls = generate_projects(args.database_url)

@@ -29,8 +29,13 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; 
     echo "preparing the benchmark venv (.bench/venv)" >&2
     mkdir -p "$ROOT/.bench"
     [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -e . -r "$REQS"
+    LOG="$ROOT/.bench/pip.log"
+    if ! { "$VENV/bin/python" -m pip install --quiet --upgrade pip &&
+           "$VENV/bin/python" -m pip install --quiet -e . -r "$REQS"; } >"$LOG" 2>&1; then
+        cat "$LOG" >&2
+        echo "error: installing the benchmark venv failed (output above)" >&2
+        exit 1
+    fi
     echo "$WANT" > "$STAMP"
 fi
 

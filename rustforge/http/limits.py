@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+from itertools import accumulate
 from typing import Any
 
 import falcon
@@ -42,31 +44,29 @@ def enforce_body_limit(req: falcon.Request, limit: int) -> None:
         env["CONTENT_LENGTH"] = str(len(data))
 
 
+# A JSON string, escapes included (the unrolled form keeps the regex linear).
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+# translate() table argument that deletes every byte except brackets.
+_NOT_BRACKETS = bytes(range(256)).translate(None, b"[]{}")
+_STEP = {0x5B: 1, 0x7B: 1, 0x5D: -1, 0x7D: -1}.__getitem__
+
+
 def json_depth_exceeds(data: bytes, limit: int) -> bool:
-    """True when arrays/objects nest deeper than ``limit`` (strings ignored)."""
-    # PERF: bytes.count runs in C; the exact scan below only runs for bodies
-    # that could possibly nest that deep.
+    """True when arrays/objects nest deeper than ``limit`` (brackets in strings ignored).
+
+    >>> json_depth_exceeds(b'[[["[[[[[["]]]', 3), json_depth_exceeds(b"[[[[1]]]]", 3)
+    (False, True)
+    """
+    # PERF: every step runs in C (count, regex, translate, accumulate): a
+    # 2.5 MB body is scanned in tens of milliseconds, not a Python loop per byte.
     if data.count(b"[") + data.count(b"{") <= limit:
         return False
-    depth = 0
-    in_string = escaped = False
-    for byte in data:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:  # backslash
-                escaped = True
-            elif byte == 0x22:  # quote
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):
-            depth += 1
-            if depth > limit:
-                return True
-        elif byte in (0x5D, 0x7D):
-            depth -= 1
-    return False
+    if b'"' in data:
+        data = _JSON_STRING.sub(b"", data)
+    brackets = data.translate(None, _NOT_BRACKETS)
+    if len(brackets) <= limit:
+        return False
+    return max(accumulate(map(_STEP, brackets))) > limit
 
 
 class JSONHandler(media.JSONHandler):

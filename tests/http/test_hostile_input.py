@@ -183,3 +183,14 @@ def test_invalid_utf8_in_query_is_handled(app):
 def test_route_field_of_the_wrong_type_is_404(client):
     assert client.get("/items/abc").status_code == 404
     assert client.get("/items/7").json == {"id": 7}
+
+
+@pytest.mark.parametrize("doc,too_deep", [
+    (b'["a\\"[[[[[[[[", 1]', False),         # an escaped quote does not end the string
+    (b'["a\\\\", [[[[[[[[1]]]]]]]]]', True),  # an escaped backslash does
+    (b'{"k": "}}}}", "v": [[[[[[[[[[0]]]]]]]]]]}', True),
+])
+def test_depth_scanner_understands_strings(doc, too_deep):
+    from rustforge.http.limits import json_depth_exceeds
+
+    assert json_depth_exceeds(doc, 5) is too_deep

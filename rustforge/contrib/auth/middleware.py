@@ -92,10 +92,12 @@ class AuthenticationMiddleware:
         if session.key:
             user_id = session.user_id
             if user_id is not None:
-                from rustforge.contrib.auth.authentication import get_user_model
+                found = session.record.user if session.record else None
+                if found is None:
+                    from rustforge.contrib.auth.authentication import get_user_model
 
-                model = get_user_model()
-                found = model.get_or_none(model._meta.primary_key == user_id)
+                    model = get_user_model()
+                    found = model.get_or_none(model._meta.primary_key == user_id)
                 if found is not None and found.is_active:
                     user = found
                 else:

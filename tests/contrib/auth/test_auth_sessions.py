@@ -216,3 +216,34 @@ def test_cache_session_engine(settings, make_user, request, engine):
     browser.post("/accounts/logout", data={"csrf_token": token})
     assert browser.get("/accounts/me").status_code == 401
     assert other.get("/accounts/me").status_code == 200
+
+
+def test_logged_in_request_costs_one_query(client, make_user, login, db):
+    login(client, make_user("ada"))
+    client.get("/accounts/me")  # the sliding expiry may write once; now it is fresh
+    statements = []
+    original = db.execute_sql
+
+    def counting(sql, params=None, *args, **kwargs):
+        statements.append(sql)
+        return original(sql, params, *args, **kwargs)
+
+    db.execute_sql = counting
+    try:
+        assert client.get("/accounts/me").json["username"] == "ada"
+    finally:
+        del db.execute_sql
+    assert len(statements) == 1, statements
+    assert "JOIN" in statements[0]
+
+
+def test_anonymous_request_costs_no_query(client, db):
+    statements = []
+    original = db.execute_sql
+    db.execute_sql = lambda sql, params=None, *a, **k: statements.append(sql) or original(
+        sql, params, *a, **k)
+    try:
+        assert client.get("/accounts/login").status_code == 200
+    finally:
+        del db.execute_sql
+    assert statements == []

@@ -43,6 +43,8 @@ class SessionRecord:
     expires_at: dt.datetime | None = None
     ip: str = ""
     user_agent: str = ""
+    # The user row, when the backend could load it with the session (db engine).
+    user: Any = field(default=None, repr=False, compare=False)
 
     @property
     def public_id(self) -> str:
@@ -123,6 +125,8 @@ class Session(MutableMapping):
         self._load()
         if self.record is None:
             self.record = SessionRecord(key_hash="")
+        if self.record.user_id != user_id:
+            self.record.user = None
         self.record.user_id = user_id
         self.modified = True
 

@@ -6,6 +6,8 @@ import datetime as dt
 import json
 from typing import Any
 
+from peewee import JOIN
+
 from rustforge.contrib.auth.base_user import utcnow
 from rustforge.contrib.auth.sessions import SessionRecord
 
@@ -32,9 +34,19 @@ class DatabaseBackend:
 
     def load(self, key_hash: str) -> SessionRecord | None:
         Session = self.model
-        row = Session.get_or_none((Session.key_hash == key_hash)
-                                  & (Session.expires_at > utcnow()))
-        return _record(row) if row else None
+        user_model = Session.user.rel_model
+        # PERF: one query for the session and its user; the request-user
+        # middleware then needs no second round trip.
+        row = (Session.select(Session, user_model)
+               .join(user_model, JOIN.LEFT_OUTER, on=(Session.user == user_model._meta.primary_key))
+               .where((Session.key_hash == key_hash) & (Session.expires_at > utcnow()))
+               .first())
+        if row is None:
+            return None
+        record = _record(row)
+        if row.user_id is not None:
+            record.user = row.user
+        return record
 
     def save(self, record: SessionRecord) -> None:
         Session = self.model

@@ -3,10 +3,10 @@
 ``World.get_by_id(7)``, ``World.get(World.id == 7)``, ``World[7]``,
 ``World.get_or_none(World.id == 7)``, ``world.save()`` on a fetched row and
 ``list(Fortune.select())`` are the queries behind most detail pages, small
-lists and API endpoints. Peewee builds a query
-object, walks its node tree into SQL, and wraps the cursor in a generic row
-reader on every call, which costs about 100-150 us per query: more than the
-round trip to a local PostgreSQL. Here the SQL of those shapes is compiled
+lists and API endpoints. Peewee builds a query object, walks its node tree
+into SQL, and wraps the cursor in a generic row reader on every call, which
+costs about 100-150 us per query: more than the round trip to a local
+PostgreSQL. Here the SQL of those shapes is compiled
 once per model (by peewee itself, so it is exactly what peewee would send) and
 reused with the new parameter values:
 

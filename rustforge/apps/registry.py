@@ -80,7 +80,7 @@ class Apps:
                 return self._config_from_class(entry, module_path, class_name)
             if exc.name and entry.startswith(exc.name):
                 raise ImproperlyConfigured(
-                    f"INSTALLED_APPS: cannot import {entry!r}{_suggest(entry)}"
+                    f"INSTALLED_APPS: cannot import {entry!r}{suggest_module(entry)}"
                 ) from None
             raise
         config_class = self._default_config_class(module)
@@ -91,7 +91,7 @@ class Apps:
             module = importlib.import_module(module_path)
         except ModuleNotFoundError:
             raise ImproperlyConfigured(
-                f"INSTALLED_APPS: cannot import {entry!r}{_suggest(entry)}") from None
+                f"INSTALLED_APPS: cannot import {entry!r}{suggest_module(entry)}") from None
         cls = getattr(module, class_name, None)
         if not (isinstance(cls, type) and issubclass(cls, AppConfig)):
             names = [n for n, v in vars(module).items()
@@ -212,7 +212,7 @@ def _walk_models(module: ModuleType) -> list:
     return values
 
 
-def _suggest(entry: str) -> str:
+def suggest_module(entry: str) -> str:
     """`` ; did you mean 'x'?`` for a mistyped dotted path, or nothing.
 
     Candidates are the siblings of the last importable package on the path

@@ -11,6 +11,7 @@ body caps, and wraps the result in WhiteNoise for static files.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import inspect
 import logging
@@ -33,9 +34,19 @@ logger = logging.getLogger("rustforge.http")
 def _load_middleware(path: str) -> Any:
     module_name, _, attr = path.rpartition(".")
     try:
-        cls = getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError, ValueError):
-        raise ImproperlyConfigured(f"MIDDLEWARE: cannot import {path!r}") from None
+        module = importlib.import_module(module_name)
+    except (ImportError, ValueError):
+        from rustforge.apps.registry import suggest_module
+
+        raise ImproperlyConfigured(
+            f"MIDDLEWARE: cannot import {path!r}{suggest_module(module_name or path)}") from None
+    cls = getattr(module, attr, None)
+    if cls is None:
+        hint = difflib.get_close_matches(attr, [n for n in dir(module) if not n.startswith("_")],
+                                         n=1)
+        raise ImproperlyConfigured(
+            f"MIDDLEWARE: {module_name!r} has no {attr!r}"
+            + (f"; did you mean '{module_name}.{hint[0]}'?" if hint else ""))
     if not inspect.isclass(cls):
         return cls
     params = [p for p in inspect.signature(cls).parameters.values()

@@ -66,7 +66,7 @@ def flatten(entries: list, prefix: str = "", namespace: str | None = None) -> li
         if isinstance(entry, Include):
             target = entry.target
             if isinstance(target, str):
-                module = importlib.import_module(target)
+                module = _import_routes_module(target, f"include({entry.prefix!r}, ...)")
                 target = getattr(module, "routes", None)
                 if target is None:
                     raise ImproperlyConfigured(f"include({entry.target!r}): module has no `routes`")
@@ -83,11 +83,24 @@ def flatten(entries: list, prefix: str = "", namespace: str | None = None) -> li
     return flat
 
 
+def _import_routes_module(dotted: str, where: str) -> Any:
+    """Import a module of routes; a wrong name is one clear error with a hint."""
+    try:
+        return importlib.import_module(dotted)
+    except ModuleNotFoundError as exc:
+        if not exc.name or not (dotted == exc.name or dotted.startswith(exc.name + ".")):
+            raise  # the module exists but imports something missing: show that
+        from rustforge.apps.registry import suggest_module
+
+        raise ImproperlyConfigured(
+            f"{where}: cannot import {dotted!r}{suggest_module(dotted)}") from None
+
+
 def collect_routes(settings, apps) -> list[Route]:
     """The project's routes, then each installed app's under its prefix."""
     flat: list[Route] = []
     if settings.ROOT_ROUTES:
-        module = importlib.import_module(settings.ROOT_ROUTES)
+        module = _import_routes_module(settings.ROOT_ROUTES, "ROOT_ROUTES")
         flat.extend(flatten(list(getattr(module, "routes", []))))
     for config in apps.get_app_configs():
         app_routes = config.get_routes()

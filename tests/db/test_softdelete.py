@@ -181,7 +181,7 @@ def test_live_unique_sql_for_migrations(db):
 
     statements = live_unique_sql(Slot, db)
     assert len(statements) == 1
-    name, create, drop = statements[0]
+    _, create, drop = statements[0]
     assert "WHERE" in create and '"deleted_at" IS NULL' in create
     db.execute_sql(drop)
     shelf = Shelf.create(name="m")

@@ -146,10 +146,10 @@ def test_write_responses_honour_fields_and_include(client, catalogue):
 
 def test_declaration_mistakes_fail_at_import():
     import pytest
+    from testproject.shop.models import Book
 
     from rustforge.exceptions import ImproperlyConfigured
     from rustforge.resources import ModelResource
-    from testproject.shop.models import Book
 
     cases = [
         {"fields": ("id", "nope")},

@@ -2,7 +2,6 @@
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from testproject.shop.forms import OrderForm, SearchForm, UploadForm
 
 KEYS = ["email", "address", "items", "gift", "ship_on", "speed", "city", "postcode", "sku",

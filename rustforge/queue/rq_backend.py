@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -52,9 +54,19 @@ def job_context() -> Iterator[None]:
 
 
 class RustForgeJob(Job):
-    """rq's Job, run inside :func:`job_context`."""
+    """rq's Job, run inside :func:`job_context`.
+
+    The work horse records itself (host and pid) in the job's meta, so that
+    a job whose worker died but whose horse still runs is not taken for
+    abandoned (see :mod:`rustforge.queue.worker`).
+    """
 
     def _execute(self) -> Any:
+        self.meta["rustforge_horse"] = f"{socket.gethostname()}:{os.getpid()}"
+        try:
+            self.save_meta()
+        except Exception:  # bookkeeping only: never fail a job for it
+            logger.warning("could not record the work horse of job %s", self.id, exc_info=True)
         with job_context():
             return super()._execute()
 

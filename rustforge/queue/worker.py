@@ -4,7 +4,9 @@ A worker killed with SIGKILL (OOM killer, a lost machine) leaves its job in
 rq's *started* registry. rq moves it to the failed registry once the
 worker's heartbeat expires (a minute or more); :func:`reap_abandoned` does it
 at once for workers that are known dead: their registration is gone, or they
-ran on this host and their process no longer exists. ``rqworker`` reaps at
+ran on this host and their process no longer exists. A work horse outlives a
+worker killed alone and may still finish the job, so a job whose horse is
+still alive on this host is left alone. ``rqworker`` reaps at
 start-up and ``manage.py jobs reap`` on demand.
 """
 
@@ -39,7 +41,13 @@ def _process_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    # A zombie (dead, not yet reaped: common for orphans in containers whose
+    # init does not reap) still answers signal 0.
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True  # no /proc (not Linux): trust the signal
 
 
 def _worker_dead(connection: Any, worker_name: str | None, host: str) -> bool:
@@ -51,6 +59,12 @@ def _worker_dead(connection: Any, worker_name: str | None, host: str) -> bool:
     hostname = (info.get(b"hostname") or b"").decode()
     pid = int(info.get(b"pid") or 0)
     return hostname == host and pid > 0 and not _process_alive(pid)
+
+
+def _horse_alive(job: Any, host: str) -> bool:
+    """Whether the job's work horse still runs (it outlives a worker killed alone)."""
+    horse_host, _, pid = str(job.meta.get("rustforge_horse", "")).rpartition(":")
+    return horse_host == host and pid.isdigit() and _process_alive(int(pid))
 
 
 def abandoned_jobs(queue_names: Sequence[str]) -> list[tuple[str, str, str]]:
@@ -66,7 +80,7 @@ def abandoned_jobs(queue_names: Sequence[str]) -> list[tuple[str, str, str]]:
             job = RustForgeJob.fetch_many([job_id], connection=connection)[0]
             if job is None or job.get_status(refresh=False) != JobStatus.STARTED:
                 continue
-            if _worker_dead(connection, job.worker_name, host):
+            if _worker_dead(connection, job.worker_name, host) and not _horse_alive(job, host):
                 found.append((queue_name, entry, job_id))
     return found
 

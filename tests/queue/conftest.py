@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from queue_helpers import children, kill
 
 TESTS = Path(__file__).resolve().parent.parent
 SCRIPT = str(Path(sys.executable).parent / "rustforge")
@@ -49,6 +50,9 @@ class Workers:
     def stop_all(self):
         for process in self.processes:
             if process.poll() is None:
+                # Work horses run in their own process group: kill them too.
+                for child in children(process.pid):
+                    kill(child)
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(10)
 

@@ -6,7 +6,7 @@ import socket
 import time
 
 import pytest
-from queue_helpers import wait_for
+from queue_helpers import kill, wait_for
 from testproject.worklog.jobs import always_fails, slow, unique_work, write_entry
 from testproject.worklog.models import Entry
 
@@ -66,12 +66,23 @@ def test_worker_killed_mid_job_leaves_job_failed_not_lost(workers):
     job = slow.enqueue("k", 60)
     process = workers.start()
     assert wait_for(lambda: "started k" in texts()), process
-    os.killpg(process.pid, signal.SIGKILL)  # the worker and its work horse
+    horse = Entry.get(Entry.text == "started k").pid  # rq runs the job in a forked horse
+    assert horse != process.pid
+
+    def abandoned():
+        summary = workers.run("jobs")
+        header, row = summary.stdout.splitlines()[:2]
+        return dict(zip(header.split(), row.split()))["abandoned"]
+
+    os.killpg(process.pid, signal.SIGKILL)  # the worker dies; its horse lives on
     process.wait(10)
-    assert job.get_status() == "started"  # rq alone would notice only when the heartbeat expires
-    summary = workers.run("jobs")
-    header, row = summary.stdout.splitlines()[:2]
-    assert dict(zip(header.split(), row.split()))["abandoned"] == "1"
+    assert job.get_status() == "started"
+    assert abandoned() == "0"  # the horse may still finish: not abandoned yet
+    kill(horse)  # now the job is really orphaned (a lost machine, the OOM killer)
+    assert wait_for(lambda: not os.path.exists(f"/proc/{horse}") or
+                    open(f"/proc/{horse}/stat").read().split()[2] == "Z", timeout=5)
+    assert job.get_status() == "started"  # rq alone would notice when the heartbeat expires
+    assert abandoned() == "1"
     reaped = workers.run("jobs", "reap")
     assert job.id in reaped.stdout, reaped.stdout + reaped.stderr
     assert job.get_status() == "failed"

@@ -90,8 +90,8 @@ def redirect(to: str) -> None:
     raise falcon.HTTPSeeOther(to)
 
 
-def _throttled(req: Any, key: str) -> None:
-    wait = throttle.retry_after(req, key)
+def _throttled(req: Any, key: str, scope: str = "login") -> None:
+    wait = throttle.retry_after(req, key, scope)
     if wait:
         raise falcon.HTTPTooManyRequests(
             title="Too many failed attempts",
@@ -275,10 +275,10 @@ class PasswordResetPage:
 
     def on_post(self, req: Any, resp: Any) -> None:
         email = form(req).get("email", "").strip()[:254]
-        _throttled(req, f"reset:{email.lower()}")
+        _throttled(req, f"reset:{email.lower()}", scope="reset")
         if email:
             # Counted like a failure so the form cannot flood a mailbox.
-            throttle.record_failure(req, f"reset:{email.lower()}")
+            throttle.record_failure(req, f"reset:{email.lower()}", scope="reset")
             model = get_user_model()
             for user in model.select().where(
                     (model.email == email) & (model.is_active == True)):

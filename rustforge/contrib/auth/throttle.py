@@ -34,19 +34,23 @@ def _keys(kind: str, value: str) -> tuple[str, str]:
     return f"auth:throttle:{kind}:{digest}", f"auth:throttle:{kind}:{digest}:t"
 
 
-def _subjects(req: Any, username: str) -> list[tuple[str, str, int]]:
-    subjects = [("ip", client_ip(req) or "unknown", settings.LOGIN_THROTTLE_IP_LIMIT)]
+def _subjects(req: Any, username: str, scope: str) -> list[tuple[str, str, int]]:
+    subjects = [(f"{scope}-ip", client_ip(req) or "unknown", settings.LOGIN_THROTTLE_IP_LIMIT)]
     if username:
         subjects.append(("user", username.strip().lower(), settings.LOGIN_THROTTLE_USER_LIMIT))
     return subjects
 
 
-def retry_after(req: Any, username: str) -> int | None:
-    """Seconds until another attempt is allowed, or None when allowed now."""
+def retry_after(req: Any, username: str, scope: str = "login") -> int | None:
+    """Seconds until another attempt is allowed, or None when allowed now.
+
+    ``scope`` keeps the per-IP counters of unrelated forms apart (asking for
+    reset mails must not lock an office's shared address out of logging in).
+    """
     cache = _cache()
     window = settings.LOGIN_THROTTLE_WINDOW
     worst = None
-    for kind, value, limit in _subjects(req, username):
+    for kind, value, limit in _subjects(req, username, scope):
         count_key, start_key = _keys(kind, value)
         found = cache.get_many([count_key, start_key])
         if (found.get(count_key) or 0) >= limit:
@@ -56,10 +60,10 @@ def retry_after(req: Any, username: str) -> int | None:
     return worst
 
 
-def record_failure(req: Any, username: str) -> None:
+def record_failure(req: Any, username: str, scope: str = "login") -> None:
     cache = _cache()
     window = settings.LOGIN_THROTTLE_WINDOW
-    for kind, value, _limit in _subjects(req, username):
+    for kind, value, _limit in _subjects(req, username, scope):
         count_key, start_key = _keys(kind, value)
         # The first failure opens the window; both keys expire with it.
         cache.add(start_key, time.time(), timeout=window)

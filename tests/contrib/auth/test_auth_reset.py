@@ -93,3 +93,18 @@ def test_reset_link_scheme_cannot_be_forged(app, make_user, mailoutbox, settings
         "X-Forwarded-Proto": "http", "Origin": "https://testserver"}, data={
         "email": "ada@example.com", "csrf_token": browser.cookies["csrftoken"]})
     assert "https://testserver/accounts/password/reset/" in mailoutbox[-1].body
+
+
+def test_reset_requests_are_throttled_apart_from_logins(client, make_user, mailoutbox, settings):
+    settings.LOGIN_THROTTLE_USER_LIMIT = 2
+    settings.LOGIN_THROTTLE_IP_LIMIT = 3
+    make_user("ada")
+    for _ in range(2):
+        assert post(client, "/accounts/password/reset", email="ada@example.com"
+                    ).status_code == 303
+    assert post(client, "/accounts/password/reset", email="ada@example.com").status_code == 429
+    assert len(mailoutbox) == 2
+    post(client, "/accounts/password/reset", email="other@example.com")
+    assert post(client, "/accounts/password/reset", email="x@example.com").status_code == 429
+    # Logging in from the same address is not affected.
+    assert post(client, "/accounts/login", username="ada", password=PASSWORD).status_code == 303

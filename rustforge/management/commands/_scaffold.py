@@ -5,6 +5,7 @@ suffix and get ``{{ name }}`` placeholders filled in; a path part spelled
 
 from __future__ import annotations
 
+import importlib.util
 import keyword
 from importlib import resources
 from pathlib import Path
@@ -16,11 +17,10 @@ def validate_name(name: str, kind: str) -> None:
     if not name.isidentifier() or keyword.iskeyword(name):
         raise CommandError(f"{name!r} is not a valid {kind} name; use a Python identifier "
                            "such as 'mysite' or 'blog'")
-    try:
-        __import__(name)
-    except ImportError:
-        return
-    raise CommandError(f"{name!r} conflicts with an importable Python module; choose another name")
+    # find_spec locates without importing: `startapp antigravity` must not run it.
+    if importlib.util.find_spec(name) is not None:
+        raise CommandError(
+            f"{name!r} conflicts with an importable Python module; choose another name")
 
 
 def render_tree(kind: str, target: Path, context: dict[str, str],

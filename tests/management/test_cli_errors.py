@@ -222,3 +222,11 @@ def test_help_and_version_never_import_the_web_layer(run_cli, project):
                     if line.startswith("import time:")}
         assert "rustforge.management" in imported
         assert not {m for m in imported if m.split(".")[0] in ("falcon", "jinja2", "whitenoise")}
+
+
+@pytest.mark.parametrize("args", [["makemigrations", "mysit"], ["migrate", "mysit"],
+                                  ["showmigrations", "mysit"], ["sqlmigrate", "mysit", "0001"]])
+def test_unknown_app_label(run_cli, project, args):
+    result = manage(run_cli, project, *args)
+    assert_one_line_error(result, "no installed app with label 'mysit'",
+                          "did you mean 'mysite'?")

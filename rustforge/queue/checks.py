@@ -26,7 +26,7 @@ def check_periodic_jobs(app_configs: Any, **kwargs: Any) -> list:
 
     try:
         discover()
-    except Exception as exc:  # a broken jobs module is reported, not raised
+    except Exception as exc:  # noqa: BLE001 - a broken jobs module is reported, not raised
         return [Error(f"periodic jobs could not be loaded: {type(exc).__name__}: {exc}",
                       hint="check the apps' jobs.py modules", id="queue.E002")]
     return []

@@ -42,11 +42,9 @@ def _create() -> Any:
 
 def _after_fork(client: Any) -> None:
     # Drop inherited sockets without QUIT: they belong to the parent.
-    pool = client.connection_pool
-    try:
-        pool.reset()
-    except Exception:
-        pass
+    # reset() only forgets the connections (and renews the pool's lock, which
+    # another thread may have held at fork time); nothing is sent on them.
+    client.connection_pool.reset()
 
 
 services.register("redis", _create, close=lambda c: c.close(), after_fork=_after_fork,

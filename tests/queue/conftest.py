@@ -37,7 +37,7 @@ class Workers:
     def run(self, *args, timeout=60):
         """Run a management command to completion."""
         return subprocess.run([SCRIPT, *args], env=self.env, capture_output=True, text=True,
-                              timeout=timeout)
+                              timeout=timeout, check=False)
 
     def start(self, *args):
         """Start ``rqworker ARGS`` in its own process group."""

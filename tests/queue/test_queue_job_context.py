@@ -2,12 +2,12 @@
 
 import pytest
 from rq import SimpleWorker
+from testproject.worklog.jobs import leave_transaction_open
+from testproject.worklog.models import Entry
 
 from rustforge.db import get_database
 from rustforge.queue import get_queue, get_redis
 from rustforge.queue.rq_backend import RustForgeJob
-from testproject.worklog.jobs import leave_transaction_open
-from testproject.worklog.models import Entry
 
 pytestmark = pytest.mark.usefixtures("rq_settings", "transactional_db")
 

@@ -44,8 +44,9 @@ def test_scheduler_loop_enqueues_when_due():
     """The loop rqworker --with-scheduler runs in a thread (a per-second cron here)."""
     import threading
 
-    from rustforge.queue.periodic import PeriodicJob
     from testproject.worklog.jobs import record
+
+    from rustforge.queue.periodic import PeriodicJob
 
     every_second = PeriodicJob("* * * * * *", record, ("tick",))  # croniter's seconds field
     scheduler = PeriodicScheduler({"tick": every_second})

@@ -105,7 +105,7 @@ def _in_child(fn):
     if pid == 0:
         try:
             os.write(write, repr(fn()).encode())
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent
             os.write(write, f"error {exc!r}".encode())
         finally:
             os._exit(0)

@@ -90,7 +90,9 @@ class LocMemCache(BaseCache):
                 return None
             value = pickle.loads(blob)
             if not isinstance(value, int) or isinstance(value, bool):
-                raise ValueError(f"cannot increment a non-integer value ({type(value).__name__})")
+                # ValueError, not TypeError: memcached reports the same case this way.
+                raise ValueError(  # noqa: TRY004
+                    f"cannot increment a non-integer value ({type(value).__name__})")
             # Like memcached, counters never go below zero.
             value = max(value + delta, 0)
             expires = self._data[key][0]

@@ -113,8 +113,8 @@ class MemcachedCache(BaseCache):
         if client is not None:
             try:
                 client.close()
-            except Exception:
-                pass
+            except (MemcacheError, OSError):
+                logger.debug("closing the memcached client failed", exc_info=True)
 
     def forget_connections(self) -> None:
         """After fork: drop the parent's sockets without closing them politely."""

@@ -8,7 +8,6 @@ and memcached.
 import os
 
 from rustforge.conf import global_settings
-
 from testproject.settings import *  # noqa: F403
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3")

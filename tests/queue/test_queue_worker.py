@@ -145,8 +145,10 @@ def test_commands_report_redis_down_in_one_line(workers, worker_env):
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
         assert "unreachable" in result.stderr
     workers.env = {**worker_env, "REDIS_URL": ""}
-    result = workers.run("rqworker")
-    assert result.returncode == 1 and "REDIS_URL is not set" in result.stderr
+    for args in (["rqworker"], ["jobs"], ["jobs", "failed"]):
+        result = workers.run(*args)
+        assert result.returncode == 1 and "REDIS_URL is not set" in result.stderr, args
+    assert workers.run("jobs", "periodic").returncode == 0  # needs no Redis
 
 
 def test_requeue_unknown_id_is_a_clean_error(workers):

@@ -41,11 +41,8 @@ class _RedisGroup(click.Group):
     """Every subcommand needs Redis: check it once, report one clean error."""
 
     def invoke(self, ctx: click.Context):
-        from rustforge.conf import settings
         from rustforge.queue import QueueUnavailable
 
-        if not settings.REDIS_URL:
-            raise CommandError("REDIS_URL is not set: jobs run inline and nothing is queued")
         try:
             return super().invoke(ctx)
         except QueueUnavailable as exc:
@@ -53,8 +50,11 @@ class _RedisGroup(click.Group):
 
 
 def _redis_guard() -> Iterator[None]:
+    from rustforge.conf import settings
     from rustforge.queue.connection import redis_errors
 
+    if not settings.REDIS_URL:
+        raise CommandError("REDIS_URL is not set: jobs run inline and nothing is queued")
     return redis_errors("read the job queues")
 
 

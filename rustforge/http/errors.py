@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import sys
 import traceback
 from typing import Any
 
@@ -51,6 +52,17 @@ def serialize_error(req: falcon.Request, resp: falcon.Response,
     resp.append_header("Vary", "Accept")
 
 
+def _database_unreachable(ex: Exception) -> bool:
+    """A connection-level database error with no usable connection left."""
+    peewee = sys.modules.get("peewee")
+    if peewee is None or not isinstance(ex, (peewee.OperationalError, peewee.InterfaceError)):
+        return False
+    from rustforge.db.connection import database
+
+    db = database.obj
+    return db is not None and not db.is_connection_usable()
+
+
 def handle_uncaught(req: falcon.Request, resp: falcon.Response, ex: Exception,
                     params: dict[str, Any]) -> None:
     """Last resort for exceptions that are not HTTP errors."""
@@ -58,6 +70,15 @@ def handle_uncaught(req: falcon.Request, resp: falcon.Response, ex: Exception,
     if isinstance(ex, (UnicodeDecodeError, RecursionError)):
         raise falcon.HTTPBadRequest(title="Malformed request",
                                     description="The request could not be decoded.")
+    if _database_unreachable(ex):
+        # Not a bug in the responder: the database is down or restarting. 503
+        # tells load balancers and clients to retry; the next request connects
+        # again by itself.
+        logger.error("%s %s failed: database unavailable: %s", req.method, req.relative_uri,
+                     str(ex).strip().splitlines()[0] if str(ex).strip() else type(ex).__name__)
+        raise falcon.HTTPServiceUnavailable(
+            title="Service Unavailable",
+            description="The database is unavailable; try again shortly.", retry_after=5)
     logger.error("%s %s failed", req.method, req.relative_uri, exc_info=ex)
     if not settings.DEBUG:
         raise falcon.HTTPInternalServerError()

@@ -182,8 +182,10 @@ def test_workers_survive_a_postgresql_restart(cluster, serve, tmp_path, worker_c
     # While the database is down, requests fail cleanly (no traceback) and the
     # workers come back by themselves when it returns.
     cluster.pg_ctl("stop", "-m", "fast")
-    status, _, body = server.get("/probe/items")
-    assert status >= 500 and b"Traceback" not in body
+    status, headers, body = server.get("/probe/items")
+    assert status == 503 and b"Traceback" not in body
+    assert headers["retry-after"] == "5"
+    assert b"database is unavailable" in body
     assert server.get("/")[0] == 200  # pages without queries keep working
     cluster.pg_ctl("start")
     assert server.json("/probe/items")["count"] == 30

@@ -100,3 +100,31 @@ def test_head_is_answered_like_get_without_a_body(client):
     assert client.head("/items/7").status_code == 200
     assert client.head("/items/999").status_code == 404
     assert "HEAD" in client.delete("/echo").headers["allow"]
+
+
+def test_unreachable_database_is_503_with_retry_after(client, settings, monkeypatch, caplog):
+    from rustforge.db.backends import gate
+
+    settings.DATABASE_URL = "postgresql://postgres@127.0.0.1:1/nothing"
+    monkeypatch.setattr(gate, "blocked", False)
+    response = client.get("/notes")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert response.json["description"] == "The database is unavailable; try again shortly."
+    assert "database unavailable" in caplog.text and "Traceback" not in caplog.text
+    assert client.get("/").status_code == 200  # pages without queries are unaffected
+
+
+def test_sql_error_on_a_working_connection_stays_a_500(client, transactional_db):
+    from testproject.notes.models import Notebook
+
+    assert client.get("/notes").status_code == 200
+    saved = Notebook._meta.table_name
+    Notebook._meta.set_table_name("rf_missing_probe")
+    try:
+        # "no such table" / "relation does not exist" is a bug to fix, not an outage.
+        assert client.get("/notes").status_code == 500
+    finally:
+        Notebook._meta.set_table_name(saved)
+    assert transactional_db.is_connection_usable()
+    assert client.get("/notes").status_code == 200

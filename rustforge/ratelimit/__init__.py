@@ -20,11 +20,11 @@ from rustforge.ratelimit.limiter import Decision, hit, reset
 from rustforge.ratelimit.rates import Rate, parse_rate
 
 __all__ = ["Decision", "Rate", "RateLimitMiddleware", "check", "hit", "parse_rate",
-           "ratelimit", "reset"]
+           "ratelimit", "ratelimit_hook", "reset"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("RateLimitMiddleware", "ratelimit", "check"):
+    if name in ("RateLimitMiddleware", "ratelimit", "ratelimit_hook", "check"):
         from rustforge.ratelimit import web
 
         return getattr(web, name)

@@ -107,6 +107,30 @@ def ratelimit(rate: str, *, key: KeySpec = "ip", name: str | None = None,
     return decorate
 
 
+def ratelimit_hook(rate: str, *, key: KeySpec = "ip", name: str | None = None,
+                   cost: int = 1) -> Callable:
+    """The same limit as a falcon ``before`` hook.
+
+        @falcon.before(ratelimit_hook("10/m", name="uploads"))
+        def on_post(self, req, resp): ...
+
+    Without ``name`` every responder the hook is attached to gets its own budget.
+    """
+    parse_rate(rate)
+    validate_key(key)
+
+    def hook(req: Any, resp: Any, resource: Any, params: dict) -> None:
+        if not _enabled():
+            return
+        limit_name = name or f"{type(resource).__module__}.{type(resource).__qualname__}." \
+                             f"{req.method}"
+        decision = check(req, limit_name, rate, key, cost)
+        for header, value in decision.headers().items():
+            resp.set_header(header, value)
+
+    return hook
+
+
 def _wrap(responder: Callable, rate: str, key: KeySpec, name: str, methods: set[str] | None,
           cost: int) -> Callable:
     @functools.wraps(responder)

@@ -97,6 +97,14 @@ def test_responder_decorator(client):
     assert client.get("/worklog/limited", remote_addr="10.9.9.9").status_code == 200
 
 
+def test_falcon_before_hook(client):
+    first = client.get("/worklog/hooked")
+    assert first.status_code == 200 and first.headers["ratelimit-remaining"] == "1"
+    assert client.get("/worklog/hooked").status_code == 200
+    refused = client.get("/worklog/hooked")
+    assert refused.status_code == 429 and "retry-after" in refused.headers
+
+
 def test_browsers_get_an_html_429(client):
     for _ in range(3):
         client.get("/worklog/limited")

@@ -6,7 +6,7 @@ import falcon
 from rustforge.cache import cache_response
 from rustforge.db import atomic
 from rustforge.queue import QueueUnavailable
-from rustforge.ratelimit import ratelimit
+from rustforge.ratelimit import ratelimit, ratelimit_hook
 from testproject.worklog.jobs import copy_entry, write_entry
 from testproject.worklog.models import Entry
 
@@ -85,3 +85,11 @@ class Plain:
         # A short nap spreads concurrent requests over several gunicorn workers.
         time.sleep(min(req.get_param_as_float("sleep") or 0, 1))
         resp.media = {"pid": os.getpid()}
+
+
+class Hooked:
+    """The limit as a falcon before-hook."""
+
+    @falcon.before(ratelimit_hook("2/m"))
+    def on_get(self, req, resp):
+        resp.media = {"ok": True}

@@ -7,4 +7,5 @@ routes = [
     route("/limited", resources.Limited, name="limited"),
     route("/plain", resources.Plain, name="plain"),
     route("/pid", resources.Plain, name="pid"),
+    route("/hooked", resources.Hooked, name="hooked"),
 ]

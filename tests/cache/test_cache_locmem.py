@@ -130,6 +130,17 @@ def test_lru_bound(mem):
     assert cache.get("k1") is None
 
 
+def test_incr_version(mem):
+    cache.set("doc", "text")
+    assert cache.incr_version("doc") == 2
+    assert cache.get("doc") is None
+    assert cache.get("doc", version=2) == "text"
+    assert cache.decr_version("doc", version=2) == 1
+    assert cache.get("doc") == "text"
+    with pytest.raises(ValueError):
+        cache.incr_version("absent")
+
+
 def test_versions_and_prefix(mem):
     cache.set("v", "one", version=1)
     cache.set("v", "two", version=2)

@@ -150,6 +150,22 @@ class BaseCache:
             # Lost a race with another creator (or the key just expired): retry.
         return None
 
+    def incr_version(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        """Move ``key``'s value to version ``version + delta``; returns the new version.
+
+        Raises ``ValueError`` when the key is missing, as Django does.
+        """
+        version = self.version if version is None else version
+        value = self.get(key, _MISSING, version)
+        if value is _MISSING:
+            raise ValueError(f"cache key {key!r} not found")
+        self.set(key, value, version=version + delta)
+        self.delete(key, version)
+        return version + delta
+
+    def decr_version(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        return self.incr_version(key, -delta, version)
+
     def get_or_set(self, key: Any, default: Any, timeout: Any = DEFAULT_TIMEOUT,
                    version: int | None = None) -> Any:
         """The cached value, or ``default`` (called if callable) stored and returned."""

@@ -47,3 +47,13 @@ class ConnectionInfo:
             db.execute_sql("SELECT 1")
             backend = id(db.connection())
         resp.media = {"backend": backend}
+
+
+class NotebookById:
+    """Looks a notebook up from the query string (exercises get_or_404)."""
+
+    def on_get(self, req, resp):
+        from rustforge.http import get_or_404
+
+        notebook = get_or_404(Notebook, id=req.get_param("id", default=""))
+        resp.media = {"id": notebook.id, "title": notebook.title}

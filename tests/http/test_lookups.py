@@ -1,8 +1,8 @@
 import falcon
 import pytest
+from testproject.notes.models import Note, Notebook
 
 from rustforge.http import get_or_404
-from testproject.notes.models import Note, Notebook
 
 
 def test_found_by_expression_filter_or_query(db):

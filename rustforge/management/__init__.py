@@ -39,6 +39,7 @@ CORE_COMMANDS: dict[str, tuple[str, str]] = {
     "sqlmigrate": ("sqlmigrate", "Print the SQL of one migration."),
     "sqlsnapshot": ("sqlsnapshot", "Regenerate (or --check) the SQL snapshots of the built-in apps."),
     "dbshell": ("dbshell", "Open the database's own command-line client."),
+    "diffsettings": ("diffsettings", "Print the settings that differ from the defaults."),
     "collectstatic": ("collectstatic", "Copy every app's static files into STATIC_ROOT."),
     "prune": ("prune", "Permanently delete rows soft-deleted longer than a period."),
     "newsecret": ("newsecret", "Print a new random SECRET_KEY."),

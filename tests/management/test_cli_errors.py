@@ -230,3 +230,17 @@ def test_unknown_app_label(run_cli, project, args):
     result = manage(run_cli, project, *args)
     assert_one_line_error(result, "no installed app with label 'mysit'",
                           "did you mean 'mysite'?")
+
+
+def test_diffsettings_masks_secrets(run_cli, project):
+    result = manage(run_cli, project, "diffsettings",
+                    env={"DATABASE_URL": "postgresql://app:hunter2@db:5432/site"})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "DATABASE_URL = 'postgresql://app:********@db:5432/site'" in lines
+    assert "SECRET_KEY = '********'" in lines
+    assert "hunter2" not in result.stdout
+    assert "ROOT_ROUTES = 'mysite.urls'" in lines
+    assert not any(line.startswith("MAX_BODY_SIZE") for line in lines)  # a default
+    everything = manage(run_cli, project, "diffsettings", "--all").stdout
+    assert "MAX_BODY_SIZE = 2621440  # default" in everything

@@ -106,3 +106,20 @@ def test_shell_has_settings_and_models_imported(project):
     result = project.manage("shell", "-c", "print(Item._meta.table_name, settings.DEBUG, "
                             "Item.select().count() >= 0)")
     assert result.stdout.split() == ["probe_item", "False", "True"]
+
+
+def test_runserver_reloads_when_dot_env_changes(project, serve):
+    server = serve(project, "runserver", reload=True, DEBUG="1")
+    env_file = project.root / ".env"
+    original = env_file.read_text()
+    try:
+        time.sleep(1.1)
+        env_file.write_text(original + "\n# touched\n")
+        server.wait_for_output(".env changed, reloading", timeout=15)
+        deadline = time.monotonic() + 15
+        while server.output().count("development server at") < 2:  # the child started again
+            assert time.monotonic() < deadline, server.output()
+            time.sleep(0.1)
+        assert server.get("/")[0] == 200
+    finally:
+        env_file.write_text(original)

@@ -16,11 +16,11 @@ from typing import Any
 from unittest import mock
 
 import peewee
-from peewee_migrate import Migrator
 from peewee_migrate.migrator import ORM
 
 from rustforge.db.migrations.errors import MigrationError
 from rustforge.db.migrations.loader import Migration
+from rustforge.db.migrations.migrator import Migrator
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from conftest import free_port, make_project
+from deploy_support import free_port, make_project
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres_only]
 

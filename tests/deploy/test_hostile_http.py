@@ -9,7 +9,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def gunicorn(project):
-    from conftest import Server, free_port
+    from deploy_support import Server, free_port
 
     port = free_port()
     env = project.env(BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1", ACCESS_LOG="",

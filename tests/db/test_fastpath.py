@@ -288,3 +288,17 @@ def test_select_all_iterator_streams_and_caches_nothing(db):
     assert again[1].title == "q" and again[0].title == "p" and len(again) == 2
     with pytest.raises(ValueError):
         again._cursor_wrapper.fill_cache(-1)
+
+
+def test_changes_to_one_select_never_leak_into_the_next(db):
+    Notebook.create(title="only")
+    plain_sql = Notebook.select().sql()
+    Notebook.select().join(Note, on=(Note.notebook == Notebook.id)).where(Notebook.id > 0)
+    first = Notebook.select()
+    first.first()  # sets a limit in place
+    narrowed = Notebook.select()
+    narrowed.selected_columns = [Notebook.id]  # replaces the columns in place
+    narrowed.bind(None)
+    assert Notebook.select().sql() == plain_sql
+    assert [b.title for b in Notebook.select()] == ["only"]
+    assert Notebook.select() is not Notebook.select()

@@ -94,6 +94,32 @@ class Database:
                         "AND tablename = %s", (self.schema, table))
         return {r[0] for r in rows if not r[0].endswith("_pkey")}
 
+    def index_sql(self, table: str) -> dict[str, str]:
+        """Index name -> its definition (``CREATE ... INDEX ... [WHERE ...]``)."""
+        if self.vendor == "sqlite":
+            rows = self.query("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                              "AND tbl_name = ? AND sql IS NOT NULL", (table,))
+        else:
+            rows = self._pg("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s "
+                            "AND tablename = %s", (self.schema, table))
+        return {name: sql for name, sql in rows if not name.endswith("_pkey")}
+
+    def rejects(self, sql: str, params=()) -> bool:
+        """Whether the database refuses ``sql`` with an integrity error."""
+        if self.vendor == "sqlite":
+            try:
+                self.query(sql, params)
+            except sqlite3.IntegrityError:
+                return True
+            return False
+        import psycopg2
+
+        try:
+            self.query(sql.replace("?", "%s"), params)
+        except psycopg2.IntegrityError:
+            return True
+        return False
+
     def history(self) -> list[tuple[str, str]]:
         if "rustforge_migrations" not in self.tables():
             return []

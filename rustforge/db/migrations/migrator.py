@@ -101,9 +101,20 @@ class Migrator(BaseMigrator):
 
     def remove_fields(self, model: str | type[peewee.Model], *names: str, cascade: bool = True,
                       **params: Any) -> type[peewee.Model]:
-        """Remove fields; indexes that cover them go with them (as in the database)."""
+        """Remove fields, dropping the indexes that cover them first.
+
+        SQLite's ``ALTER TABLE ... DROP COLUMN`` refuses a column that an
+        index uses; peewee-migrate only drops the index of a unique field.
+        """
         model = self.__get_model__(model)
         meta = model._meta
         gone = set(names)
-        meta.indexes = [i for i in meta.indexes if not gone & set(index_columns(i) or ())]
+        for index in list(meta.indexes):
+            columns = index_columns(index)
+            if columns and gone & set(columns):
+                self.drop_index(model, *columns)
+        for name in names:
+            field = meta.fields.get(name)
+            if field is not None and field.index and not field.unique:
+                self.drop_index(model, name)
         return super().remove_fields(model, *names, cascade=cascade, **params)

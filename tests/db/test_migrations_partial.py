@@ -224,7 +224,7 @@ def test_changed_where_clause_is_a_change():
         return Shelf
 
     live = shelf(lambda m: m.deleted_at.is_null(True))
-    also_archived = shelf(lambda m: m.deleted_at.is_null(True) & (m.archived == False))  # noqa: E712
+    also_archived = shelf(lambda m: m.deleted_at.is_null(True) & (m.archived == False))
     assert diff_models([live], [shelf(lambda m: m.deleted_at.is_null(True))]) == []
     changes = diff_models([also_archived], [live])
     assert changes[0] == "migrator.drop_index('shop_shelf', 'name')"
@@ -241,3 +241,75 @@ def test_test_project_has_a_migration_for_every_model_change(run_cli, rustforge_
     # Every test-project app is migrated or has no migrations folder at all.
     for folder in (TESTS / "testproject").glob("*/migrations"):
         assert list(folder.glob("[0-9]*_*.py")), f"{folder.parent.name}: empty migrations folder"
+
+
+def test_index_with_its_own_name_keeps_it():
+    def book(named):
+        class Book(peewee.Model):
+            title = peewee.CharField()
+            year = peewee.IntegerField()
+
+            class Meta:
+                table_name = "shop_book"
+                legacy_table_names = False
+
+        if named:
+            Book.add_index(Book.title, Book.year, name="book_by_title")
+        return Book
+
+    plain = book(named=False)
+    changes = diff_models([book(named=True)], [plain])
+    assert changes == ["migrator.add_index('shop_book', 'title', 'year', unique=False, "
+                       "name='book_by_title')"]
+    assert diff_models([plain], [book(named=True)]) == [
+        "migrator.drop_index('shop_book', 'title', 'year')"]
+
+
+def test_replayed_migration_state_matches_the_models(tmp_path):
+    """A migration that creates a model and its partial/named indexes replays
+    to a state with no differences; dropping them leaves none behind."""
+    from rustforge.db.migrations.loader import Migration
+    from rustforge.db.migrations.state import ProjectState
+
+    write(tmp_path / "001_initial.py", """
+        import peewee as pw
+
+
+        def migrate(migrator, database, *, fake=False):
+            @migrator.create_model
+            class Shelf(pw.Model):
+                name = pw.CharField()
+                year = pw.IntegerField()
+                deleted_at = pw.DateTimeField(null=True)
+
+                class Meta:
+                    table_name = "shop_shelf"
+                    legacy_table_names = False
+
+            migrator.add_index('shop_shelf', 'name', unique=True, where='"deleted_at" IS NULL')
+            migrator.add_index('shop_shelf', 'name', 'year', unique=False, name='shelf_by_year')
+    """)
+    write(tmp_path / "002_drop.py", """
+        def migrate(migrator, database, *, fake=False):
+            migrator.drop_index('shop_shelf', 'name')
+            migrator.remove_fields('shop_shelf', 'year')
+    """)
+
+    class Shelf(peewee.Model):
+        name = peewee.CharField()
+        year = peewee.IntegerField()
+        deleted_at = peewee.DateTimeField(null=True)
+
+        class Meta:
+            table_name = "shop_shelf"
+            legacy_table_names = False
+
+    Shelf.add_index(Shelf.name, unique=True, where=Shelf.deleted_at.is_null(True))
+    Shelf.add_index(Shelf.name, Shelf.year, name="shelf_by_year")
+
+    state = ProjectState(peewee.SqliteDatabase(":memory:"))
+    state.replay(Migration("shop", "001_initial", tmp_path / "001_initial.py"))
+    assert diff_models([Shelf], state.models_of("shop")) == []
+    state.replay(Migration("shop", "002_drop", tmp_path / "002_drop.py"))
+    (replayed,) = state.models_of("shop")
+    assert [i._name for i in replayed._meta.fields_to_index()] == []

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import peewee
+from playhouse.migrate import make_index_name
 
 from rustforge.db.migrations.migrator import index_columns
 
@@ -64,11 +65,18 @@ class IndexSpec:
     columns: tuple[str, ...]
     unique: bool
     where: str | None
+    custom_name: bool = field(default=False, compare=False)
+
+    @property
+    def needs_call(self) -> bool:
+        """Whether a migration's ``Meta.indexes`` tuple cannot declare it."""
+        return bool(self.where) or self.custom_name
 
     def add(self) -> str:
         names = ", ".join(repr(c) for c in self.columns)
         where = f", where={self.where!r}" if self.where else ""
-        return f"migrator.add_index('{self.table}', {names}, unique={self.unique}{where})"
+        name = f", name={self.name!r}" if self.custom_name else ""
+        return f"migrator.add_index('{self.table}', {names}, unique={self.unique}{where}{name})"
 
     def drop(self) -> str:
         names = ", ".join(repr(c) for c in self.columns)
@@ -87,8 +95,10 @@ def index_specs(model: type[peewee.Model], notes: list[str] | None = None) -> di
                 notes.append(f"{table}: index {index._name!r} is on expressions, which "
                              "makemigrations does not detect; create it with migrator.sql()")
             continue
+        default = make_index_name(
+            table, [getattr(model._meta.fields.get(c), "column_name", c) for c in columns])
         out[index._name] = IndexSpec(table, index._name, columns, bool(index._unique),
-                                     where_sql(index._where))
+                                     where_sql(index._where), index._name != default)
     return out
 
 
@@ -119,24 +129,25 @@ def diff_indexes(model: type[peewee.Model], source: type[peewee.Model], *,
 
 def partial_indexes(model: type[peewee.Model]) -> list[IndexSpec]:
     """The ``Meta.indexes`` entries of ``model`` that a migration's model class
-    cannot declare in its ``Meta``: the partial ones."""
+    cannot declare in its ``Meta``: partial ones and those with their own name."""
     specs = index_specs(model)
     return [specs[i._name] for i in model._meta.indexes
             if isinstance(i, peewee.ModelIndex) and i._name in specs
-            and specs[i._name].where]
+            and specs[i._name].needs_call]
 
 
 @contextlib.contextmanager
 def declarable_indexes(model: type[peewee.Model]) -> Iterator[None]:
     """Show only ``(columns, unique)`` entries in ``Meta.indexes`` while a
-    migration's model class is rendered; partial ones follow as ``add_index``."""
+    migration's model class is rendered; the others follow as ``add_index``."""
     meta = model._meta
     saved = meta.indexes
+    called = {spec.name for spec in partial_indexes(model)}
     plain = []
     for index in saved:
         columns = index_columns(index)
         if isinstance(index, peewee.ModelIndex):
-            if columns is not None and index._where is None:
+            if columns is not None and index._name not in called:
                 plain.append((columns, bool(index._unique)))
         elif columns is not None:
             plain.append((tuple(index[0]), bool(index[1])))

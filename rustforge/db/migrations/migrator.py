@@ -54,13 +54,15 @@ class Migrator(BaseMigrator):
                    and getattr(op, "__name__", "") == "create_table" for op in self.__ops__)
 
     def add_index(self, model: str | type[peewee.Model], *columns: str, unique: bool = False,
-                  where: str | None = None, **index_params: Any) -> type[peewee.Model]:
-        """Create an index; with ``where`` (SQL), a partial index.
+                  where: str | None = None, name: str | None = None,
+                  **index_params: Any) -> type[peewee.Model]:
+        """Create an index; with ``where`` (SQL), a partial index; ``name``
+        replaces the generated ``<table>_<columns>``.
 
             migrator.add_index("shop_slot", "shelf", "label", unique=True,
                                where='"deleted_at" IS NULL')
         """
-        if where is None:
+        if where is None and name is None:
             return super().add_index(model, *columns, unique=unique, **index_params)
         model = self.__get_model__(model)
         meta = model._meta
@@ -68,7 +70,8 @@ class Migrator(BaseMigrator):
         if unknown:
             raise ValueError(f"{meta.table_name} has no field {unknown[0]!r} to index")
         fields = [meta.fields[c] for c in columns]
-        index = peewee.ModelIndex(model, fields, unique=unique, where=peewee.SQL(where))
+        condition = peewee.SQL(where) if where is not None else None
+        index = peewee.ModelIndex(model, fields, unique=unique, where=condition, name=name)
         meta.indexes = [i for i in meta.indexes if index_columns(i) != tuple(columns)]
         meta.indexes.append(index)
         if self._create_pending(model):
@@ -76,7 +79,7 @@ class Migrator(BaseMigrator):
         table = peewee.Table(meta.table_name)
         statement = peewee.Index(index._name, table,
                                  [getattr(table.c, f.column_name) for f in fields],
-                                 unique=unique, where=peewee.SQL(where))
+                                 unique=unique, where=condition)
         sql, params = self.__migrator__.make_context().sql(statement).query()
         self.__ops__.append(self.__migrator__.sql(sql, params or None))
         return model

@@ -259,8 +259,8 @@ def test_index_with_its_own_name_keeps_it():
 
     plain = book(named=False)
     changes = diff_models([book(named=True)], [plain])
-    assert changes == ["migrator.add_index('shop_book', 'title', 'year', unique=False, "
-                       "name='book_by_title')"]
+    assert changes == [("migrator.add_index('shop_book', 'title', 'year', unique=False, "
+                        "name='book_by_title')")]
     assert diff_models([plain], [book(named=True)]) == [
         "migrator.drop_index('shop_book', 'title', 'year')"]
 

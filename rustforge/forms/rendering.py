@@ -73,9 +73,7 @@ def _walk(container: Any, path: str) -> Any:
     for index, key in _PATH_TOKEN.findall(path):
         if index:
             i = int(index)
-            if isinstance(node, list) and i < len(node):
-                node = node[i]
-            elif isinstance(node, dict) and i in node:
+            if isinstance(node, list) and i < len(node) or isinstance(node, dict) and i in node:
                 node = node[i]
             else:
                 return MISSING

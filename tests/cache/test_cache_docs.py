@@ -11,4 +11,4 @@ def test_examples_run(locmem_cache, capsys):
     assert len(blocks) >= 5
     namespace = {"__name__": "docs_cache"}
     for block in blocks:
-        exec(compile(block, str(DOC), "exec"), namespace)  # noqa: S102 - our own docs
+        exec(compile(block, str(DOC), "exec"), namespace)

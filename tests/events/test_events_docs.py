@@ -11,7 +11,7 @@ def test_examples_run(transactional_db, capsys):
     assert len(blocks) >= 4
     namespace = {"__name__": "docs_events"}
     for block in blocks:
-        exec(compile(block, str(DOC), "exec"), namespace)  # noqa: S102 - our own docs
+        exec(compile(block, str(DOC), "exec"), namespace)
     out = capsys.readouterr().out
     assert "stock updated for order 7" in out
     assert "invoice 1 is committed" in out

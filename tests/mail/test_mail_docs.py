@@ -17,7 +17,7 @@ def test_doc_examples_run(settings, mailoutbox, tmp_path, monkeypatch):
     assert len(blocks) >= 10
     for number, source in enumerate(blocks, 1):
         namespace: dict = {}
-        exec(compile(source, f"docs/mail.md example {number}", "exec"), namespace)  # noqa: S102
+        exec(compile(source, f"docs/mail.md example {number}", "exec"), namespace)
     subjects = [m.subject for m in mailoutbox]
     assert subjects[:5] == ["Welcome", "Your report", "Your report",
                             "[RustForge] Disk almost full", "Rechnung für November"]

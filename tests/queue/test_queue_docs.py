@@ -16,7 +16,7 @@ def test_examples_run(settings, transactional_db):
     saved = dict(registry)
     try:
         for block in blocks:
-            exec(compile(block, str(DOC), "exec"), namespace)  # noqa: S102 - our own docs
+            exec(compile(block, str(DOC), "exec"), namespace)
         assert "docs_jobs.purge_expired_sessions" in registry
     finally:
         registry.clear()

@@ -11,5 +11,5 @@ def test_examples_run(locmem_cache, capsys):
     assert len(blocks) >= 3
     namespace = {"__name__": "docs_ratelimit"}
     for block in blocks:
-        exec(compile(block, str(DOC), "exec"), namespace)  # noqa: S102 - our own docs
+        exec(compile(block, str(DOC), "exec"), namespace)
     assert "2 3;w=3600" in capsys.readouterr().out

@@ -14,7 +14,7 @@ def test_examples_run(settings, capsys):
     namespace = {"__name__": "docs_services"}
     try:
         for block in blocks:
-            exec(compile(block, str(DOC), "exec"), namespace)  # noqa: S102 - our own docs
+            exec(compile(block, str(DOC), "exec"), namespace)
     finally:
         services.reset("geoip")
         services._services.pop("geoip", None)

@@ -8,7 +8,7 @@ and memcached.
 import os
 
 from rustforge.conf import global_settings
-from testproject.settings import *  # noqa: F403
+from testproject.settings import *
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3")
 REDIS_URL = os.environ.get("REDIS_URL", "")

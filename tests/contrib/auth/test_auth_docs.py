@@ -23,6 +23,6 @@ def test_examples_run(name, db, capsys):
     assert blocks
     namespace = {}
     for block in blocks:
-        exec(compile(block, f"docs/{name}", "exec"), namespace)  # noqa: S102
+        exec(compile(block, f"docs/{name}", "exec"), namespace)
     if name == "auth.md":
         assert "too common" in capsys.readouterr().out

@@ -29,15 +29,18 @@ demo: $(STAMP)
 services: $(STAMP)
 	bash tests/setup-services.sh
 
+# The suite runs twice, on SQLite and on PostgreSQL, side by side; each run
+# has its own Redis database so their queues never meet. Output is printed
+# per run when it finishes.
 test: services
-	$(MAKE) test-sqlite
-	$(MAKE) test-postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: $(STAMP)
-	$(PY) -m pytest -q
+	RUSTFORGE_TEST_REDIS_URL=redis://127.0.0.1:6379/10 $(PY) -m pytest -q
 
 test-postgres: $(STAMP)
-	RUSTFORGE_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -q -m "not sqlite_only"
+	RUSTFORGE_TEST_REDIS_URL=redis://127.0.0.1:6379/11 \
+	RUSTFORGE_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -q
 
 bench: $(STAMP)
 	bash tests/benchmarks/run.sh

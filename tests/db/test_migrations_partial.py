@@ -172,6 +172,22 @@ def test_plain_model_becomes_soft_deletable_and_back(project):
     insert = "INSERT INTO crm_contact (email, deleted_at) VALUES (?, ?)"
     assert not db.rejects(insert, ("kept@example.com", GONE))
 
+    # A column change rebuilds the table on SQLite: the index stays partial.
+    write(project.root / "crm" / "models.py", """
+        from peewee import CharField
+
+        from rustforge.db import SoftDeleteModel
+
+
+        class Contact(SoftDeleteModel):
+            email = CharField(max_length=320, unique=True)
+    """)
+    assert "change field email of crm_contact" in project.ok("makemigrations", "crm")
+    project.ok("migrate")
+    assert _is_partial(db.index_sql("crm_contact")["crm_contact_email"])
+    assert db.rejects(insert, ("kept@example.com", None))
+    assert project.ok("makemigrations", "--check").strip() == "No changes detected."
+
     db.query("DELETE FROM crm_contact WHERE deleted_at IS NOT NULL")
     project.ok("migrate", "crm", "001")
     definition = db.index_sql("crm_contact")["crm_contact_email"]

@@ -32,9 +32,9 @@ TEMPLATE = '''"""{app}.{name}{origin}
 
 ``migrate`` applies it and ``rollback`` reverses it; edit both freely.
 Operations: migrator.create_model(Model), remove_model, add_fields,
-change_fields, remove_fields, rename_field, rename_table, add_index,
-drop_index, add_not_null, drop_not_null, add_default, sql("..."),
-run(python_function). Migrations of other apps that must run first go in
+change_fields, remove_fields, rename_field, rename_table, add_index
+(where="..." for a partial index), drop_index, add_not_null,
+drop_not_null, add_default, sql("..."), run(python_function). Migrations of other apps that must run first go in
 ``dependencies``.
 """
 
@@ -105,6 +105,7 @@ def describe_change(change: str) -> str:
     if not match:
         return " ".join(text.split())[:160]
     op, table, rest = match.groups()
+    rest = rest.split(", name=")[0]
     rest, _, where = rest.partition(", where=")
     fields = ", ".join(_KWARG.findall(rest))
     names = ", ".join(_STRINGS.findall(rest))

@@ -223,8 +223,9 @@ def live_unique_sql(model: type[peewee.Model],
     """``(index name, CREATE sql, DROP sql)`` of each partial unique index of
     a soft-deletable model, in ``database``'s dialect (default: the model's).
 
-    For migrations: ``migrator.sql(create)`` in ``migrate`` and
-    ``migrator.sql(drop)`` in ``rollback``.
+    ``makemigrations`` writes these indexes itself (as
+    ``migrator.add_index(..., where=...)``); this is for hand-written SQL:
+    ``migrator.sql(create)`` in ``migrate`` and ``migrator.sql(drop)`` in ``rollback``.
 
         >>> live_unique_sql(Shelf)[0][1]
         'CREATE UNIQUE INDEX IF NOT EXISTS "shop_shelf_name" ON "shop_shelf" ("name") WHERE ("deleted_at" IS NULL)'

@@ -329,3 +329,41 @@ def test_replayed_migration_state_matches_the_models(tmp_path):
     state.replay(Migration("shop", "002_drop", tmp_path / "002_drop.py"))
     (replayed,) = state.models_of("shop")
     assert [i._name for i in replayed._meta.fields_to_index()] == []
+
+
+def test_hand_written_partial_index_by_column_name_and_unknown_field(tmp_path):
+    from rustforge.db.migrations.errors import MigrationError
+    from rustforge.db.migrations.loader import Migration
+    from rustforge.db.migrations.state import ProjectState
+
+    base = """
+        import peewee as pw
+
+
+        def migrate(migrator, database, *, fake=False):
+            @migrator.create_model
+            class Author(pw.Model):
+                class Meta:
+                    table_name = "shop_author"
+
+            @migrator.create_model
+            class Slot(pw.Model):
+                author = pw.ForeignKeyField(migrator.orm["shop_author"])
+                deleted_at = pw.DateTimeField(null=True)
+
+                class Meta:
+                    table_name = "shop_slot"
+                    legacy_table_names = False
+
+            migrator.add_index("shop_slot", "{column}", unique=True, where='"deleted_at" IS NULL')
+    """
+    write(tmp_path / "001_ok.py", base.replace("{column}", "author_id"))
+    write(tmp_path / "001_bad.py", base.replace("{column}", "writer"))
+    state = ProjectState(peewee.SqliteDatabase(":memory:"))
+    state.replay(Migration("shop", "001_ok", tmp_path / "001_ok.py"))
+    slot = state.orm["shop_slot"]
+    (index,) = [i for i in slot._meta.indexes if isinstance(i, peewee.ModelIndex)]
+    assert index._name == "shop_slot_author_id"
+    with pytest.raises(MigrationError, match="shop_slot has no field 'writer' to index"):
+        ProjectState(peewee.SqliteDatabase(":memory:")).replay(
+            Migration("shop", "001_bad", tmp_path / "001_bad.py"))

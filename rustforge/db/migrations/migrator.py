@@ -66,10 +66,12 @@ class Migrator(BaseMigrator):
             return super().add_index(model, *columns, unique=unique, **index_params)
         model = self.__get_model__(model)
         meta = model._meta
-        unknown = [c for c in columns if c not in meta.fields]
-        if unknown:
-            raise ValueError(f"{meta.table_name} has no field {unknown[0]!r} to index")
-        fields = [meta.fields[c] for c in columns]
+        # Field names, as makemigrations writes them; column names work too.
+        fields = [meta.fields.get(c) or meta.columns.get(c) for c in columns]
+        missing = [c for c, f in zip(columns, fields, strict=True) if f is None]
+        if missing:  # (not "None in fields": Field.__eq__ builds an expression)
+            raise ValueError(f"{meta.table_name} has no field {missing[0]!r} to index")
+        columns = tuple(f.name for f in fields)
         condition = peewee.SQL(where) if where is not None else None
         index = peewee.ModelIndex(model, fields, unique=unique, where=condition, name=name)
         meta.indexes = [i for i in meta.indexes if index_columns(i) != tuple(columns)]

@@ -34,8 +34,8 @@ TEMPLATE = '''"""{app}.{name}{origin}
 Operations: migrator.create_model(Model), remove_model, add_fields,
 change_fields, remove_fields, rename_field, rename_table, add_index
 (where="..." for a partial index), drop_index, add_not_null,
-drop_not_null, add_default, sql("..."), run(python_function). Migrations of other apps that must run first go in
-``dependencies``.
+drop_not_null, add_default, sql("..."), run(python_function).
+Migrations of other apps that must run first go in ``dependencies``.
 """
 
 {imports}import peewee as pw

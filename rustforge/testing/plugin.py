@@ -30,6 +30,7 @@ FIXTURE_MODULES = [
     "rustforge.testing.queue",
     "rustforge.testing.auth",
     "rustforge.testing.queries",
+    "rustforge.testing.browser",
 ]
 
 _BLOCK_REASON = ("database access is not allowed in this test; request the `db` or "

@@ -85,7 +85,9 @@ def prepare_database(url: str) -> None:
         conn = psycopg2.connect(url)
     except psycopg2.OperationalError as exc:
         if f'database "{name}" does not exist' not in str(exc):
-            raise SystemExit(f"error: cannot reach PostgreSQL at {url}: {exc}".strip()) from None
+            raise SystemExit(
+                f"error: cannot reach PostgreSQL at {url}: {str(exc).strip()}\n"
+                "Start it (`make services`) or point BENCH_DATABASE_URL at a server.") from None
         admin = psycopg2.connect(url.replace(parts.path, "/postgres", 1))
         admin.autocommit = True
         admin.cursor().execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

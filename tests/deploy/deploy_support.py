@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -230,19 +231,32 @@ class Server:
         return json.loads(data)
 
     def raw(self, data: bytes, timeout: float = 10) -> bytes:
-        """Send bytes as they are; return everything the server answers."""
+        """Send bytes as they are; return everything the server answers.
+
+        The answer is read while sending: a server that refuses a body early
+        answers and closes with part of it unread, and the kernel's reset
+        would discard an answer nobody had read yet.
+        """
+        chunks: list[bytes] = []
         with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as sock:
-            sock.sendall(data)
-            sock.shutdown(socket.SHUT_WR)
-            chunks = []
-            while True:
-                try:
-                    chunk = sock.recv(65536)
-                except ConnectionResetError:
-                    break
-                if not chunk:
-                    break
-                chunks.append(chunk)
+            def read() -> None:
+                while True:
+                    try:
+                        chunk = sock.recv(65536)
+                    except OSError:
+                        return
+                    if not chunk:
+                        return
+                    chunks.append(chunk)
+
+            reader = threading.Thread(target=read, daemon=True)
+            reader.start()
+            try:
+                sock.sendall(data)
+                sock.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass  # the server stopped reading: its answer is what counts
+            reader.join(timeout)
         return b"".join(chunks)
 
     def wait_for_workers(self, count: int, boots: int = 0, timeout: float = 30) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import re
 
 import peewee
@@ -29,12 +30,51 @@ def table_name_for(model: type) -> str:
     return f"{_app_label_for(model)}_{_CAMEL.sub('_', model.__name__).lower()}"
 
 
+# Set while save() or delete_instance() runs: the UPDATE/INSERT/DELETE peewee
+# issues for one instance is not a bulk operation and sends no bulk signal.
+_instance_operation = contextvars.ContextVar("rustforge_instance_operation", default=False)
+
+
+class _BulkSignalMixin:
+    """Sends ``signal`` after a bulk query ran (when somebody listens)."""
+
+    signal: signals.Signal
+
+    def _execute(self, database):
+        result = super()._execute(database)
+        if self.signal.receivers and not _instance_operation.get():
+            self.signal.send(self.model, query=self, result=result)
+        return result
+
+
+class BulkUpdate(_BulkSignalMixin, peewee.ModelUpdate):
+    signal = signals.post_bulk_update
+
+
+class BulkDelete(_BulkSignalMixin, peewee.ModelDelete):
+    signal = signals.post_bulk_delete
+
+
+class BulkInsert(_BulkSignalMixin, peewee.ModelInsert):
+    signal = signals.post_bulk_insert
+
+
+def _as(query, cls):
+    # PERF: the bulk classes add no state, so peewee builds the query (with
+    # all its argument handling) and we only swap the class.
+    query.__class__ = cls
+    return query
+
+
 class Model(FastPathMixin, peewee.Model):
     """A peewee model bound to the project database.
 
     Tables are named ``<app label>_<model>`` (``blog_post`` for ``Post`` in
     the ``blog`` app) unless ``Meta.table_name`` says otherwise. ``save()`` and
-    ``delete_instance()`` send the pre/post save and delete signals.
+    ``delete_instance()`` send the pre/post save and delete signals; the bulk
+    queries ``update()``, ``delete()``, ``insert_many()`` and ``insert_from()``
+    send ``post_bulk_update``, ``post_bulk_delete`` and ``post_bulk_insert``
+    once per executed query.
     """
 
     class Meta:
@@ -47,7 +87,11 @@ class Model(FastPathMixin, peewee.Model):
         cls = type(self)
         if signals.pre_save.receivers:
             signals.pre_save.send(cls, instance=self, created=created)
-        result = super().save(force_insert=force_insert, only=only)
+        token = _instance_operation.set(True)
+        try:
+            result = super().save(force_insert=force_insert, only=only)
+        finally:
+            _instance_operation.reset(token)
         if signals.post_save.receivers:
             signals.post_save.send(cls, instance=self, created=created)
         return result
@@ -56,7 +100,28 @@ class Model(FastPathMixin, peewee.Model):
         cls = type(self)
         if signals.pre_delete.receivers:
             signals.pre_delete.send(cls, instance=self)
-        result = super().delete_instance(recursive=recursive, delete_nullable=delete_nullable)
+        token = _instance_operation.set(True)
+        try:
+            result = super().delete_instance(recursive=recursive,
+                                             delete_nullable=delete_nullable)
+        finally:
+            _instance_operation.reset(token)
         if signals.post_delete.receivers:
             signals.post_delete.send(cls, instance=self)
         return result
+
+    @classmethod
+    def update(cls, data=None, /, **update):
+        return _as(super().update(data, **update), BulkUpdate)
+
+    @classmethod
+    def delete(cls):
+        return _as(super().delete(), BulkDelete)
+
+    @classmethod
+    def insert_many(cls, rows, fields=None):
+        return _as(super().insert_many(rows, fields), BulkInsert)
+
+    @classmethod
+    def insert_from(cls, query, fields):
+        return _as(super().insert_from(query, fields), BulkInsert)

@@ -18,6 +18,15 @@ pre_save = Signal("pre_save", "Before Model.save(). sender: model class. kwargs:
 post_save = Signal("post_save", "After Model.save(). sender: model class. kwargs: instance, created.")
 pre_delete = Signal("pre_delete", "Before Model.delete_instance(). kwargs: instance.")
 post_delete = Signal("post_delete", "After Model.delete_instance(). kwargs: instance.")
+post_bulk_update = Signal(
+    "post_bulk_update", "After a Model.update() query ran. sender: model class. "
+    "kwargs: query, result (rows changed).")
+post_bulk_delete = Signal(
+    "post_bulk_delete", "After a Model.delete() query ran. sender: model class. "
+    "kwargs: query, result (rows deleted).")
+post_bulk_insert = Signal(
+    "post_bulk_insert", "After Model.insert_many() or insert_from() ran. sender: model class. "
+    "kwargs: query, result (driver's insert result).")
 migrations_applied = Signal(
     "migrations_applied", "After `migrate`, once per installed app. sender: its AppConfig. "
     "kwargs: app_label, names (applied migration names), rolled_back (unapplied names).")

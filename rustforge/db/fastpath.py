@@ -42,6 +42,8 @@ _Node = peewee.Node
 _Expression = peewee.Expression
 _PLAIN_ACCESSORS = (peewee.FieldAccessor, peewee.ForeignKeyAccessor)
 _PLAIN_INIT = peewee.Model.__init__
+_PLAIN_NEW = peewee.Model.__new__
+_PLAIN_SETATTR = peewee.Model.__setattr__
 
 
 def _concrete(db: Any) -> peewee.Database | None:
@@ -56,10 +58,46 @@ def _compile(db: peewee.Database, query: Any) -> tuple[str, list[Any]]:
     return db.get_sql_context().sql(query).query()
 
 
-class _Rows:
-    """Turns result rows of ``SELECT <every field>`` into model instances."""
+def _identity_types(field: peewee.Field) -> tuple[type, ...]:
+    """The driver types ``field.python_value`` returns unchanged (itself, or
+    an equal object of the same type), besides None; () when not known.
 
-    __slots__ = ("converters", "model", "names", "plain")
+    Only peewee's own conversions are trusted: a field class (or instance)
+    that overrides ``python_value`` or ``adapt`` is always called.
+    """
+    if "python_value" in field.__dict__ or "adapt" in field.__dict__:
+        return ()
+    cls = type(field)
+    if isinstance(field, peewee.ForeignKeyField):
+        # A raw column value is never a model instance: the referenced
+        # field's conversion decides.
+        if cls.python_value is not peewee.ForeignKeyField.python_value:
+            return ()
+        return _identity_types(field.rel_field)
+    if cls.python_value is not peewee.Field.python_value:
+        return ()
+    if cls.adapt is peewee.IntegerField.adapt:
+        return (int,)  # int(x) of an exact int is x
+    if cls.adapt is peewee._StringField.adapt:
+        return (str,)  # an exact str is returned as is
+    return ()
+
+
+class _Rows:
+    """Turns result rows of ``SELECT <every field>`` into model instances.
+
+    PERF: peewee builds each instance with ``Model(__no_default__=1, **row)``,
+    i.e. one descriptor ``__set__`` (and a ``_dirty.add``) per field, then
+    clears ``_dirty`` again, after calling every field's ``python_value``.
+    For a model whose construction runs nothing custom, ``build`` is a
+    function generated once per model that creates the instance with
+    ``__new__`` and fills ``__data__``, ``_dirty`` and ``__rel__`` as
+    peewee's ``__init__`` leaves them; ``python_value`` is skipped only for
+    None and for the exact driver types peewee's own conversion returns
+    unchanged (``int`` for integer fields, ``str`` for text fields).
+    """
+
+    __slots__ = ("build", "converters", "model", "names", "plain")
 
     def __init__(self, model: type[peewee.Model]) -> None:
         fields = model._meta.sorted_fields
@@ -68,22 +106,49 @@ class _Rows:
         self.converters = tuple(f.python_value for f in fields)
         # Building the instance by hand is only equivalent to peewee's
         # ``Model(__no_default__=1, **row)`` when nothing custom runs there.
-        self.plain = model.__init__ is _PLAIN_INIT and all(
-            type(model.__dict__.get(name)) in _PLAIN_ACCESSORS for name in self.names)
+        self.plain = (model.__init__ is _PLAIN_INIT
+                      and model.__new__ is _PLAIN_NEW
+                      and model.__setattr__ is _PLAIN_SETATTR
+                      and all(type(model.__dict__.get(name)) in _PLAIN_ACCESSORS
+                              for name in self.names))
+        self.build = _compile_builder(model, fields) if self.plain else self._build_peewee
 
-    def build(self, row: tuple) -> peewee.Model:
+    def _build_peewee(self, row: tuple) -> peewee.Model:
         data = {name: convert(raw)
                 for name, convert, raw in zip(self.names, self.converters, row)}
-        model = self.model
-        if self.plain:
-            obj = model.__new__(model)
-            obj.__data__ = data
-            obj._dirty = set()
-            obj.__rel__ = {}
-            return obj
-        obj = model(__no_default__=1, **data)
+        obj = self.model(__no_default__=1, **data)
         obj._dirty.clear()
         return obj
+
+
+def _compile_builder(model: type[peewee.Model], fields: list[peewee.Field]) -> Any:
+    """``build(row)`` for one model, as straight-line code.
+
+    Names in the generated source are positional (``v0``, ``c0``, ``t0``);
+    field names only appear as ``repr()`` string literals.
+    """
+    namespace: dict[str, Any] = {"_new": model.__new__, "_model": model, "_set": set}
+    items = []
+    for i, field in enumerate(fields):
+        namespace[f"c{i}"] = field.python_value
+        types = _identity_types(field)
+        if len(types) == 1:
+            namespace[f"t{i}"] = types[0]
+            value = f"v{i} if v{i}.__class__ is t{i} or v{i} is None else c{i}(v{i})"
+        else:
+            value = f"c{i}(v{i})"
+        items.append(f"{field.name!r}: {value}")
+    unpack = "".join(f"v{i}, " for i in range(len(fields)))
+    source = (
+        "def build(row):\n"
+        f"    {unpack}= row\n"
+        "    obj = _new(_model)\n"
+        f"    obj.__data__ = {{{', '.join(items)}}}\n"
+        "    obj._dirty = _set()\n"
+        "    obj.__rel__ = {}\n"
+        "    return obj\n")
+    exec(compile(source, f"<rustforge row builder {model.__name__}>", "exec"), namespace)  # noqa: S102
+    return namespace["build"]
 
 
 class _GetPlan:

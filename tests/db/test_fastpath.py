@@ -302,3 +302,138 @@ def test_changes_to_one_select_never_leak_into_the_next(db):
     assert Notebook.select().sql() == plain_sql
     assert [b.title for b in Notebook.select()] == ["only"]
     assert Notebook.select() is not Notebook.select()
+
+
+# Row to instance: the fast path builds instances without peewee's __init__,
+# so every observable part of them is compared with what peewee builds.
+def _peewee_all(model):
+    return list(peewee.ModelSelect(model, model._meta.sorted_fields, is_default=True))
+
+
+def _assert_same_instances(fast, slow):
+    assert len(fast) == len(slow)
+    for a, b in zip(fast, slow):
+        assert type(a) is type(b)
+        assert vars(a) == vars(b)  # __data__, _dirty and __rel__, nothing else
+        assert set(vars(a)) == {"__data__", "_dirty", "__rel__"}
+        for name, value in b.__data__.items():
+            assert type(a.__data__[name]) is type(value), name
+        assert a._dirty == set() and not a.is_dirty() and a.dirty_fields == []
+        assert a.__rel__ == {}
+        assert a == b and hash(a) == hash(b)
+
+
+def test_select_all_builds_the_instances_peewee_builds(db):
+    books = [Notebook.create(title=t) for t in ("n1", "n2 <i>", "n3 \u65e5\u672c")]
+    for i, book in enumerate(books):
+        Note.create(notebook=book, text=f"text {i}", created=datetime.datetime(2021, 1, i + 1))
+    Note.create(notebook=books[0], text="")
+    fastpath.clear_cache()
+    fast_notes, slow_notes = list(Note.select()), _peewee_all(Note)
+    _assert_same_instances(fast_notes, slow_notes)
+    _assert_same_instances(list(Notebook.select()), _peewee_all(Notebook))
+    _assert_same_instances([Note.get_by_id(n.id) for n in slow_notes], slow_notes)
+    note = fast_notes[0]
+    assert type(note.id) is int and type(note.text) is str
+    assert type(note.created) is datetime.datetime  # python_value applied
+    assert note.notebook_id == books[0].id and type(note.notebook_id) is int
+    assert note.created == datetime.datetime(2021, 1, 1)  # the stored value, not a default
+    assert note.notebook.title == "n1"  # the foreign key loads lazily...
+    assert note.__rel__ == {"notebook": note.notebook}  # ...and is cached like peewee's
+    assert [n.text for n in books[1].notes] == ["text 1"]
+
+
+def test_select_all_loaded_rows_save_like_peewee(db, sql_log):
+    book = Notebook.create(title="round trip")
+    other = Notebook.create(title="elsewhere")
+    note = Note.create(notebook=book, text="before", created=datetime.datetime(2020, 5, 6))
+    seen = []
+
+    def receiver(sender, instance, created, **kwargs):
+        seen.append((sender, instance.id, created, set(instance.dirty_fields)))
+
+    (fast,) = [n for n in Note.select() if n.id == note.id]
+    fast.text = "after"
+    fast.notebook = other
+    assert fast._dirty == {"text", "notebook"}
+    signals.post_save.connect(receiver, weak=False)
+    try:
+        assert fast.save() == 1
+    finally:
+        signals.post_save.disconnect(receiver)
+    assert seen == [(Note, note.id, False, set())]
+    assert not fast.is_dirty()
+    sql, params = sql_log()[-1]
+    assert sql.startswith('UPDATE "notes_note" SET ')
+    assert note.id == params[-1] and "after" in params and other.id in params
+    (again,) = [n for n in _peewee_all(Note) if n.id == note.id]
+    assert (again.text, again.notebook_id, again.created) == (
+        "after", other.id, datetime.datetime(2020, 5, 6))
+    fast.delete_instance()
+    assert not Note.select().where(Note.id == note.id).exists()
+
+
+class _Upper(peewee.CharField):
+    def python_value(self, value):
+        return None if value is None else value.upper()
+
+
+class _Doubled(peewee.IntegerField):
+    def adapt(self, value):
+        return int(value) * 2
+
+
+_default_calls = []
+
+
+def _counted_default():
+    _default_calls.append(1)
+    return "default"
+
+
+class NotebookConverted(Model):
+    """notes_notebook read through fields whose conversions must run."""
+
+    id = _Doubled(primary_key=True)
+    title = _Upper(max_length=100, default=_counted_default)
+
+    class Meta:
+        table_name = "notes_notebook"
+
+
+def test_select_all_runs_custom_conversions_and_no_defaults(db):
+    Notebook.create(title="mixed Case")
+    fastpath.clear_cache(NotebookConverted)
+    _default_calls.clear()
+    fast, slow = list(NotebookConverted.select()), _peewee_all(NotebookConverted)
+    assert [b.title for b in fast] == ["MIXED CASE"]
+    _assert_same_instances(fast, slow)
+    assert fast[0].id % 2 == 0
+    assert _default_calls == []  # defaults are never applied to loaded rows
+    assert fastpath._identity_types(NotebookConverted.title) == ()
+    assert fastpath._identity_types(NotebookConverted.id) == ()
+    assert fastpath._identity_types(Notebook.title) == (str,)
+    assert fastpath._identity_types(Note.notebook) == (int,)
+    assert fastpath._identity_types(Note.created) == ()
+
+
+class NotebookWithSetattr(Model):
+    title = peewee.CharField(max_length=100)
+
+    class Meta:
+        table_name = "notes_notebook"
+
+    def __setattr__(self, name, value):
+        super().__setattr__(name, value)
+        if name == "title":
+            super().__setattr__("touched", True)
+
+
+def test_models_with_their_own_setattr_are_built_by_peewee(db):
+    Notebook.create(title="setattr")
+    assert not fastpath._Rows(NotebookWithSetattr).plain
+    assert fastpath._Rows(Notebook).plain
+    (fast,) = list(NotebookWithSetattr.select())
+    assert fast.touched is True and fast.title == "setattr" and not fast.is_dirty()
+    (fast,) = list(NotebookWithInit.select())
+    assert fast.seen is True

@@ -9,11 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
+# (ANONYMOUS, csrf_input, get_token), imported on first use: importing them
+# here would load the user model while settings are being read.
+_names: tuple[Any, ...] = ()
 
-def auth(req: Any) -> dict[str, Any]:
+
+def _load() -> tuple[Any, ...]:
+    global _names
     from rustforge.contrib.auth.base_user import ANONYMOUS
     from rustforge.contrib.auth.csrf import csrf_input, get_token
 
-    return {"user": req.context.get("user", ANONYMOUS),
+    _names = (ANONYMOUS, csrf_input, get_token)
+    return _names
+
+
+def auth(req: Any) -> dict[str, Any]:
+    anonymous, csrf_input, get_token = _names or _load()
+    return {"user": req.context.get("user", anonymous),
             "csrf_input": lambda: csrf_input(req),
             "csrf_token": lambda: get_token(req)}

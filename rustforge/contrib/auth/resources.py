@@ -99,6 +99,17 @@ def _throttled(req: Any, key: str, scope: str = "login") -> None:
 
 
 # Login / logout --------------------------------------------------------------------------
+
+def new_password_errors(new1: str, new2: str, user) -> list[str]:
+    """Why a new password (typed twice) cannot be set; empty when it can."""
+    if new1 != new2:
+        return ["The two new passwords do not match."]
+    try:
+        validate_password(new1, user)
+    except PasswordValidationError as exc:
+        return list(exc.messages)
+    return []
+
 class LoginPage:
     def on_get(self, req: Any, resp: Any) -> None:
         next_url = safe_next(req.get_param("next"), settings.LOGIN_REDIRECT_URL)
@@ -253,13 +264,8 @@ class PasswordChangePage:
         if len(old) > settings.PASSWORD_MAX_LENGTH or not user.check_password(old):
             throttle.record_failure(req, key)
             errors.append("Your old password was entered incorrectly.")
-        elif new1 != new2:
-            errors.append("The two new passwords do not match.")
         else:
-            try:
-                validate_password(new1, user)
-            except PasswordValidationError as exc:
-                errors.extend(exc.messages)
+            errors.extend(new_password_errors(new1, new2, user))
         if errors:
             page(req, resp, "auth/password_change.html",
                  {"errors": errors, "help_texts": password_help_texts()},
@@ -344,14 +350,7 @@ class PasswordResetConfirmPage:
             return
         data = form(req)
         new1, new2 = data.get("new_password1", ""), data.get("new_password2", "")
-        errors = []
-        if new1 != new2:
-            errors.append("The two passwords do not match.")
-        else:
-            try:
-                validate_password(new1, user)
-            except PasswordValidationError as exc:
-                errors.extend(exc.messages)
+        errors = new_password_errors(new1, new2, user)
         if errors:
             page(req, resp, "auth/password_reset_confirm.html",
                  {"valid": True, "errors": errors, "help_texts": password_help_texts()},

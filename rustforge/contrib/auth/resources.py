@@ -98,8 +98,6 @@ def _throttled(req: Any, key: str, scope: str = "login") -> None:
             description=f"Try again in {wait} seconds.", retry_after=wait)
 
 
-# Login / logout --------------------------------------------------------------------------
-
 def new_password_errors(new1: str, new2: str, user) -> list[str]:
     """Why a new password (typed twice) cannot be set; empty when it can."""
     if new1 != new2:
@@ -109,6 +107,9 @@ def new_password_errors(new1: str, new2: str, user) -> list[str]:
     except PasswordValidationError as exc:
         return list(exc.messages)
     return []
+
+
+# Login / logout --------------------------------------------------------------------------
 
 class LoginPage:
     def on_get(self, req: Any, resp: Any) -> None:
@@ -159,6 +160,8 @@ def _has_second_factor(user: Any) -> bool:
     return TOTPDevice.select().where((TOTPDevice.user == user._pk)
                                      & (TOTPDevice.confirmed == True)).exists()
 
+
+# Login / logout --------------------------------------------------------------------------
 
 class LoginVerifyPage:
     """Second step of a login with two factors: a TOTP or a recovery code."""

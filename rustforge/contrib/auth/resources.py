@@ -161,8 +161,6 @@ def _has_second_factor(user: Any) -> bool:
                                      & (TOTPDevice.confirmed == True)).exists()
 
 
-# Login / logout --------------------------------------------------------------------------
-
 class LoginVerifyPage:
     """Second step of a login with two factors: a TOTP or a recovery code."""
 

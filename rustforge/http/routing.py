@@ -111,10 +111,15 @@ def collect_routes(settings, apps) -> list[Route]:
 
 
 class Reverser:
-    """Name -> path template, built once per process from the route table."""
+    """Name -> path template, built once per process from the route table.
+
+    It also remembers each path template's responder suffix, so middleware
+    can find the responder falcon will call (``responder_for``).
+    """
 
     def __init__(self, routes: list[Route]) -> None:
         self.templates: dict[str, str] = {}
+        self.suffixes: dict[str, str] = {e.path: e.suffix for e in routes if e.suffix}
         for entry in routes:
             if entry.name:
                 if entry.name in self.templates:
@@ -145,6 +150,15 @@ def _build_reverser() -> Reverser:
 
 services.register("reverser", _build_reverser,
                   settings={"ROOT_ROUTES", "URL_PREFIXES", "INSTALLED_APPS"})
+
+
+def responder_for(req: Any, resource: Any) -> Any:
+    """The responder method falcon calls for ``req`` (``on_post_refund`` for a
+    route added with ``suffix="refund"``), or None. For middleware such as CSRF
+    that honours marks on responders."""
+    suffix = services.get("reverser").suffixes.get(getattr(req, "uri_template", None))
+    name = f"on_{req.method.lower()}" + (f"_{suffix}" if suffix else "")
+    return getattr(resource, name, None)
 
 
 def reverse(name: str, /, **params: Any) -> str:

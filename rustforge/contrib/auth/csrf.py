@@ -35,6 +35,7 @@ import falcon
 from markupsafe import Markup, escape
 
 from rustforge.contrib.auth.middleware import is_bearer
+from rustforge.http.routing import responder_for
 
 logger = logging.getLogger("rustforge.security.csrf")
 
@@ -184,7 +185,7 @@ class CsrfMiddleware:
         if req.method in SAFE_METHODS or resource is None:
             return
         if getattr(resource, "csrf_exempt", False) or getattr(
-                getattr(resource, "on_" + req.method.lower(), None), "csrf_exempt", False):
+                responder_for(req, resource), "csrf_exempt", False):
             return
         if is_bearer(req):
             return

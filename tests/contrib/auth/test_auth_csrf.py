@@ -130,6 +130,11 @@ def test_exempt_responder(victim):
     assert victim.post("/authdemo/webhook", data={"x": "1"}).status_code == 200
 
 
+def test_exempt_suffixed_responder_leaves_its_siblings_protected(victim):
+    assert victim.post("/authdemo/payments/refund", data={"x": "1"}).json == {"refunded": True}
+    assert victim.post("/authdemo/payments", data={"x": "1"}).status_code == 403
+
+
 def test_cookieless_json_api_client_is_not_cookie_authenticated(app, db):
     fresh = Client(app)
     response = fresh.post("/authdemo/transfer", json={"amount": 1})

@@ -50,6 +50,17 @@ class Webhook:
         resp.media = {"received": True}
 
 
+class Payments:
+    """One class, two routes: only the signed webhook route is exempt."""
+
+    def on_post(self, req, resp):
+        resp.media = {"paid": True}
+
+    @csrf_exempt
+    def on_post_refund(self, req, resp):
+        resp.media = {"refunded": True}
+
+
 class Upload:
     def on_post(self, req, resp):
         fields, files = {}, {}

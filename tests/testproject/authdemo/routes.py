@@ -8,6 +8,8 @@ routes = [
     route("/staff", r.StaffOnly, name="staff"),
     route("/transfer", r.Transfer, name="transfer"),
     route("/webhook", r.Webhook, name="webhook"),
+    route("/payments", r.Payments, name="payments"),
+    route("/payments/refund", r.Payments, name="payments-refund", suffix="refund"),
     route("/upload", r.Upload, name="upload"),
     route("/cart", r.Cart, name="cart"),
 ]

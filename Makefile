@@ -42,10 +42,10 @@ test-postgres: $(STAMP)
 	RUSTFORGE_TEST_REDIS_URL=redis://127.0.0.1:6379/11 \
 	RUSTFORGE_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -q
 
-bench: $(STAMP)
+bench: services
 	bash tests/benchmarks/run.sh
 
-bench-quick: $(STAMP)
+bench-quick: services
 	bash tests/benchmarks/run.sh --quick
 
 lint: $(STAMP)

@@ -1,5 +1,6 @@
 """Helpers shared by the framework's own tests (importable: tests/ is on sys.path)."""
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -13,3 +14,37 @@ def rustforge_script() -> str:
     found = shutil.which("rustforge")
     assert found, "the rustforge console script is not installed"
     return found
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+_PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
+
+
+def doc_blocks(page: str, *, skip_settings: bool = False) -> list[str]:
+    """The ```python blocks of ``docs/<page>``, in order.
+
+    ``skip_settings`` leaves out blocks that start with a ``# settings.py``
+    comment (configuration shown to the reader, not code to run).
+    """
+    blocks = _PYTHON_BLOCK.findall((DOCS / page).read_text(encoding="utf-8"))
+    if skip_settings:
+        blocks = [b for b in blocks if not b.lstrip().startswith("# settings.py")]
+    return blocks
+
+
+def run_doc(page: str, module: str | None = None, *, min_blocks: int = 1,
+            skip_settings: bool = False) -> dict:
+    """Run the page's python blocks in order in one namespace; return it.
+
+    A failing block is reported with the page, its number and its source.
+    """
+    blocks = doc_blocks(page, skip_settings=skip_settings)
+    assert len(blocks) >= min_blocks, f"docs/{page} has {len(blocks)} python blocks"
+    namespace: dict = {"__name__": module} if module else {}
+    for number, code in enumerate(blocks, 1):
+        try:
+            exec(compile(code, f"docs/{page} block {number}", "exec"), namespace)
+        except Exception as exc:
+            raise AssertionError(f"docs/{page}, python block {number} failed: {exc!r}\n{code}") \
+                from exc
+    return namespace

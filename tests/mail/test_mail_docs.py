@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
-DOC = Path(__file__).resolve().parents[2] / "docs" / "mail.md"
+from tests_helpers import doc_blocks
 
 
 def test_doc_examples_run(settings, mailoutbox, tmp_path, monkeypatch):
@@ -13,7 +10,7 @@ def test_doc_examples_run(settings, mailoutbox, tmp_path, monkeypatch):
     (tmp_path / "templates").mkdir()
     settings.TEMPLATE_DIRS = [str(tmp_path / "templates")]
     settings.ADMINS = [("Ada", "ada@example.com")]
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.DOTALL)
+    blocks = doc_blocks("mail.md")
     assert len(blocks) >= 10
     for number, source in enumerate(blocks, 1):
         namespace: dict = {}

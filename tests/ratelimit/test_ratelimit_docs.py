@@ -1,15 +1,8 @@
 """The examples of docs/ratelimit.md run as written."""
 
-import re
-from pathlib import Path
-
-DOC = Path(__file__).resolve().parents[2] / "docs" / "ratelimit.md"
+from tests_helpers import run_doc
 
 
 def test_examples_run(locmem_cache, capsys):
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.DOTALL)
-    assert len(blocks) >= 3
-    namespace = {"__name__": "docs_ratelimit"}
-    for block in blocks:
-        exec(compile(block, str(DOC), "exec"), namespace)
+    run_doc("ratelimit.md", "docs_ratelimit", min_blocks=3)
     assert "2 3;w=3600" in capsys.readouterr().out

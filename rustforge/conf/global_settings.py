@@ -2,7 +2,8 @@
 
 A project's settings module overrides any of these by defining an UPPERCASE
 name of the same spelling. Each setting is declared exactly once, here, with a
-comment that doubles as its documentation (``docs/settings.md`` lists them).
+comment saying what it does. ``docs/settings.md`` documents the core settings and
+each subsystem's page its own; a test fails when a setting is documented nowhere.
 """
 
 # --- Core -----------------------------------------------------------------

@@ -61,16 +61,17 @@ def command(older_than: str | None, labels: tuple[str, ...], dry_run: bool) -> N
     import peewee
 
     from rustforge.conf import settings
+    from rustforge.db.softdelete import _now
 
     period = parse_period(older_than or settings.SOFT_DELETE_RETENTION)
-    cutoff = dt.datetime.now(dt.UTC).replace(tzinfo=None) - period
+    cutoff = _now() - period
     models = _models(labels)
     if not models:
         click.echo("No soft-deletable models.")
         return
     failed = []
     for model in models:
-        name = f"{model._meta.table_name}"
+        name = model._meta.table_name
         expired = model.only_deleted(model._meta.primary_key).where(model.deleted_at < cutoff)
         if dry_run:
             click.echo(f"{name}: {expired.count()} row(s) would be pruned")

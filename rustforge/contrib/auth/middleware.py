@@ -67,9 +67,9 @@ class SessionMiddleware:
         elif session.record is not None:
             # Sliding expiry; the store is written at most once a minute.
             last = session.record.last_seen
-            expires = utcnow() + dt.timedelta(seconds=self.age)
-            self.backend.touch(session.record, expires)
-            if last and utcnow() - last >= dt.timedelta(seconds=60):
+            now = utcnow()
+            self.backend.touch(session.record, now + dt.timedelta(seconds=self.age))
+            if last and now - last >= dt.timedelta(seconds=60):
                 self.set_cookie(resp, session.key)
 
     def set_cookie(self, resp: Any, key: str) -> None:

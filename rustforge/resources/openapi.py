@@ -175,10 +175,10 @@ def build_openapi(routes: list | None = None, *, title: str | None = None,
         describe = getattr(resource, "openapi", None)
         if describe is None or isinstance(resource, type):
             continue
-        item = describe(_PARAM.sub(r"{\1}", entry.path), entry.suffix)
+        path = _PARAM.sub(r"{\1}", entry.path)
+        item = describe(path, entry.suffix)
         if not item:
             continue
-        path = _PARAM.sub(r"{\1}", entry.path)
         paths.setdefault(path, {}).update(item)
         if getattr(resource, "model", None) is not None:
             schemas.update(_schemas_for(resource))

@@ -72,10 +72,7 @@ def _live_unique_indexes(cls: type[peewee.Model]) -> None:
             groups.append(index._live_group)  # inherited from a parent: rebuilt for this table
         else:
             kept.append(index)
-    unique: list[tuple[str, ...]] = []
-    for group in groups:
-        if group not in unique:
-            unique.append(group)
+    unique = list(dict.fromkeys(groups))  # without repeats, in order
     for group in unique:
         index = peewee.ModelIndex(cls, [meta.fields[name] for name in group], unique=True,
                                   where=deleted.is_null(True))

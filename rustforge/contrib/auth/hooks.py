@@ -48,40 +48,29 @@ def _require_login(req: Any, resp: Any, resource: Any, params: dict) -> None:
         _deny_anonymous(req)
 
 
-def _require_staff(req: Any, resp: Any, resource: Any, params: dict) -> None:
-    user = _user(req)
-    if not user.is_authenticated:
-        _deny_anonymous(req)
-    if not (user.is_active and user.is_staff):
-        raise falcon.HTTPForbidden(title="Staff only",
-                                   description="This resource is for staff members.")
+def _require(allowed: Any, title: str, description: str | None = None) -> Any:
+    """A hook: anonymous users are denied, users failing ``allowed(user)`` get 403."""
 
+    def check(req: Any, resp: Any, resource: Any, params: dict) -> None:
+        user = _user(req)
+        if not user.is_authenticated:
+            _deny_anonymous(req)
+        if not allowed(user):
+            raise falcon.HTTPForbidden(title=title, description=description)
 
-def _require_superuser(req: Any, resp: Any, resource: Any, params: dict) -> None:
-    user = _user(req)
-    if not user.is_authenticated:
-        _deny_anonymous(req)
-    if not (user.is_active and user.is_superuser):
-        raise falcon.HTTPForbidden(title="Superusers only")
+    return falcon.before(check)
 
 
 login_required = falcon.before(_require_login)
-staff_required = falcon.before(_require_staff)
-superuser_required = falcon.before(_require_superuser)
+staff_required = _require(lambda user: user.is_active and user.is_staff, "Staff only",
+                          "This resource is for staff members.")
+superuser_required = _require(lambda user: user.is_active and user.is_superuser,
+                              "Superusers only")
 
 
 def permission_required(*perms: str) -> Any:
     """Require every one of ``perms`` (``"app_label.codename"``)."""
     if not perms or not all(isinstance(p, str) and "." in p for p in perms):
         raise ValueError('permission_required takes names like "blog.change_post"')
-
-    def check(req: Any, resp: Any, resource: Any, params: dict) -> None:
-        user = _user(req)
-        if not user.is_authenticated:
-            _deny_anonymous(req)
-        if not user.has_perms(perms):
-            raise falcon.HTTPForbidden(
-                title="Permission denied",
-                description="You need the permission " + ", ".join(perms) + ".")
-
-    return falcon.before(check)
+    return _require(lambda user: user.has_perms(perms), "Permission denied",
+                    "You need the permission " + ", ".join(perms) + ".")

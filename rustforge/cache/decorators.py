@@ -20,7 +20,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from rustforge.cache.remember import remember
+from rustforge.cache.remember import remember, resolve_cache
 
 
 def _digest(*parts: Any) -> str:
@@ -44,23 +44,15 @@ def memoize(ttl: float = 300, *, key: str | None = None, cache: Any = None) -> C
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             return remember(cache_key(args, kwargs), ttl, lambda: fn(*args, **kwargs),
-                            cache=_resolve(cache))
+                            cache=cache)
 
         def forget(*args: Any, **kwargs: Any) -> None:
-            _resolve(cache).delete(cache_key(args, kwargs))
+            resolve_cache(cache).delete(cache_key(args, kwargs))
 
         wrapper.forget = forget  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
-
-
-def _resolve(cache: Any) -> Any:
-    if cache is not None:
-        return cache
-    from rustforge.cache import get_cache
-
-    return get_cache()
 
 
 def _user_id(req: Any) -> Any:
@@ -93,7 +85,7 @@ def cache_response(ttl: float, *, vary: Iterable[str] = (), key_prefix: str = ""
             user = _user_id(req)
             parts = (req.relative_uri, user, [req.get_header(h) for h in vary])
             key = f"{prefix}:{_digest(*parts)}"
-            backend = _resolve(cache)
+            backend = resolve_cache(cache)
             hit = backend.get(key)
             if hit is not None:
                 status, content_type, headers, body = hit

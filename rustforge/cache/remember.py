@@ -43,10 +43,7 @@ def remember(key: Any, ttl: float, fn: Callable[[], Any], *, cache: BaseCache | 
     ``None`` results are cached too. Exceptions of ``fn`` propagate and
     release the lock.
     """
-    if cache is None:
-        from rustforge.cache import get_cache
-
-        cache = get_cache()
+    cache = resolve_cache(cache)
     stale = ttl if stale is None else stale
     lock_key = f"{key}\x00remember-lock"
     entry = cache.get(key)
@@ -85,10 +82,10 @@ def _compute(cache: BaseCache, key: Any, lock_key: str, ttl: float, stale: float
         cache.delete(lock_key)
 
 
-def forget(key: Any, *, cache: BaseCache | None = None) -> None:
-    """Drop a remembered value so the next ``remember`` recomputes it."""
-    if cache is None:
-        from rustforge.cache import get_cache
+def resolve_cache(cache: BaseCache | None) -> BaseCache:
+    """``cache``, or the process's cache service when it is ``None``."""
+    if cache is not None:
+        return cache
+    from rustforge.cache import get_cache
 
-        cache = get_cache()
-    cache.delete(key)
+    return get_cache()

@@ -16,6 +16,7 @@ never let more than ``limit`` through per window.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import time
@@ -53,19 +54,18 @@ class Decision:
 
 
 def _cache(cache: Any) -> Any:
-    if cache is not None:
-        return cache
-    from rustforge.cache import get_cache
+    from rustforge.cache.remember import resolve_cache
 
-    return get_cache()
+    return resolve_cache(cache)
 
 
-def _digest(key: str) -> str:
+def _window_keys(name: str, key: str, window: int) -> tuple[str, str]:
+    """The counter keys of ``window`` and of the one before it."""
     # Keys can be long (user agents, API keys); the cache layer hashes them anyway,
     # but a short stable form keeps the two window keys readable.
-    import hashlib
-
-    return hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+    base = f"rl:{name}:{digest}"
+    return f"{base}:{window}", f"{base}:{window - 1}"
 
 
 def hit(name: str, rate: str | Rate, key: str, *, cost: int = 1, cache: Any = None,
@@ -77,8 +77,7 @@ def hit(name: str, rate: str | Rate, key: str, *, cost: int = 1, cache: Any = No
     period = rate.period
     window = int(now // period)
     elapsed = now - window * period
-    base = f"rl:{name}:{_digest(key)}"
-    current_key, previous_key = f"{base}:{window}", f"{base}:{window - 1}"
+    current_key, previous_key = _window_keys(name, key, window)
 
     current = backend.count(current_key, cost, timeout=2 * period + 1)
     if current is None:
@@ -138,5 +137,4 @@ def reset(name: str, rate: str | Rate, key: str, *, cache: Any = None) -> None:
     """Forget the hits of ``key`` (e.g. after a successful login)."""
     rate = parse_rate(rate) if isinstance(rate, str) else rate
     window = int(time.time() // rate.period)
-    base = f"rl:{name}:{_digest(key)}"
-    _cache(cache).delete_many([f"{base}:{window}", f"{base}:{window - 1}"])
+    _cache(cache).delete_many(list(_window_keys(name, key, window)))

@@ -45,7 +45,7 @@ def refuse(decision: Decision) -> falcon.HTTPError:
     retry = headers.pop("Retry-After")
     return falcon.HTTPTooManyRequests(
         title="Too many requests",
-        description=f"Rate limit {decision.policy.split(';')[0]} per "
+        description=f"Rate limit {decision.limit} per "
                     f"{_period(decision.policy)} exceeded; retry in {retry} s.",
         headers=headers, retry_after=int(retry))
 
@@ -94,15 +94,14 @@ def ratelimit(rate: str, *, key: KeySpec = "ip", name: str | None = None,
     wanted = {m.upper() for m in methods} if methods else None
 
     def decorate(target: Any) -> Any:
-        if isinstance(target, type):
-            for attr in dir(target):
-                if attr.startswith("on_") and callable(getattr(target, attr)):
-                    responder = getattr(target, attr)
-                    limit_name = name or f"{target.__module__}.{target.__qualname__}"
-                    setattr(target, attr, _wrap(responder, rate, key, limit_name, wanted, cost))
-            return target
         limit_name = name or f"{target.__module__}.{target.__qualname__}"
-        return _wrap(target, rate, key, limit_name, wanted, cost)
+        if not isinstance(target, type):
+            return _wrap(target, rate, key, limit_name, wanted, cost)
+        for attr in dir(target):
+            if attr.startswith("on_") and callable(getattr(target, attr)):
+                setattr(target, attr, _wrap(getattr(target, attr), rate, key, limit_name,
+                                            wanted, cost))
+        return target
 
     return decorate
 

@@ -32,6 +32,7 @@ def command(queues: tuple[str, ...], burst: bool, with_scheduler: bool, name: st
     from rustforge.apps import apps
     from rustforge.conf import settings
     from rustforge.queue.connection import redis_errors
+    from rustforge.queue.exceptions import QueueUnavailable
 
     if not settings.REDIS_URL:
         raise CommandError("REDIS_URL is not set: jobs run inline in the web process, so there "
@@ -46,12 +47,8 @@ def command(queues: tuple[str, ...], burst: bool, with_scheduler: bool, name: st
             worker.connection.ping()
             for job_id in reap_abandoned(queues):
                 click.echo(f"job {job_id} of a dead worker moved to the failed registry", err=True)
-    except Exception as exc:
-        from rustforge.queue import QueueUnavailable
-
-        if isinstance(exc, QueueUnavailable):
-            raise CommandError(str(exc)) from None
-        raise
+    except QueueUnavailable as exc:
+        raise CommandError(str(exc)) from None
     # The periodic scheduler runs beside the work loop; forked horses do not inherit it.
     stop = start_periodic_thread() if with_scheduler else None
     try:

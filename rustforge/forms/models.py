@@ -137,12 +137,17 @@ def unique_groups(model: type[peewee.Model]) -> list[tuple[str, ...]]:
         if isinstance(index, (list, tuple)) and len(index) == 2 and index[1]:
             groups.append(tuple(index[0]))
     groups.extend(getattr(model._meta, "live_unique", ()) or ())
-    seen, out = set(), []
-    for group in groups:
-        if group not in seen:
-            seen.add(group)
-            out.append(group)
-    return out
+    return list(dict.fromkeys(groups))  # without repeats, in order
+
+
+def _taken(model: type[peewee.Model], group: tuple[str, ...], values: list[Any],
+           pk: Any) -> bool:
+    """Whether a row other than ``pk`` already holds ``values`` in ``group``."""
+    query = model.select(model._meta.primary_key).where(
+        *[model._meta.fields[name] == value for name, value in zip(group, values)])
+    if pk is not None:
+        query = query.where(model._meta.primary_key != pk)
+    return query.exists()
 
 
 class ModelFormMeta(FormMeta):
@@ -209,11 +214,8 @@ class ModelForm(BaseForm, metaclass=ModelFormMeta):
             values = [self._current(name) for name in group]
             if any(v is None for v in values):
                 continue  # NULLs never collide in a unique index
-            query = model.select(model._meta.primary_key).where(
-                *[model._meta.fields[name] == value for name, value in zip(group, values)])
-            if self.instance is not None and self.instance._pk is not None:
-                query = query.where(model._meta.primary_key != self.instance._pk)
-            if query.exists():
+            pk = self.instance._pk if self.instance is not None else None
+            if _taken(model, group, values, pk):
                 self._conflict(group)
 
     def _conflict(self, group: tuple[str, ...]) -> None:
@@ -244,7 +246,8 @@ class ModelForm(BaseForm, metaclass=ModelFormMeta):
             except peewee.IntegrityError:
                 self._errors = self._errors or {}
                 for group in unique_groups(model):
-                    self._conflict(group) if self._collides(group, instance) else None
+                    if self._collides(group, instance):
+                        self._conflict(group)
                 if not self.conflicts:
                     add_error(self._errors, NON_FIELD, ["This conflicts with an existing row."])
                     add_error(self.conflicts, NON_FIELD, ["This conflicts with an existing row."])
@@ -253,16 +256,11 @@ class ModelForm(BaseForm, metaclass=ModelFormMeta):
         return instance
 
     def _collides(self, group: tuple[str, ...], instance: peewee.Model) -> bool:
-        model = self.Meta.model
         values = [instance.__data__.get(name) for name in group]
         if any(v is None for v in values):
             return False
-        query = model.select(model._meta.primary_key).where(
-            *[model._meta.fields[name] == value for name, value in zip(group, values)])
-        if instance._pk is not None:
-            query = query.where(model._meta.primary_key != instance._pk)
         try:
-            return query.exists()
+            return _taken(self.Meta.model, group, values, instance._pk)
         except peewee.DatabaseError:
             return False
 

@@ -396,25 +396,17 @@ class ModelResource(Resource):
     def _save(self, req: falcon.Request, obj: Any, *, partial: bool) -> peewee.Model:
         data, html = read_request(req)
         form = self.form_class(data, instance=obj, partial=partial, html=html)
-        errors = form.errors
-        if errors:
-            if form.conflicts and set(errors) == set(form.conflicts):
-                raise HTTPConflictFailed(errors)
-            raise HTTPValidationFailed(errors)
+        if form.errors:
+            raise _failure(form, form.errors)
         try:
             return form.save()
         except HTTPValidationFailed:
             raise
-        except Exception as exc:
-            if not isinstance(exc, type(form).failure_class):
-                if isinstance(exc, peewee.DataError):
-                    raise HTTPValidationFailed(
-                        {NON_FIELD: ["A value was rejected by the database."]}) from None
-                raise
-            errors = exc.errors
-            if form.conflicts and set(errors) == set(form.conflicts):
-                raise HTTPConflictFailed(errors) from None
-            raise HTTPValidationFailed(errors) from None
+        except type(form).failure_class as exc:
+            raise _failure(form, exc.errors) from None
+        except peewee.DataError:
+            raise HTTPValidationFailed(
+                {NON_FIELD: ["A value was rejected by the database."]}) from None
 
     # Filters and cursors -------------------------------------------------------------
     def _clean_filter_value(self, name: str, raw: Any) -> Any:
@@ -451,6 +443,13 @@ class ModelResource(Resource):
         from rustforge.resources.openapi import describe_model_resource
 
         return describe_model_resource(self, path, suffix)
+
+
+def _failure(form: Any, errors: dict) -> falcon.HTTPError:
+    """409 when every error is a conflict with an existing row, else 422."""
+    if form.conflicts and set(errors) == set(form.conflicts):
+        return HTTPConflictFailed(errors)
+    return HTTPValidationFailed(errors)
 
 
 def _plain(value: Any) -> Any:

@@ -184,25 +184,32 @@ def _supports_pk_lookup(model: type[peewee.Model]) -> bool:
             and not isinstance(pk, peewee.ForeignKeyField))
 
 
-def _get_plan(model: type[peewee.Model]) -> Any:
+def _cached_plan(model: type[peewee.Model], key: str, database: Any, build: Any) -> Any:
+    """The plan cached on ``model._meta`` under ``key`` for the database behind
+    ``database``, built by ``build(model, db)`` on first use or when the model
+    is bound to another database; ``_UNSUPPORTED`` when the fast path is off
+    (``build`` may return it too)."""
     meta = model._meta
-    db = _concrete(meta.database)
-    plan = meta.__dict__.get("_rustforge_get")
+    db = _concrete(database)
+    plan = meta.__dict__.get(key)
     if plan is not None and (plan is _UNSUPPORTED or plan.db is db):
         return plan
-    if db is None or not _supports_pk_lookup(model) or not _enabled():
-        plan = _UNSUPPORTED
-    else:
-        plan = _GetPlan(model, db)
-    meta._rustforge_get = plan
+    plan = build(model, db) if db is not None and _enabled() else _UNSUPPORTED
+    setattr(meta, key, plan)
     return plan
+
+
+def _get_plan(model: type[peewee.Model]) -> Any:
+    return _cached_plan(model, "_rustforge_get", model._meta.database, _build_get_plan)
+
+
+def _build_get_plan(model: type[peewee.Model], db: peewee.Database) -> Any:
+    return _GetPlan(model, db) if _supports_pk_lookup(model) else _UNSUPPORTED
 
 
 def get_by_id(model: type[peewee.Model], pk: Any) -> Any:
     """``model.get_by_id(pk)`` through the compiled SQL (peewee for odd shapes)."""
-    if pk is None or isinstance(pk, _Node):
-        return peewee.Model.get.__func__(model, model._meta.primary_key == pk)
-    plan = _get_plan(model)
+    plan = _UNSUPPORTED if pk is None or isinstance(pk, _Node) else _get_plan(model)
     if plan is _UNSUPPORTED:
         return peewee.Model.get.__func__(model, model._meta.primary_key == pk)
     return plan.run(model, pk)
@@ -366,13 +373,7 @@ class Select(peewee.ModelSelect):
 
 
 def _list_plan(model: type[peewee.Model], database: Any) -> _ListPlan | None:
-    meta = model._meta
-    db = _concrete(database)
-    plan = meta.__dict__.get("_rustforge_list")
-    if plan is not None and (plan is _UNSUPPORTED or plan.db is db):
-        return None if plan is _UNSUPPORTED else plan
-    plan = _ListPlan(model, db) if db is not None and _enabled() else _UNSUPPORTED
-    meta._rustforge_list = plan
+    plan = _cached_plan(model, "_rustforge_list", database, _ListPlan)
     return None if plan is _UNSUPPORTED else plan
 
 
@@ -407,14 +408,15 @@ def _on_setting_changed(sender: Any, names: frozenset[str], **kwargs: Any) -> No
         clear_cache()
 
 
+_CACHE_KEYS = ("_rustforge_get", "_rustforge_save", "_rustforge_list", "_rustforge_proto")
+
+
 def clear_cache(model: type[peewee.Model] | None = None) -> None:
     """Forget compiled SQL (of one model, or of every model loaded so far)."""
     models = [model] if model is not None else _all_models(peewee.Model)
     for cls in models:
-        cls._meta.__dict__.pop("_rustforge_get", None)
-        cls._meta.__dict__.pop("_rustforge_save", None)
-        cls._meta.__dict__.pop("_rustforge_list", None)
-        cls._meta.__dict__.pop("_rustforge_proto", None)
+        for key in _CACHE_KEYS:
+            cls._meta.__dict__.pop(key, None)
 
 
 def _all_models(root: type) -> list[type]:

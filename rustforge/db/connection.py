@@ -13,9 +13,7 @@ class LazyDatabase(peewee.DatabaseProxy):
     """Resolves to the ``db`` service on first use, and again after a reset."""
 
     def __getattr__(self, attr):
-        if self.obj is None:
-            self.initialize(services.get("db"))
-        return getattr(self.obj, attr)
+        return getattr(self._resolve(), attr)
 
     def _resolve(self) -> peewee.Database:
         if self.obj is None:

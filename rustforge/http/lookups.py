@@ -39,9 +39,8 @@ def get_or_404(source: Any, *expressions: Any, description: str | None = None,
         query = query.filter(**filters)
     try:
         row = query.get()
-    except peewee.DoesNotExist:
-        row = None
-    except (ValueError, TypeError):  # the field refused the value before any SQL ran
+    except (peewee.DoesNotExist, ValueError, TypeError):
+        # ValueError/TypeError: the field refused the value before any SQL ran.
         row = None
     except peewee.DataError:
         # The server refused the value's type. Outside a transaction nothing

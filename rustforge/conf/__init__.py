@@ -25,11 +25,10 @@ class Settings:
 
     def __init__(self, module_name: str | None = None, **overrides: Any) -> None:
         self.SETTINGS_MODULE = module_name
-        for name in dir(global_settings):
-            if name.isupper():
-                setattr(self, name, getattr(global_settings, name))
+        sources = [global_settings]
         if module_name:
-            module = _import_settings(module_name)
+            sources.append(_import_settings(module_name))
+        for module in sources:
             for name in dir(module):
                 if name.isupper():
                     setattr(self, name, getattr(module, name))

@@ -1,8 +1,9 @@
 """Password-reset tokens: signed, expiring, and single-use without a table.
 
-The signature covers the user's current password hash and last login, so
-the token dies the moment it is used (the password changes) or the user logs
-in, and after ``PASSWORD_RESET_TIMEOUT`` seconds in any case.
+The signature covers the user's current password hash, last login and
+e-mail address, so the token dies the moment it is used (the password
+changes), the user logs in or the address changes, and after
+``PASSWORD_RESET_TIMEOUT`` seconds in any case.
 
     token = make_token(user)
     assert check_token(user, token)

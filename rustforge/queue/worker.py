@@ -74,10 +74,10 @@ def abandoned_jobs(queue_names: Sequence[str]) -> list[tuple[str, str, str]]:
     found = []
     for queue_name in queue_names:
         registry = StartedJobRegistry(queue_name, connection=connection, job_class=RustForgeJob)
-        for entry in connection.zrange(registry.key, 0, -1):
-            entry = entry.decode()
-            job_id = entry.split(":", 1)[0]
-            job = RustForgeJob.fetch_many([job_id], connection=connection)[0]
+        entries = [entry.decode() for entry in connection.zrange(registry.key, 0, -1)]
+        job_ids = [entry.split(":", 1)[0] for entry in entries]
+        jobs = RustForgeJob.fetch_many(job_ids, connection=connection) if job_ids else []
+        for entry, job_id, job in zip(entries, job_ids, jobs, strict=True):
             if job is None or job.get_status(refresh=False) != JobStatus.STARTED:
                 continue
             if _worker_dead(connection, job.worker_name, host) and not _horse_alive(job, host):

@@ -114,7 +114,8 @@ def failed(queue_name: str | None, full: bool) -> None:
                 if job is None:
                     continue
                 count += 1
-                error = (job.latest_result().exc_string if job.latest_result() else "") or ""
+                latest = job.latest_result()
+                error = (latest.exc_string if latest else "") or ""
                 lines = error.strip().splitlines()
                 summary = "\n".join(lines) if full else (lines[-1] if lines else "?")
                 ended = job.ended_at.isoformat(timespec="seconds") if job.ended_at else "-"

@@ -124,8 +124,7 @@ def _origin_of(url: str) -> str | None:
 
 
 def _matches(origin: str, pattern: str) -> bool:
-    if "*" not in pattern:
-        return origin == _origin_of(pattern)
+    """Whether ``origin`` matches a wildcard pattern (``https://*.example.com``)."""
     scheme, _, rest = pattern.partition("://*")
     parts = urlsplit(origin)
     return parts.scheme == scheme and (
@@ -163,7 +162,10 @@ class CsrfMiddleware:
         self.cookie_name = settings.CSRF_COOKIE_NAME
         self.header = "HTTP_" + settings.CSRF_HEADER_NAME.upper().replace("-", "_")
         self.field = settings.CSRF_FIELD_NAME
-        self.trusted = [p.lower().rstrip("/") for p in settings.CSRF_TRUSTED_ORIGINS]
+        trusted = [p.lower().rstrip("/") for p in settings.CSRF_TRUSTED_ORIGINS]
+        # Exact origins are normalised once here, not on every checked request.
+        self.trusted_exact = {_origin_of(p) for p in trusted if "*" not in p} - {None}
+        self.trusted_wild = [p for p in trusted if "*" in p]
         self.proxy_header = settings.SECURE_PROXY_SSL_HEADER
         self.cookie = {"path": "/", "domain": settings.SESSION_COOKIE_DOMAIN,
                        "secure": bool(settings.CSRF_COOKIE_SECURE), "http_only": False,
@@ -205,7 +207,9 @@ class CsrfMiddleware:
         origin = origin.lower().rstrip("/")
         if origin == self.own_origin(req):
             return True
-        return any(_matches(origin, pattern) for pattern in self.trusted)
+        if origin in self.trusted_exact:
+            return True
+        return any(_matches(origin, pattern) for pattern in self.trusted_wild)
 
     def reject_reason(self, req: Any, content_type: str) -> str | None:
         origin = req.env.get("HTTP_ORIGIN")

@@ -261,14 +261,21 @@ class _SavePlan:
 
 def save(instance: peewee.Model, force_insert: bool = False, only: Any = None) -> Any:
     """``instance.save()`` for an UPDATE of a row that has a primary key."""
+    if not (force_insert or only is not None or type(instance)._meta.only_save_dirty):
+        rows = _update_row(instance)
+        if rows is not _MARK:
+            return rows
+    return peewee.Model.save(instance, force_insert=force_insert, only=only)
+
+
+def _update_row(instance: peewee.Model) -> Any:
+    """The rows updated by the compiled UPDATE; ``_MARK`` when peewee must save."""
     model = type(instance)
     meta = model._meta
-    if force_insert or only is not None or meta.only_save_dirty:
-        return peewee.Model.save(instance, force_insert=force_insert, only=only)
     plan = _get_plan(model)
     pk_value = instance._pk if plan is not _UNSUPPORTED else None
     if pk_value is None:
-        return peewee.Model.save(instance, force_insert=force_insert, only=only)
+        return _MARK
     field_dict = instance.__data__.copy()
     if meta.refs:
         instance._populate_unsaved_relations(field_dict)
@@ -285,16 +292,16 @@ def save(instance: peewee.Model, force_insert: bool = False, only: Any = None) -
     save_plan = cache[1].get(names)
     if save_plan is None:
         if any(name not in meta.fields for name in names):
-            return peewee.Model.save(instance, force_insert=force_insert, only=only)
+            return _MARK
         save_plan = cache[1][names] = _SavePlan(model, plan.db, names)
     params = []
     for index, convert in zip(save_plan.order, save_plan.converters):
         value = values[index]
         if isinstance(value, _Node):  # an expression (F + 1) needs peewee's compiler
-            return peewee.Model.save(instance, force_insert=force_insert, only=only)
+            return _MARK
         value = convert(value)
         if isinstance(value, _Node):
-            return peewee.Model.save(instance, force_insert=force_insert, only=only)
+            return _MARK
         params.append(value)
     cursor = plan.db.execute_sql(save_plan.sql, params)
     rows = plan.db.rows_affected(cursor)

@@ -12,12 +12,13 @@ Listeners run in one of three ways:
 from __future__ import annotations
 
 import functools
-import importlib
 import logging
 import threading
 import weakref
 from collections.abc import Callable
 from typing import Any, NamedTuple
+
+from rustforge.importing import import_string
 
 logger = logging.getLogger("rustforge.events")
 
@@ -188,8 +189,7 @@ def _signal_named(name: str) -> Signal:
 
 def deliver(receiver_path: str, signal_name: str, sender: Any, kwargs: dict) -> Any:
     """The job behind queued receivers: import the receiver and call it."""
-    module, _, name = receiver_path.rpartition(".")
-    receiver = getattr(importlib.import_module(module), name)
+    receiver = import_string(receiver_path)
     return receiver(sender, signal=_signal_named(signal_name), **kwargs)
 
 

@@ -14,21 +14,16 @@ template of the same path overrides them. Globals available everywhere:
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from rustforge.conf import settings
+from rustforge.importing import import_string
 from rustforge.services import services
 
 _BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates"
-
-
-def _import(dotted: str) -> Any:
-    module, _, attr = dotted.rpartition(".")
-    return getattr(importlib.import_module(module), attr)
 
 
 class Templates:
@@ -58,7 +53,7 @@ class Templates:
             static=lambda path: static_url + path.lstrip("/"),
             settings=settings,
         )
-        self.processors = [_import(path) for path in settings.TEMPLATE_CONTEXT_PROCESSORS]
+        self.processors = [import_string(path) for path in settings.TEMPLATE_CONTEXT_PROCESSORS]
 
     def render(self, name: str, context: dict | None = None, req: Any = None) -> str:
         ctx: dict[str, Any] = {}

@@ -17,7 +17,8 @@ import uuid
 from typing import Any
 
 from rustforge.conf import settings
-from rustforge.queue.jobs import JobSpec, _resolve
+from rustforge.importing import import_string
+from rustforge.queue.jobs import JobSpec
 
 logger = logging.getLogger("rustforge.queue")
 
@@ -62,7 +63,7 @@ def call_job(spec: JobSpec, args: tuple, kwargs: dict) -> Any:
     failing job cannot poison the caller's transaction (PostgreSQL aborts a
     whole transaction on one error).
     """
-    func = spec.func or _resolve(spec.path)
+    func = spec.func or import_string(spec.path)
     func = getattr(func, "fn", func)
     from rustforge.services import services
 

@@ -26,6 +26,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from rustforge.importing import import_string
+
 logger = logging.getLogger("rustforge.queue")
 
 
@@ -86,7 +88,7 @@ class JobFunction:
 
     def __reduce__(self) -> Any:
         # Pickled by reference, like the plain function it wraps.
-        return (_resolve, (self.spec.path,))
+        return (import_string, (self.spec.path,))
 
     def using(self, **options: Any) -> JobFunction:
         """A copy with other options: ``report.using(queue="slow").enqueue(...)``."""
@@ -149,13 +151,6 @@ def job(fn: Callable | None = None, *, queue: str = "default", timeout: int | No
         return JobFunction(func, spec)
 
     return decorate(fn) if fn is not None else decorate
-
-
-def _resolve(path: str) -> Any:
-    import importlib
-
-    module, _, name = path.rpartition(".")
-    return getattr(importlib.import_module(module), name)
 
 
 def _dispatcher() -> Any:

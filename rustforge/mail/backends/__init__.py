@@ -17,10 +17,10 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from rustforge.importing import import_string
 from rustforge.mail.backends.base import BaseBackend
 from rustforge.mail.errors import MailConfigurationError
 
@@ -120,9 +120,7 @@ def get_connection(url: str | None = None, **options: Any) -> BaseBackend:
 
         url = settings.EMAIL_URL
     path, url_options = parse_email_url(url)
-    module, _, name = path.rpartition(".")
-    backend_class = getattr(importlib.import_module(module), name)
-    return backend_class(**{**url_options, **options})
+    return import_string(path)(**{**url_options, **options})
 
 
 __all__ = ["BACKENDS", "BaseBackend", "get_connection", "parse_email_url"]

@@ -21,13 +21,13 @@ A validator is any class with ``validate(password, user=None)`` raising
 from __future__ import annotations
 
 import difflib
-import importlib
 import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 from rustforge.exceptions import RustForgeError
+from rustforge.importing import import_string
 
 
 class PasswordValidationError(RustForgeError):
@@ -114,9 +114,7 @@ class UserAttributeSimilarityValidator:
 
 
 def _load(entry: dict) -> Any:
-    module, _, name = entry["NAME"].rpartition(".")
-    cls = getattr(importlib.import_module(module), name)
-    return cls(**entry.get("OPTIONS", {}))
+    return import_string(entry["NAME"])(**entry.get("OPTIONS", {}))
 
 
 def get_validators() -> list[Any]:

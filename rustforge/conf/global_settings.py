@@ -12,6 +12,9 @@ each subsystem's page its own; a test fails when a setting is documented nowhere
 DEBUG = False
 # Signs cookies and tokens. Required (non-empty) when DEBUG is off.
 SECRET_KEY = ""
+# Former secret keys, still accepted when checking signatures (never used to
+# sign), so that SECRET_KEY can be rotated without invalidating sessions and links.
+SECRET_KEY_FALLBACKS: list[str] = []
 # Host names this site answers to; "*" matches any, ".example.com" a domain
 # and its subdomains. With DEBUG on and the list empty, localhost names pass.
 ALLOWED_HOSTS: list[str] = []

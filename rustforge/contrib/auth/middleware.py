@@ -21,9 +21,9 @@ from typing import Any
 
 from rustforge.contrib.auth.base_user import ANONYMOUS, utcnow
 from rustforge.contrib.auth.sessions import Session, get_backend
-from rustforge.contrib.auth.signing import sign, unsign
 from rustforge.exceptions import ImproperlyConfigured
 from rustforge.http.client_ip import client_ip
+from rustforge.signing import sign, unsign
 
 SESSION_SALT = "session"
 

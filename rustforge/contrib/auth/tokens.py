@@ -11,14 +11,14 @@ changes), the user logs in or the address changes, and after
 
 from __future__ import annotations
 
-import hmac
 import time
 from typing import Any
 
 from rustforge.conf import settings
-from rustforge.contrib.auth.signing import signature
+from rustforge.signing import signature, verify_signature
 
 _SALT = "password-reset"
+_SIG_LENGTH = 32
 
 
 def _b36(number: int) -> str:
@@ -31,14 +31,14 @@ def _b36(number: int) -> str:
             return out
 
 
-def _sig(user: Any, stamp: int) -> str:
+def _signed_text(user: Any, stamp: int) -> str:
     last = user.last_login.replace(microsecond=0).isoformat() if user.last_login else ""
-    return signature(f"{user._pk}:{stamp}:{user.password}:{last}:{user.email}", _SALT)[:32]
+    return f"{user._pk}:{stamp}:{user.password}:{last}:{user.email}"
 
 
 def make_token(user: Any, now: float | None = None) -> str:
     stamp = int(time.time() if now is None else now)
-    return f"{_b36(stamp)}-{_sig(user, stamp)}"
+    return f"{_b36(stamp)}-{signature(_signed_text(user, stamp), _SALT)[:_SIG_LENGTH]}"
 
 
 def check_token(user: Any, token: str, now: float | None = None) -> bool:
@@ -49,7 +49,8 @@ def check_token(user: Any, token: str, now: float | None = None) -> bool:
         stamp = int(stamp_text, 36)
     except ValueError:
         return False
-    if not sig or not hmac.compare_digest(sig, _sig(user, stamp)):
+    if not sig or not verify_signature(_signed_text(user, stamp), sig, _SALT,
+                                       length=_SIG_LENGTH):
         return False
     age = (time.time() if now is None else now) - stamp
     return 0 <= age <= settings.PASSWORD_RESET_TIMEOUT

@@ -6,7 +6,7 @@ import pytest
 
 from rustforge.contrib.auth.models import Session
 from rustforge.contrib.auth.sessions import hash_key
-from rustforge.contrib.auth.signing import unsign
+from rustforge.signing import unsign
 from rustforge.testing.client import Client
 
 

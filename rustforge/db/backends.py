@@ -29,8 +29,31 @@ class AccessGate:
 gate = AccessGate()
 
 
+class _Savepoint(peewee._savepoint):
+    """A savepoint that forgets the on-commit callbacks registered inside it when it rolls back.
+
+    peewee keeps one flat list of after-commit callbacks per connection and
+    knows nothing of savepoints, so work registered inside a rolled-back nested
+    ``atomic()`` would still run when the outer transaction commits.
+    """
+
+    def _begin(self):
+        self._callbacks_at = len(self.db._state.commit_callbacks)
+        super()._begin()
+
+    def rollback(self, begin=True):
+        super().rollback(begin=False)
+        del self.db._state.commit_callbacks[self._callbacks_at:]
+        if begin:
+            self._begin()
+
+
 class LifecycleMixin:
-    """Reconnect-on-failure and the test access gate, shared by all backends."""
+    """Reconnect-on-failure, the test access gate and savepoint-aware on-commit
+    callbacks, shared by all backends."""
+
+    def savepoint(self):
+        return _Savepoint(self)
 
     # Transactions that outlive a request on purpose: the ``db`` test fixture
     # wraps each test in one, which request ends must not roll back.

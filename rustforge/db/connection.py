@@ -27,6 +27,11 @@ class LazyDatabase(peewee.DatabaseProxy):
     def __exit__(self, *exc):
         return self._resolve().__exit__(*exc)
 
+    def savepoint(self):
+        # peewee's proxy builds a plain savepoint; the backend's own keeps the
+        # on-commit callbacks of a rolled-back savepoint from running.
+        return self._resolve().savepoint()
+
 
 database = LazyDatabase()
 

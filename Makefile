@@ -9,7 +9,7 @@ DEMO_DIR ?= .demo
 DEMO_ADDR ?= 127.0.0.1:8000
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install demo test test-sqlite test-postgres services bench bench-quick lint docs clean
+.PHONY: install demo test test-sqlite test-postgres services bench bench-quick lint audit dist docs clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11" >&2; exit 1; }
@@ -51,8 +51,20 @@ bench-quick: services
 lint: $(STAMP)
 	$(BIN)/ruff check rustforge tests
 
+# Known vulnerabilities in the installed dependencies (a package that cannot be
+# looked up fails the run too: --strict), and a CycloneDX SBOM in dist/.
+audit: $(STAMP)
+	mkdir -p dist
+	$(BIN)/pip-audit --strict --progress-spinner off --skip-editable
+	$(BIN)/cyclonedx-py environment --pyproject pyproject.toml --of JSON -o dist/sbom.cdx.json $(PY)
+
+# An sdist and a wheel in dist/; the wheel is built from the sdist.
+dist: $(STAMP)
+	rm -rf dist/rustforge-*
+	$(PY) -m build --outdir dist .
+
 docs:
 	@ls docs/*.md
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) build *.egg-info .pytest_cache
+	rm -rf $(VENV) $(DEMO_DIR) build dist *.egg-info .pytest_cache

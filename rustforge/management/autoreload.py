@@ -98,7 +98,7 @@ def supervise() -> int:
     env = {**os.environ, RUN_MAIN: "true"}
     while True:
         try:
-            code = subprocess.call(argv, env=env)
+            code = subprocess.call(argv, env=env)  # noqa: S603 - our own command line again
         except KeyboardInterrupt:
             return 0
         if code != RESTART_CODE:

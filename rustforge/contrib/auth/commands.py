@@ -8,7 +8,7 @@ import click
 
 from rustforge.management import CommandError
 
-PASSWORD_ENV = "RUSTFORGE_SUPERUSER_PASSWORD"
+PASSWORD_ENV = "RUSTFORGE_SUPERUSER_PASSWORD"  # noqa: S105 - a variable name, not a password
 
 
 def _check_password(password: str, user) -> None:

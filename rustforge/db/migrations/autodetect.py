@@ -309,7 +309,8 @@ class Autodetector:
 
     @staticmethod
     def write(changes: AppChanges) -> Path:
-        assert changes.path is not None
+        if changes.path is None:
+            raise ValueError(f"no migration path was planned for app {changes.app!r}")
         changes.folder.mkdir(parents=True, exist_ok=True)
         init = changes.folder / "__init__.py"
         if not init.exists():

@@ -24,4 +24,4 @@ def command() -> None:
             os.environ["PGPASSWORD"] = str(kwargs["password"])
     if shutil.which(argv[0]) is None:
         raise CommandError(f"{argv[0]} is not installed or not on PATH")
-    os.execvp(argv[0], argv)
+    os.execvp(argv[0], argv)  # noqa: S606 - the database's own client, arguments from settings

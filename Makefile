@@ -8,8 +8,9 @@ STAMP := $(VENV)/.installed
 DEMO_DIR ?= .demo
 DEMO_ADDR ?= 127.0.0.1:8000
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379
 
-.PHONY: install demo test test-sqlite test-postgres services bench bench-quick lint audit dist docs clean
+.PHONY: install demo test test-sqlite test-postgres services bench bench-quick lint audit dist dist-check docs clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11" >&2; exit 1; }
@@ -36,10 +37,10 @@ test: services
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: $(STAMP)
-	RUSTFORGE_TEST_REDIS_URL=redis://127.0.0.1:6379/10 $(PY) -m pytest -q
+	RUSTFORGE_TEST_REDIS_URL=$(REDIS_TEST_URL)/10 $(PY) -m pytest -q
 
 test-postgres: $(STAMP)
-	RUSTFORGE_TEST_REDIS_URL=redis://127.0.0.1:6379/11 \
+	RUSTFORGE_TEST_REDIS_URL=$(REDIS_TEST_URL)/11 \
 	RUSTFORGE_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -q
 
 bench: services
@@ -62,6 +63,10 @@ audit: $(STAMP)
 dist: $(STAMP)
 	rm -rf dist/rustforge-*
 	$(PY) -m build --outdir dist .
+
+# The smoke test of a release: build, install the wheel into a fresh venv, serve a new project.
+dist-check: $(STAMP)
+	$(PY) -m pytest -q tests/release
 
 docs:
 	@ls docs/*.md

@@ -45,7 +45,7 @@ def test_startapp_then_the_generated_tests_pass(site, run_cli):
     tests = run_cli([PY, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=site,
                     timeout=120)
     assert tests.returncode == 0, tests.stdout + tests.stderr
-    assert "1 passed" in tests.stdout
+    assert "2 passed" in tests.stdout  # the project's welcome-page test and the app's
 
 
 def test_startapp_into_a_package_directory(site, run_cli):

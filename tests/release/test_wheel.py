@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 import rustforge
-from rustforge.testing.fixtures import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,6 +68,7 @@ def test_artefacts_carry_the_version_and_the_scaffolding(dist):
     names = zipfile.ZipFile(wheel).namelist()
     for needed in ("rustforge/project_template/project/manage.py-tpl",
                    "rustforge/py.typed",
+                   "rustforge/project_template/ci/dot-github/workflows/ci.yml-tpl",
                    "rustforge/contrib/auth/templates/auth/login.html"):
         assert needed in names, needed
     assert not [n for n in names if n.startswith("tests/")]
@@ -78,7 +78,7 @@ def test_artefacts_carry_the_version_and_the_scaffolding(dist):
     assert f"rustforge-{version}/rustforge/project_template/project/manage.py-tpl" in members
 
 
-def test_installed_wheel_serves_a_new_project(venv, tmp_path):
+def test_installed_wheel_serves_a_new_project(venv, tmp_path, free_port):
     bin_dir = venv / "bin"
     # The installed package is the wheel's, not this checkout's.
     where = _run([str(bin_dir / "python"), "-c", "import rustforge; print(rustforge.__file__)"],
@@ -95,7 +95,7 @@ def test_installed_wheel_serves_a_new_project(venv, tmp_path):
     _run([python, "manage.py", "migrate"], cwd=site)
     _run([python, "manage.py", "check"], cwd=site)
 
-    port = free_port()
+    port = free_port
     server = subprocess.Popen(
         [str(bin_dir / "gunicorn"), "smoke.wsgi:application", "-c", "gunicorn.conf.py",
          "--bind", f"127.0.0.1:{port}", "--workers", "1"],

@@ -16,7 +16,10 @@ def new_secret_key() -> str:
 @click.command("startproject")
 @click.argument("name")
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
-def command(name: str, directory: str | None) -> None:
+@click.option("--with-ci", is_flag=True,
+              help="Also write a CI workflow (.github/workflows/ci.yml): tests on SQLite and "
+                   "PostgreSQL, makemigrations --check, check --deploy.")
+def command(name: str, directory: str | None, with_ci: bool) -> None:
     """Create project NAME in DIRECTORY (default: ./NAME)."""
     validate_name(name, "project")
     target = Path(directory) if directory else Path.cwd() / name
@@ -25,11 +28,14 @@ def command(name: str, directory: str | None) -> None:
     if (target / name).exists():
         raise CommandError(f"{target / name} already exists")
     target.mkdir(parents=True, exist_ok=True)
-    render_tree("project", target, {
+    context = {
         "project_name": name,
         "secret_key": new_secret_key(),
         "rustforge_version": __version__,
-    }, folders=("templates", "static"))
+    }
+    render_tree("project", target, context, folders=("templates", "static"))
+    if with_ci:
+        render_tree("ci", target, context)
     (target / "manage.py").chmod(0o755)
     env_example = target / ".env.example"
     env_file = target / ".env"

@@ -44,7 +44,7 @@ class Apps:
                     installed_apps = settings.INSTALLED_APPS
                 configs: dict[str, AppConfig] = {}
                 for entry in installed_apps:
-                    config = self._create_config(entry)
+                    config = self.create_config(entry)
                     if config.label in configs:
                         raise ImproperlyConfigured(
                             f"app labels must be unique: {configs[config.label].name!r} and "
@@ -68,6 +68,27 @@ class Apps:
         from rustforge.events.signals import app_registry_ready
 
         app_registry_ready.send(self)
+
+    def create_config(self, entry: str) -> AppConfig:
+        """Import one ``INSTALLED_APPS`` entry and build its AppConfig (not registered).
+
+        Any failure is an ImproperlyConfigured naming the entry, and the plugin
+        package it comes from when it is one.
+        """
+        try:
+            return self._create_config(entry)
+        except ImproperlyConfigured:
+            raise
+        except Exception as exc:
+            # PERF: importlib.metadata costs ~35 ms to import; only this error path needs it.
+            from rustforge.apps.plugins import plugin_for
+
+            plugin = plugin_for(entry)
+            origin = (f" (plugin {plugin.name!r} from {plugin.distribution} {plugin.version})"
+                      if plugin else "")
+            raise ImproperlyConfigured(
+                f"INSTALLED_APPS: {entry!r}{origin} failed to import: "
+                f"{type(exc).__name__}: {exc}") from exc
 
     def _create_config(self, entry: str) -> AppConfig:
         if not isinstance(entry, str) or not entry:

@@ -46,6 +46,7 @@ CORE_COMMANDS: dict[str, tuple[str, str]] = {
     "version": ("version", "Print the RustForge version."),
     "rqworker": ("rqworker", "Run background jobs from Redis queues."),
     "jobs": ("jobs", "Show queues and failed jobs; requeue or delete them."),
+    "plugins": ("plugins", "List installed plugins and whether each is enabled."),
 }
 # Commands that need no project settings at all.
 STANDALONE = {"startproject", "newsecret", "version"}

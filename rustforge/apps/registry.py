@@ -72,8 +72,10 @@ class Apps:
     def create_config(self, entry: str) -> AppConfig:
         """Import one ``INSTALLED_APPS`` entry and build its AppConfig (not registered).
 
-        Any failure is an ImproperlyConfigured naming the entry, and the plugin
-        package it comes from when it is one.
+        When the entry is a plugin (an installed package, not the project's own
+        code) and importing it fails, the error is one ImproperlyConfigured line
+        naming the plugin and its package. An error in the project's own apps
+        keeps its traceback: that is what the developer needs.
         """
         try:
             return self._create_config(entry)
@@ -84,11 +86,11 @@ class Apps:
             from rustforge.apps.plugins import plugin_for
 
             plugin = plugin_for(entry)
-            origin = (f" (plugin {plugin.name!r} from {plugin.distribution} {plugin.version})"
-                      if plugin else "")
+            if plugin is None:
+                raise
             raise ImproperlyConfigured(
-                f"INSTALLED_APPS: {entry!r}{origin} failed to import: "
-                f"{type(exc).__name__}: {exc}") from exc
+                f"INSTALLED_APPS: {entry!r} (plugin {plugin.name!r} from {plugin.distribution} "
+                f"{plugin.version}) failed to import: {type(exc).__name__}: {exc}") from exc
 
     def _create_config(self, entry: str) -> AppConfig:
         if not isinstance(entry, str) or not entry:

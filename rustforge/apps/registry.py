@@ -15,10 +15,20 @@ from collections.abc import Iterable
 from types import ModuleType
 
 from rustforge.apps.config import AppConfig
+from rustforge.conf import settings
+from rustforge.events.signals import app_registry_ready
 from rustforge.exceptions import AppRegistryNotReady, ImproperlyConfigured
 
 
 class Apps:
+    model_base: type | None = None
+    """The class whose subclasses in an app's ``models`` module are its models.
+
+    The database layer sits above the registry (it asks the registry which app
+    a model belongs to) and sets this to ``rustforge.db.Model`` when imported;
+    an app's models module imports it, so it is set before models are collected.
+    """
+
     def __init__(self) -> None:
         self.app_configs: dict[str, AppConfig] = {}
         self.ready = False
@@ -39,8 +49,6 @@ class Apps:
             self.loading = True
             try:
                 if installed_apps is None:
-                    from rustforge.conf import settings
-
                     installed_apps = settings.INSTALLED_APPS
                 configs: dict[str, AppConfig] = {}
                 for entry in installed_apps:
@@ -65,8 +73,6 @@ class Apps:
                 raise
             finally:
                 self.loading = False
-        from rustforge.events.signals import app_registry_ready
-
         app_registry_ready.send(self)
 
     def _create_config(self, entry: str) -> AppConfig:
@@ -128,11 +134,10 @@ class Apps:
         )
 
     def _import_models(self, config: AppConfig) -> None:
-        from rustforge.db.models import Model
-
         module = config.import_submodule("models")
         config.models_module = module
-        if module is None:
+        Model = Apps.model_base
+        if module is None or Model is None:
             return
         prefix = module.__name__
         seen = []

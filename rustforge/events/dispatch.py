@@ -7,6 +7,11 @@ Listeners run in one of three ways:
   not at all if it rolls back;
 * as a background job (``queued=True``), enqueued once the transaction
   commits, so the worker sees the rows the sender wrote.
+
+The events layer sits below the database and the job queue, so it does not
+run the deferred modes itself: ``rustforge.db`` registers how to run a
+callable after the commit, and ``rustforge.queue`` how to enqueue a queued
+receiver, each when it is imported (see :func:`set_transport`).
 """
 
 from __future__ import annotations
@@ -18,11 +23,41 @@ import weakref
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from rustforge.conf import settings
 from rustforge.importing import import_string
 
 logger = logging.getLogger("rustforge.events")
 
 SYNC, ON_COMMIT, QUEUED = "sync", "on_commit", "queued"
+
+
+def _run_now(fn: Callable[[], Any]) -> None:
+    fn()
+
+
+def _no_queue(receiver_path: str, signal_name: str, sender: Any, kwargs: dict,
+              queue: str) -> None:
+    raise RuntimeError(
+        f"signal {signal_name} has a queued receiver ({receiver_path}) but the job queue is "
+        "not loaded: import rustforge.queue (it registers itself) before sending")
+
+
+# How the deferred modes run, plugged in by the layers above (set_transport).
+# Without the database layer no transaction can be open, so "after the commit"
+# is "now", which is what on_commit() does outside a transaction too.
+_transports: dict[str, Callable[..., None]] = {ON_COMMIT: _run_now, QUEUED: _no_queue}
+
+
+def set_transport(mode: str, transport: Callable[..., None]) -> None:
+    """Plug in how a deferred mode runs (called by the layers above, on import).
+
+    ``ON_COMMIT``: ``transport(fn)`` calls ``fn()`` once the current transaction
+    commits. ``QUEUED``: ``transport(receiver_path, signal_name, sender, kwargs,
+    queue)`` enqueues a job, after the commit, that calls :func:`deliver`.
+    """
+    if mode not in _transports:
+        raise ValueError(f"no deferred mode {mode!r} (use ON_COMMIT or QUEUED)")
+    _transports[mode] = transport
 
 # Every signal by name, so a queued listener's job can find its signal again.
 _by_name: weakref.WeakValueDictionary[str, Signal] = weakref.WeakValueDictionary()
@@ -130,13 +165,12 @@ class Signal:
                 if entry.mode == SYNC:
                     results.append((receiver, receiver(sender, signal=self, **kwargs)))
                 elif entry.mode == ON_COMMIT:
-                    from rustforge.db import on_commit
-
-                    on_commit(functools.partial(self._call_later, receiver, sender, kwargs))
+                    _transports[ON_COMMIT](
+                        functools.partial(self._call_later, receiver, sender, kwargs))
                     results.append((receiver, None))
                 else:
-                    _deliver_job().using(queue=entry.queue).enqueue_on_commit(
-                        _path(receiver), self.name, sender, kwargs)
+                    _transports[QUEUED](_path(receiver), self.name, sender, kwargs,
+                                        entry.queue)
                     results.append((receiver, None))
             except Exception as exc:
                 if raise_errors or self._raises():
@@ -157,8 +191,6 @@ class Signal:
     def _raises(self) -> bool:
         if self.raise_errors:
             return True
-        from rustforge.conf import settings
-
         return bool(getattr(settings, "EVENTS_RAISE_ERRORS", False))
 
     def _prune(self, _ref: Any) -> None:
@@ -191,11 +223,3 @@ def deliver(receiver_path: str, signal_name: str, sender: Any, kwargs: dict) -> 
     """The job behind queued receivers: import the receiver and call it."""
     receiver = import_string(receiver_path)
     return receiver(sender, signal=_signal_named(signal_name), **kwargs)
-
-
-@functools.lru_cache(maxsize=1)
-def _deliver_job() -> Any:
-    # Built lazily: the queue package is only imported once a queued receiver fires.
-    from rustforge.queue import job
-
-    return job(deliver)

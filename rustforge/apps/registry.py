@@ -12,6 +12,7 @@ import importlib
 import pkgutil
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 from types import ModuleType
 
 from rustforge.apps.config import AppConfig
@@ -215,6 +216,21 @@ def _walk_models(module: ModuleType) -> list:
             sub = importlib.import_module(f"{module.__name__}.{info.name}")
             values.extend(vars(sub).values())
     return values
+
+
+BUILTIN_APPS_PACKAGE = "rustforge.contrib"
+
+
+def builtin_app_names() -> list[str]:
+    """Dotted names of the apps that ship with RustForge, sorted.
+
+    Found on disk (the packages in ``rustforge/contrib/``), not imported: the
+    core never imports an app. Load them like any app, e.g. into a private
+    ``Apps()`` with ``populate(builtin_app_names())``.
+    """
+    folder = Path(__file__).resolve().parent.parent / "contrib"
+    return sorted(f"{BUILTIN_APPS_PACKAGE}.{path.name}" for path in folder.iterdir()
+                  if (path / "__init__.py").is_file() and path.name.isidentifier())
 
 
 def suggest_module(entry: str) -> str:

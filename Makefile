@@ -48,8 +48,11 @@ bench: services
 bench-quick: services
 	bash tests/benchmarks/run.sh --quick
 
+# ruff, then the import contracts of setup.cfg (layers, independent apps, no
+# falcon below the web layer); tests/test_import_graph.py adds "no cycle at all".
 lint: $(STAMP)
 	$(BIN)/ruff check rustforge tests
+	$(BIN)/lint-imports
 
 docs:
 	@ls docs/*.md

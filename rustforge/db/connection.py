@@ -6,7 +6,6 @@ import peewee
 
 from rustforge.conf import settings
 from rustforge.db.backends import create_database, neutralise_inherited
-from rustforge.events import dispatch
 from rustforge.services import services
 
 
@@ -77,7 +76,3 @@ def on_commit(fn):
     Nothing runs when the transaction rolls back.
     """
     return get_database().after_commit(fn)
-
-
-# The events layer sits below this one: after-commit receivers run through here.
-dispatch.set_transport(dispatch.ON_COMMIT, on_commit)

@@ -8,10 +8,11 @@ Listeners run in one of three ways:
 * as a background job (``queued=True``), enqueued once the transaction
   commits, so the worker sees the rows the sender wrote.
 
-The events layer sits below the database and the job queue, so it does not
-run the deferred modes itself: ``rustforge.db`` registers how to run a
-callable after the commit, and ``rustforge.queue`` how to enqueue a queued
-receiver, each when it is imported (see :func:`set_transport`).
+The events layer sits below the database and the job queue and imports
+neither: it asks the service container for them by name (the ``db`` service
+for after-commit receivers; ``events.queued``, provided by
+``rustforge.queue.receivers``, for queued ones), which loads their module the
+first time one is needed.
 """
 
 from __future__ import annotations
@@ -25,39 +26,12 @@ from typing import Any, NamedTuple
 
 from rustforge.conf import settings
 from rustforge.importing import import_string
+from rustforge.services import services
 
 logger = logging.getLogger("rustforge.events")
 
 SYNC, ON_COMMIT, QUEUED = "sync", "on_commit", "queued"
 
-
-def _run_now(fn: Callable[[], Any]) -> None:
-    fn()
-
-
-def _no_queue(receiver_path: str, signal_name: str, sender: Any, kwargs: dict,
-              queue: str) -> None:
-    raise RuntimeError(
-        f"signal {signal_name} has a queued receiver ({receiver_path}) but the job queue is "
-        "not loaded: import rustforge.queue (it registers itself) before sending")
-
-
-# How the deferred modes run, plugged in by the layers above (set_transport).
-# Without the database layer no transaction can be open, so "after the commit"
-# is "now", which is what on_commit() does outside a transaction too.
-_transports: dict[str, Callable[..., None]] = {ON_COMMIT: _run_now, QUEUED: _no_queue}
-
-
-def set_transport(mode: str, transport: Callable[..., None]) -> None:
-    """Plug in how a deferred mode runs (called by the layers above, on import).
-
-    ``ON_COMMIT``: ``transport(fn)`` calls ``fn()`` once the current transaction
-    commits. ``QUEUED``: ``transport(receiver_path, signal_name, sender, kwargs,
-    queue)`` enqueues a job, after the commit, that calls :func:`deliver`.
-    """
-    if mode not in _transports:
-        raise ValueError(f"no deferred mode {mode!r} (use ON_COMMIT or QUEUED)")
-    _transports[mode] = transport
 
 # Every signal by name, so a queued listener's job can find its signal again.
 _by_name: weakref.WeakValueDictionary[str, Signal] = weakref.WeakValueDictionary()
@@ -165,12 +139,12 @@ class Signal:
                 if entry.mode == SYNC:
                     results.append((receiver, receiver(sender, signal=self, **kwargs)))
                 elif entry.mode == ON_COMMIT:
-                    _transports[ON_COMMIT](
+                    services.get("db").after_commit(
                         functools.partial(self._call_later, receiver, sender, kwargs))
                     results.append((receiver, None))
                 else:
-                    _transports[QUEUED](_path(receiver), self.name, sender, kwargs,
-                                        entry.queue)
+                    services.get("events.queued")(_path(receiver), self.name, sender, kwargs,
+                                                  entry.queue)
                     results.append((receiver, None))
             except Exception as exc:
                 if raise_errors or self._raises():

@@ -1,9 +1,9 @@
-"""Queued signal receivers: the job queue plugs its transport into the events layer.
+"""Queued signal receivers: how the job queue runs a ``queued=True`` receiver.
 
-``rustforge.events`` sits below the queue and cannot enqueue anything itself;
-importing ``rustforge.queue`` (its package imports this module) registers how
-a ``queued=True`` receiver becomes a job. The job is the events layer's own
-``deliver``, so its path in Redis stays ``rustforge.events.dispatch.deliver``.
+``rustforge.events`` sits below the queue and imports none of it: it asks the
+service container for ``events.queued``, which imports this module the first
+time a queued receiver fires. The job is the events layer's own ``deliver``,
+so its path in Redis is ``rustforge.events.dispatch.deliver``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 from rustforge.events import dispatch
 from rustforge.queue.jobs import job
+from rustforge.services import services
 
 _deliver = job(dispatch.deliver)
 
@@ -22,4 +23,4 @@ def enqueue_receiver(receiver_path: str, signal_name: str, sender: Any, kwargs: 
     _deliver.using(queue=queue).enqueue_on_commit(receiver_path, signal_name, sender, kwargs)
 
 
-dispatch.set_transport(dispatch.QUEUED, enqueue_receiver)
+services.register("events.queued", lambda: enqueue_receiver)

@@ -137,13 +137,13 @@ class Apps:
     def _import_models(self, config: AppConfig) -> None:
         module = config.import_submodule("models")
         config.models_module = module
-        Model = Apps.model_base
-        if module is None or Model is None:
+        base = Apps.model_base
+        if module is None or base is None:
             return
         prefix = module.__name__
         seen = []
         for value in _walk_models(module):
-            if (isinstance(value, type) and issubclass(value, Model) and value is not Model
+            if (isinstance(value, type) and issubclass(value, base) and value is not base
                     and (value.__module__ == prefix or value.__module__.startswith(prefix + "."))
                     and value not in seen):
                 value._meta.app_label = config.label

@@ -40,4 +40,3 @@ def check_deploy_basics(app_configs, **kwargs):
                                 hint="Generate one with `rustforge newsecret`.",
                                 id="security.W003"))
     return messages
-

@@ -20,9 +20,10 @@ ENVIRONMENT_VARIABLE = "RUSTFORGE_SETTINGS_MODULE"
 _MISSING = object()
 
 # Called with the changed names after configure(), reset() and override(). The
-# settings sit below the events layer and send no signal themselves:
-# ``rustforge.events.signals`` plugs ``setting_changed`` in here when imported,
-# and nobody can listen to that signal without importing it.
+# settings sit below the layers that react and import none of them: the
+# service container registers its reset here, and ``rustforge.events.signals``
+# the sending of ``setting_changed`` (nobody can listen to it without
+# importing that module).
 _change_hooks: list[Callable[[frozenset[str]], None]] = []
 
 

@@ -32,7 +32,6 @@ logger = logging.getLogger("rustforge.events")
 
 SYNC, ON_COMMIT, QUEUED = "sync", "on_commit", "queued"
 
-
 # Every signal by name, so a queued listener's job can find its signal again.
 _by_name: weakref.WeakValueDictionary[str, Signal] = weakref.WeakValueDictionary()
 

@@ -1,8 +1,8 @@
 """Reviewed SQL of the built-in apps' schema (the repository's ``migrations/``).
 
 Every built-in app (the app registry lists them) that ships migrations
-contributes the statements its migrations run, captured per vendor by ``sql.schema_sql``. The
-files are committed; a test regenerates them and fails when they differ, so a
+contributes the statements its migrations run, captured per vendor by
+``sql.schema_sql``. The files are committed; a test regenerates them and fails when they differ, so a
 migration can never change the built-in schema without the SQL diff showing
 up in review. Regenerate with ``rustforge sqlsnapshot``.
 """

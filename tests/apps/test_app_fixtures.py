@@ -6,8 +6,6 @@ import textwrap
 
 import pytest
 
-from rustforge.testing import plugin
-
 PROJECT = {
     "fxsettings.py": """
         SECRET_KEY = "x" * 40
@@ -47,10 +45,6 @@ def test_an_installed_apps_testing_module_provides_fixtures(tmp_path, listed):
         cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
-
-
-def test_the_plugin_names_no_app():
-    assert not [name for name in plugin.FIXTURE_MODULES if ".contrib." in name]
 
 
 def test_auth_fixtures_come_from_the_auth_app(request):

@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from rustforge import conf
+
 logger = logging.getLogger("rustforge.services")
 
 # Services the framework knows how to build; their modules register the
@@ -40,6 +42,9 @@ _PROVIDERS = {
     "redis": "rustforge.queue",
     "jobs": "rustforge.queue",
     "mailer": "rustforge.mail",
+    # How rustforge.events enqueues a queued receiver: the events layer sits
+    # below the job queue and finds it here, by name, when one fires.
+    "events.queued": "rustforge.queue.receivers",
 }
 
 
@@ -167,14 +172,8 @@ def reset_after_fork() -> None:
     services.reset_after_fork()
 
 
-def _on_setting_changed(sender: Any, names: frozenset[str], **kwargs: Any) -> None:
-    services.reset_for_settings(names)
-
-
 def _install_hooks() -> None:
-    from rustforge.events.signals import setting_changed
-
-    setting_changed.connect(_on_setting_changed, weak=False)
+    conf.on_change(services.reset_for_settings)
     os.register_at_fork(after_in_child=reset_after_fork)
 
 

@@ -12,13 +12,24 @@ import importlib
 import pkgutil
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 from types import ModuleType
 
 from rustforge.apps.config import AppConfig
+from rustforge.conf import settings
+from rustforge.events.signals import app_registry_ready
 from rustforge.exceptions import AppRegistryNotReady, ImproperlyConfigured
 
 
 class Apps:
+    model_base: type | None = None
+    """The class whose subclasses in an app's ``models`` module are its models.
+
+    The database layer sits above the registry (it asks the registry which app
+    a model belongs to) and sets this to ``rustforge.db.Model`` when imported;
+    an app's models module imports it, so it is set before models are collected.
+    """
+
     def __init__(self) -> None:
         self.app_configs: dict[str, AppConfig] = {}
         self.ready = False
@@ -39,8 +50,6 @@ class Apps:
             self.loading = True
             try:
                 if installed_apps is None:
-                    from rustforge.conf import settings
-
                     installed_apps = settings.INSTALLED_APPS
                 configs: dict[str, AppConfig] = {}
                 for entry in installed_apps:
@@ -65,8 +74,6 @@ class Apps:
                 raise
             finally:
                 self.loading = False
-        from rustforge.events.signals import app_registry_ready
-
         app_registry_ready.send(self)
 
     def create_config(self, entry: str) -> AppConfig:
@@ -151,16 +158,15 @@ class Apps:
         )
 
     def _import_models(self, config: AppConfig) -> None:
-        from rustforge.db.models import Model
-
         module = config.import_submodule("models")
         config.models_module = module
-        if module is None:
+        base = Apps.model_base
+        if module is None or base is None:
             return
         prefix = module.__name__
         seen = []
         for value in _walk_models(module):
-            if (isinstance(value, type) and issubclass(value, Model) and value is not Model
+            if (isinstance(value, type) and issubclass(value, base) and value is not base
                     and (value.__module__ == prefix or value.__module__.startswith(prefix + "."))
                     and value not in seen):
                 value._meta.app_label = config.label
@@ -233,6 +239,21 @@ def _walk_models(module: ModuleType) -> list:
             sub = importlib.import_module(f"{module.__name__}.{info.name}")
             values.extend(vars(sub).values())
     return values
+
+
+BUILTIN_APPS_PACKAGE = "rustforge.contrib"
+
+
+def builtin_app_names() -> list[str]:
+    """Dotted names of the apps that ship with RustForge, sorted.
+
+    Found on disk (the packages in ``rustforge/contrib/``), not imported: the
+    core never imports an app. Load them like any app, e.g. into a private
+    ``Apps()`` with ``populate(builtin_app_names())``.
+    """
+    folder = Path(__file__).resolve().parent.parent / "contrib"
+    return sorted(f"{BUILTIN_APPS_PACKAGE}.{path.name}" for path in folder.iterdir()
+                  if (path / "__init__.py").is_file() and path.name.isidentifier())
 
 
 def suggest_module(entry: str) -> str:

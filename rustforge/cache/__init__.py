@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rustforge.cache import checks as _checks  # noqa: F401  (registers the cache checks)
 from rustforge.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from rustforge.cache.decorators import cache_response, memoize
 from rustforge.cache.factory import create_cache

@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from rustforge.cache.backends.base import BaseCache
+from rustforge.services import services
+
+if TYPE_CHECKING:  # the backends call remember(); it needs their type only for annotations
+    from rustforge.cache.backends.base import BaseCache
 
 _POLL = 0.05
 
@@ -84,8 +87,4 @@ def _compute(cache: BaseCache, key: Any, lock_key: str, ttl: float, stale: float
 
 def resolve_cache(cache: BaseCache | None) -> BaseCache:
     """``cache``, or the process's cache service when it is ``None``."""
-    if cache is not None:
-        return cache
-    from rustforge.cache import get_cache
-
-    return get_cache()
+    return cache if cache is not None else services.get("cache")

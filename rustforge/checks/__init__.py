@@ -9,13 +9,19 @@
         return []
 
 Apps may also put such functions in a ``checks`` module; ``register`` runs
-when it is imported (the registry imports it during ``run_checks``).
+when it is imported (the registry imports it during ``run_checks``). The
+framework's subsystems above this layer (``rustforge.http``, ``cache``,
+``queue``, ``ratelimit``) register theirs when their package is imported;
+``manage.py check`` imports them all, so this package never imports them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from rustforge.apps import apps
+from rustforge.conf import settings
 
 DEBUG, INFO, WARNING, ERROR, CRITICAL = 10, 20, 30, 40, 50
 
@@ -71,8 +77,6 @@ class CheckRegistry:
 
     def run(self, app_configs=None, tags: Iterable[str] | None = None,
             include_deploy: bool = False) -> list[CheckMessage]:
-        from rustforge.conf import settings
-
         wanted = set(tags or ())
         messages: list[CheckMessage] = []
         for fn, fn_tags in self.checks:
@@ -91,12 +95,12 @@ register = registry.register
 
 def run_checks(tags: Iterable[str] | None = None, include_deploy: bool = False
                ) -> list[CheckMessage]:
-    """Load apps (and their ``checks`` modules), then run every check."""
-    from rustforge.apps import apps
-    from rustforge.checks import builtin  # noqa: F401  (registers the core checks)
-
+    """Load apps (and their ``checks`` modules), then run every registered check."""
     apps.populate()
     configs = apps.get_app_configs()
     for config in configs:
         config.import_submodule("checks")
     return registry.run(configs, tags, include_deploy)
+
+
+from rustforge.checks import builtin as _builtin  # noqa: F401  (registers the core checks)

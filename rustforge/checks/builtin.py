@@ -1,22 +1,13 @@
-"""The framework's own checks."""
+"""The checks of the layers below ``checks``: models and the deploy basics.
+
+The subsystems above (``http``, ``cache``, ``queue``, ``ratelimit``) register
+their own checks when imported; this module imports none of them.
+"""
 
 from __future__ import annotations
 
 from rustforge.checks import Error, Warning, register
-
-
-@register("core")
-def check_routes(app_configs, **kwargs):
-    """The route modules import and every route name is unique."""
-    from rustforge.apps import apps
-    from rustforge.conf import settings
-    from rustforge.http.routing import Reverser, collect_routes
-
-    try:
-        Reverser(collect_routes(settings, apps))
-    except Exception as exc:  # noqa: BLE001 - any failure here is the check's finding
-        return [Error(f"routes cannot be loaded: {exc}", id="urls.E001")]
-    return []
+from rustforge.conf import settings
 
 
 @register("core")
@@ -37,8 +28,6 @@ def check_models(app_configs, **kwargs):
 
 @register("security", deploy=True)
 def check_deploy_basics(app_configs, **kwargs):
-    from rustforge.conf import settings
-
     messages = []
     if settings.DEBUG:
         messages.append(Warning("DEBUG is on; never deploy with it",
@@ -51,9 +40,3 @@ def check_deploy_basics(app_configs, **kwargs):
                                 hint="Generate one with `rustforge newsecret`.",
                                 id="security.W003"))
     return messages
-
-
-# The framework's service subsystems register their checks when imported.
-from rustforge.cache import checks as _cache_checks  # noqa: F401
-from rustforge.queue import checks as _queue_checks  # noqa: F401
-from rustforge.ratelimit import checks as _ratelimit_checks  # noqa: F401

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from rustforge.conf import global_settings
@@ -18,6 +18,20 @@ from rustforge.exceptions import ImproperlyConfigured
 
 ENVIRONMENT_VARIABLE = "RUSTFORGE_SETTINGS_MODULE"
 _MISSING = object()
+
+# Called with the changed names after configure(), reset() and override(). The
+# settings sit below the layers that react and import none of them: the
+# service container registers its reset here, and ``rustforge.events.signals``
+# the sending of ``setting_changed`` (nobody can listen to it without
+# importing that module).
+_change_hooks: list[Callable[[frozenset[str]], None]] = []
+
+
+def on_change(hook: Callable[[frozenset[str]], None]) -> Callable[[frozenset[str]], None]:
+    """Call ``hook(names)`` whenever settings change (for the layers above conf)."""
+    if hook not in _change_hooks:
+        _change_hooks.append(hook)
+    return hook
 
 
 class Settings:
@@ -160,12 +174,12 @@ class LazySettings:
         for name in list(self.__dict__):
             if name.isupper():
                 del self.__dict__[name]
-        from rustforge.events.signals import setting_changed
-
-        if setting_changed.receivers:
-            setting_changed.send(self, names=frozenset(names))
+        changed = frozenset(names)
+        for hook in _change_hooks:
+            hook(changed)
 
 
 settings = LazySettings()
 
-__all__ = ["ENVIRONMENT_VARIABLE", "ImproperlyConfigured", "LazySettings", "Settings", "settings"]
+__all__ = ["ENVIRONMENT_VARIABLE", "ImproperlyConfigured", "LazySettings", "Settings", "on_change",
+           "settings"]

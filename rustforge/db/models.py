@@ -7,6 +7,7 @@ import re
 
 import peewee
 
+from rustforge.apps.registry import Apps, apps
 from rustforge.db.connection import database
 from rustforge.db.fastpath import FastPathMixin
 from rustforge.events import signals
@@ -15,8 +16,6 @@ _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
 def _app_label_for(model: type) -> str:
-    from rustforge.apps import apps
-
     label = apps.label_for_module(model.__module__)
     if label:
         return label
@@ -125,3 +124,7 @@ class Model(FastPathMixin, peewee.Model):
     @classmethod
     def insert_from(cls, query, fields):
         return _as(super().insert_from(query, fields), BulkInsert)
+
+
+# The registry sits below this layer: tell it what a model is.
+Apps.model_base = Model

@@ -7,6 +7,12 @@ Listeners run in one of three ways:
   not at all if it rolls back;
 * as a background job (``queued=True``), enqueued once the transaction
   commits, so the worker sees the rows the sender wrote.
+
+The events layer sits below the database and the job queue and imports
+neither: it asks the service container for them by name (the ``db`` service
+for after-commit receivers; ``events.queued``, provided by
+``rustforge.queue.receivers``, for queued ones), which loads their module the
+first time one is needed.
 """
 
 from __future__ import annotations
@@ -18,7 +24,9 @@ import weakref
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from rustforge.conf import settings
 from rustforge.importing import import_string
+from rustforge.services import services
 
 logger = logging.getLogger("rustforge.events")
 
@@ -130,13 +138,12 @@ class Signal:
                 if entry.mode == SYNC:
                     results.append((receiver, receiver(sender, signal=self, **kwargs)))
                 elif entry.mode == ON_COMMIT:
-                    from rustforge.db import on_commit
-
-                    on_commit(functools.partial(self._call_later, receiver, sender, kwargs))
+                    services.get("db").after_commit(
+                        functools.partial(self._call_later, receiver, sender, kwargs))
                     results.append((receiver, None))
                 else:
-                    _deliver_job().using(queue=entry.queue).enqueue_on_commit(
-                        _path(receiver), self.name, sender, kwargs)
+                    services.get("events.queued")(_path(receiver), self.name, sender, kwargs,
+                                                  entry.queue)
                     results.append((receiver, None))
             except Exception as exc:
                 if raise_errors or self._raises():
@@ -157,8 +164,6 @@ class Signal:
     def _raises(self) -> bool:
         if self.raise_errors:
             return True
-        from rustforge.conf import settings
-
         return bool(getattr(settings, "EVENTS_RAISE_ERRORS", False))
 
     def _prune(self, _ref: Any) -> None:
@@ -191,11 +196,3 @@ def deliver(receiver_path: str, signal_name: str, sender: Any, kwargs: dict) -> 
     """The job behind queued receivers: import the receiver and call it."""
     receiver = import_string(receiver_path)
     return receiver(sender, signal=_signal_named(signal_name), **kwargs)
-
-
-@functools.lru_cache(maxsize=1)
-def _deliver_job() -> Any:
-    # Built lazily: the queue package is only imported once a queued receiver fires.
-    from rustforge.queue import job
-
-    return job(deliver)

@@ -4,10 +4,20 @@ Receivers take ``(sender, **kwargs)``; the keyword arguments each signal sends
 are listed in its docstring.
 """
 
+from rustforge import conf
 from rustforge.events.dispatch import Signal
 
 setting_changed = Signal(
     "setting_changed", "A setting changed (tests, configure()). kwargs: names (frozenset).")
+
+
+def _send_setting_changed(names: frozenset[str]) -> None:
+    if setting_changed.receivers:
+        setting_changed.send(conf.settings, names=names)
+
+
+# conf sits below this layer: it calls the hook, the signal lives here.
+conf.on_change(_send_setting_changed)
 app_registry_ready = Signal(
     "app_registry_ready", "Every app's ready() ran. sender: the registry.")
 request_started = Signal(

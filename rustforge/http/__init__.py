@@ -1,5 +1,6 @@
 """The web layer on falcon: app factory, routing, templates, middleware."""
 
+from rustforge.http import checks as _checks  # noqa: F401  (registers the route check)
 from rustforge.http.app import create_app, get_wsgi_application
 from rustforge.http.lookups import get_or_404
 from rustforge.http.redirects import redirect

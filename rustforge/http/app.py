@@ -26,7 +26,7 @@ from rustforge.exceptions import ImproperlyConfigured
 from rustforge.http.errors import handle_uncaught, serialize_error
 from rustforge.http.limits import media_handlers
 from rustforge.http.middleware.core import CoreMiddleware
-from rustforge.http.routing import collect_routes
+from rustforge.http.routing import project_routes
 
 logger = logging.getLogger("rustforge.http")
 
@@ -98,7 +98,7 @@ def create_app() -> falcon.App:
     app.add_error_handler(Exception, handle_uncaught)
 
     instances: dict[int, Any] = {}
-    for entry in collect_routes(settings, apps):
+    for entry in project_routes():
         key = id(entry.resource)
         if key not in instances:  # one instance per resource class, shared by its routes
             instances[key] = _instantiate(entry.resource)

@@ -113,11 +113,14 @@ def collect_routes(settings, apps) -> list[Route]:
 class Reverser:
     """Name -> path template, built once per process from the route table.
 
-    It also remembers each path template's responder suffix, so middleware
-    can find the responder falcon will call (``responder_for``).
+    It keeps that table (``routes``: ``create_app`` mounts it, the OpenAPI
+    document describes it, so it is collected once per process) and each path
+    template's responder suffix, so middleware can find the responder falcon
+    will call (``responder_for``).
     """
 
     def __init__(self, routes: list[Route]) -> None:
+        self.routes = routes
         self.templates: dict[str, str] = {}
         self.suffixes: dict[str, str] = {e.path: e.suffix for e in routes if e.suffix}
         for entry in routes:
@@ -150,6 +153,11 @@ def _build_reverser() -> Reverser:
 
 services.register("reverser", _build_reverser,
                   settings={"ROOT_ROUTES", "URL_PREFIXES", "INSTALLED_APPS"})
+
+
+def project_routes() -> list[Route]:
+    """The route table of this process, collected once (until a routing setting changes)."""
+    return services.get("reverser").routes
 
 
 def responder_for(req: Any, resource: Any) -> Any:

@@ -17,6 +17,7 @@ mail settings change or the process forks. See ``docs/mail.md``.
 from __future__ import annotations
 
 from rustforge.mail.backends import get_connection
+from rustforge.mail.delivery import get_mailer
 from rustforge.mail.errors import (
     BadHeaderError,
     InvalidAddress,
@@ -25,7 +26,7 @@ from rustforge.mail.errors import (
     MailError,
 )
 from rustforge.mail.message import Attachment, EmailMessage, EmailMultiAlternatives
-from rustforge.mail.sending import get_mailer, mail_admins, send_mail, send_mass_mail
+from rustforge.mail.sending import mail_admins, send_mail, send_mass_mail
 from rustforge.services import services
 
 __all__ = [

@@ -14,10 +14,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from rustforge.conf import settings
 from rustforge.mail.errors import MailDeliveryError
-from rustforge.mail.message import EmailMessage
 from rustforge.queue import Retry, job
+from rustforge.services import services
+
+if TYPE_CHECKING:  # queued messages arrive pickled; the class is needed for annotations only
+    from rustforge.mail.message import EmailMessage
 
 logger = logging.getLogger("rustforge.mail")
 
@@ -25,10 +30,8 @@ logger = logging.getLogger("rustforge.mail")
 @job(queue="default", description="send an e-mail")
 def deliver(message: EmailMessage) -> int:
     """Send one queued message with the worker's mailer."""
-    from rustforge.mail.sending import get_mailer
-
     try:
-        return get_mailer().send_messages([message])
+        return services.get("mailer").send_messages([message])
     except MailDeliveryError as exc:
         if not exc.temporary:
             _no_more_retries()
@@ -50,9 +53,6 @@ def _no_more_retries() -> None:
 
 def enqueue_messages(messages: Sequence[EmailMessage]) -> int:
     """Queue one ``deliver`` job per message; return how many were queued."""
-    from rustforge.conf import settings
-    from rustforge.services import services
-
     intervals = [int(i) for i in settings.EMAIL_RETRY_INTERVALS]
     # Inline "jobs" run inside the caller: a retry with no wait would only
     # multiply how long a request blocks on a server that is down.

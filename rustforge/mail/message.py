@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rustforge.mail.delivery import send_messages
 from rustforge.mail.errors import BadHeaderError
 from rustforge.mail.headers import (
     AddressLike,
@@ -297,8 +298,6 @@ class EmailMessage:
         raise ``BadHeaderError`` before anything is sent; ``fail_silently``
         only hides delivery failures.
         """
-        from rustforge.mail.sending import send_messages
-
         return send_messages([self], fail_silently=fail_silently, queue=queue,
                              connection=connection or self.connection)
 

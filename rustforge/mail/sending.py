@@ -18,51 +18,12 @@ A ``None`` sender means ``DEFAULT_FROM_EMAIL``. ``queue=None`` follows the
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
-from rustforge.mail.errors import MailDeliveryError
+from rustforge.mail.delivery import send_messages
 from rustforge.mail.headers import AddressLike
 from rustforge.mail.message import EmailMessage
-
-logger = logging.getLogger("rustforge.mail")
-
-
-def get_mailer() -> Any:
-    """The process's shared backend (the ``mailer`` service)."""
-    from rustforge.services import services
-
-    return services.get("mailer")
-
-
-def send_messages(messages: Sequence[EmailMessage], *, fail_silently: bool = False,
-                  queue: bool | None = None, connection: Any = None) -> int:
-    """Send (or queue) ``messages``; return how many were sent or queued.
-
-    Every message is validated first, so one bad header sends nothing at all.
-    """
-    messages = [m for m in messages if m.recipients()]
-    for message in messages:
-        message.validate()
-    if not messages:
-        return 0
-    if queue is None:
-        from rustforge.conf import settings
-
-        queue = bool(settings.EMAIL_QUEUE)
-    if queue:
-        from rustforge.mail.jobs import enqueue_messages
-
-        return enqueue_messages(messages)
-    backend = connection or get_mailer()
-    try:
-        return backend.send_messages(messages)
-    except MailDeliveryError as exc:
-        if not fail_silently:
-            raise
-        logger.warning("mail not sent (fail_silently): %s", exc)
-        return exc.sent
 
 
 def send_mail(subject: str, message: str, from_email: AddressLike | None,

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from rustforge.conf import settings
+from rustforge.queue import checks as _checks  # noqa: F401  (registers the queue checks)
 from rustforge.queue.connection import get_redis
 from rustforge.queue.exceptions import JobFailed, QueueUnavailable
 from rustforge.queue.jobs import JobFunction, JobSpec, Retry, job

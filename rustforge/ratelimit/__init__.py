@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rustforge.ratelimit import checks as _checks  # noqa: F401  (registers the ratelimit checks)
 from rustforge.ratelimit.limiter import Decision, hit, reset
 from rustforge.ratelimit.rates import Rate, parse_rate
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import peewee
 
+from rustforge.resources.registry import lookup
+
 
 def to_json(value: Any) -> Any:
     """A model value as JSON: dates in ISO 8601, decimals as strings (no
@@ -124,7 +126,5 @@ class Nested:
     @property
     def resource(self) -> Any:
         if isinstance(self._resource, str):
-            from rustforge.resources.resource import lookup
-
             self._resource = lookup(self._resource)
         return self._resource

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from rustforge.http.routing import project_routes
+
 _PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?}")
 
 ERROR = {"type": "object", "properties": {
@@ -163,11 +165,7 @@ def build_openapi(routes: list | None = None, *, title: str | None = None,
     from rustforge.conf import settings
 
     if routes is None:
-        from rustforge.apps import apps
-        from rustforge.http.routing import collect_routes
-
-        apps.populate()
-        routes = collect_routes(settings, apps)
+        routes = project_routes()
     paths: dict[str, dict] = {}
     schemas: dict[str, dict] = {"Error": ERROR, "ValidationErrors": ENVELOPE}
     for entry in routes:

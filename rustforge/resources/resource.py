@@ -16,18 +16,7 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from rustforge.resources.fields import Computed, Nested, to_json
-
-_REGISTRY: dict[str, type] = {}
-
-
-def lookup(name: str) -> type:
-    """The Resource class called ``name`` (for ``Nested("BookResource")``)."""
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        from rustforge.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured(f"Nested({name!r}): no resource class of that name") from None
+from rustforge.resources.registry import register
 
 
 class ResourceMeta(type):
@@ -45,7 +34,7 @@ class ResourceMeta(type):
         cls.computed_fields = computed
         cls.nested_fields = nested
         cls.setup()
-        _REGISTRY[name] = cls  # the latest definition wins (a shell re-defining it)
+        register(name, cls)
         return cls
 
 

@@ -4,6 +4,10 @@ Fixtures: ``settings``, ``client``, ``db``, ``transactional_db``,
 ``live_server``; markers ``sqlite_only`` and ``postgres_only``. Tests that do
 not ask for ``db`` or ``transactional_db`` cannot touch the database.
 
+An installed app contributes fixtures through its own ``testing`` module
+(``rustforge/contrib/auth/testing.py``, ``blog/testing.py``): the plugin loads
+it once the apps are loaded, so the framework never names an app here.
+
 The settings module comes from ``--rf-settings``, ``RUSTFORGE_SETTINGS_MODULE``
 or the ``rustforge_settings`` ini option. The test database is
 ``RUSTFORGE_TEST_DATABASE_URL`` or a fresh SQLite file, never ``DATABASE_URL``.
@@ -22,13 +26,14 @@ import pytest
 
 from rustforge.conf import ENVIRONMENT_VARIABLE
 
-# Extra fixture modules contributed by subsystems (mail outbox, job runner, ...).
+# Fixture modules of the core subsystems (mail outbox, job runner, ...). An
+# app's fixtures are found in its ``testing`` module instead; an app module
+# listed here as well is loaded once.
 FIXTURE_MODULES = [
     "rustforge.testing.fixtures",
     "rustforge.testing.mail",
     "rustforge.testing.cache",
     "rustforge.testing.queue",
-    "rustforge.testing.auth",
     "rustforge.testing.queries",
     "rustforge.testing.browser",
 ]
@@ -61,6 +66,8 @@ def pytest_configure(config: pytest.Config) -> None:
                             "postgres_only: run only when the test database is PostgreSQL")
     module = (config.getoption("rf_settings") or os.environ.get(ENVIRONMENT_VARIABLE)
               or config.getini("rustforge_settings"))
+    if module:
+        _configure_project(config, module)
     for name in FIXTURE_MODULES:
         try:
             plugin = importlib.import_module(name)
@@ -68,10 +75,22 @@ def pytest_configure(config: pytest.Config) -> None:
             if exc.name != name:
                 raise
             continue
-        if not config.pluginmanager.is_registered(plugin):
-            config.pluginmanager.register(plugin, name)
-    if not module:
-        return
+        _register(config, plugin)
+    if _state.active:
+        from rustforge.apps import apps
+
+        for app_config in apps.get_app_configs():
+            plugin = app_config.import_submodule("testing")
+            if plugin is not None:
+                _register(config, plugin)
+
+
+def _register(config: pytest.Config, plugin: Any) -> None:
+    if not config.pluginmanager.is_registered(plugin):
+        config.pluginmanager.register(plugin, plugin.__name__)
+
+
+def _configure_project(config: pytest.Config, module: str) -> None:
     rootdir = str(config.rootpath)
     if rootdir not in sys.path:
         sys.path.insert(0, rootdir)

@@ -167,3 +167,32 @@ def test_request_signals(client):
         framework_signals.request_finished.disconnect(finished)
     assert seen[0] == ("started", "/worklog/cached")
     assert seen[1][0] == "finished"
+
+
+QUEUED_IN_A_FRESH_PROCESS = """
+import sys
+from rustforge.conf import settings
+settings.configure(None, DEBUG=True)        # no REDIS_URL: jobs run inline
+import qrecv
+qrecv.happened.connect(qrecv.receiver, queued=True)
+loaded_before = "rustforge.queue" in sys.modules
+qrecv.happened.send(None, value=7, raise_errors=True)
+print("queue loaded before:", loaded_before)
+"""
+
+
+@pytest.mark.slow
+def test_queued_receiver_finds_the_queue_nobody_imported(tmp_path, run_cli):
+    """The events layer imports no queue; it still delivers through it."""
+    import sys
+
+    (tmp_path / "qrecv.py").write_text(
+        "from rustforge.events import Event\n"
+        "happened = Event('layering.happened')\n"
+        "def receiver(sender, value, **kwargs):\n"
+        "    print('received', value)\n")
+    result = run_cli([sys.executable, "-c", QUEUED_IN_A_FRESH_PROCESS], cwd=tmp_path,
+                     env={"PYTHONPATH": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert "received 7" in result.stdout
+    assert "queue loaded before: False" in result.stdout

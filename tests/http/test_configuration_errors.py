@@ -32,7 +32,7 @@ def test_include_of_a_missing_module(settings, tmp_path, monkeypatch):
 
 
 def test_two_routes_with_one_name(settings, tmp_path, monkeypatch):
-    from rustforge.checks.builtin import check_routes
+    from rustforge.http.checks import check_routes
 
     monkeypatch.syspath_prepend(str(tmp_path))
     (tmp_path / "rf_urls_dup.py").write_text(

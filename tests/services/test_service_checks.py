@@ -2,6 +2,10 @@
 
 import pytest
 
+# Each subsystem registers its checks when its package is imported.
+import rustforge.cache
+import rustforge.queue
+import rustforge.ratelimit  # noqa: F401
 from rustforge.checks import run_checks
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from rustforge.cache.keys import make_key
+from rustforge.cache.remember import remember
 
 
 class _DefaultTimeout:
@@ -197,8 +198,6 @@ class BaseCache:
 
         See :func:`rustforge.cache.remember.remember`.
         """
-        from rustforge.cache.remember import remember
-
         return remember(key, ttl, fn, cache=self, **kwargs)
 
     # Primitives for backends ------------------------------------------------------------

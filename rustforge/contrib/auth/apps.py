@@ -13,10 +13,11 @@ class AuthConfig(AppConfig):
 
     def ready(self) -> None:
         from rustforge.conf import settings
-        from rustforge.contrib.auth import models
-        from rustforge.contrib.auth.permissions import create_permissions
+        from rustforge.contrib.auth import base_user, models
+        from rustforge.contrib.auth.permissions import create_permissions, permissions_of
         from rustforge.events.signals import migrations_applied
 
+        base_user.set_permissions_lookup(permissions_of)
         if settings.AUTH_USER_MODEL != "auth.User":
             from rustforge.contrib.auth.authentication import get_user_model
 

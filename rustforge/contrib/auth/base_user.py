@@ -21,11 +21,29 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from peewee import BooleanField, CharField, DateTimeField
 
 from rustforge.db import Model
+from rustforge.exceptions import ImproperlyConfigured
+
+
+def _no_permission_tables(user: Any) -> set[str]:
+    raise ImproperlyConfigured(
+        "user permissions need the auth app: add 'rustforge.contrib.auth' to INSTALLED_APPS")
+
+
+# The permission tables live in auth's models, above this module (they link to
+# the user model built on it); AuthConfig.ready() plugs their query in here.
+_permissions_of: Callable[[Any], set[str]] = _no_permission_tables
+
+
+def set_permissions_lookup(lookup: Callable[[Any], set[str]]) -> None:
+    """Use ``lookup(user)`` -> ``{"app_label.codename", ...}`` for ``get_all_permissions``."""
+    global _permissions_of
+    _permissions_of = lookup
 
 
 def utcnow() -> dt.datetime:
@@ -101,9 +119,7 @@ class AbstractUser(Model):
         """``{"blog.change_post", ...}`` from the user's own and groups' permissions."""
         cached = self.__dict__.get("_perm_cache")
         if cached is None:
-            from rustforge.contrib.auth.permissions import permissions_of
-
-            cached = permissions_of(self) if self.is_active else set()
+            cached = _permissions_of(self) if self.is_active else set()
             self.__dict__["_perm_cache"] = cached
         return cached
 

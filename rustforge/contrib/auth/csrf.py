@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 import falcon
 from markupsafe import Markup, escape
 
-from rustforge.contrib.auth.middleware import is_bearer
+from rustforge.contrib.auth.bearer import is_bearer
 from rustforge.http.routing import responder_for
 
 logger = logging.getLogger("rustforge.security.csrf")

@@ -20,17 +20,13 @@ import datetime as dt
 from typing import Any
 
 from rustforge.contrib.auth.base_user import ANONYMOUS, utcnow
+from rustforge.contrib.auth.bearer import is_bearer
 from rustforge.contrib.auth.sessions import Session, get_backend
 from rustforge.exceptions import ImproperlyConfigured
 from rustforge.http.client_ip import client_ip
 from rustforge.signing import sign, unsign
 
 SESSION_SALT = "session"
-
-
-def is_bearer(req: Any) -> bool:
-    auth = req.env.get("HTTP_AUTHORIZATION")
-    return bool(auth) and auth[:7].lower() == "bearer "
 
 
 class SessionMiddleware:

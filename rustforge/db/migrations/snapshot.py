@@ -1,31 +1,28 @@
 """Reviewed SQL of the built-in apps' schema (the repository's ``migrations/``).
 
-Every app under ``rustforge.contrib`` that ships migrations contributes the
-statements its migrations run, captured per vendor by ``sql.schema_sql``. The
-files are committed; a test regenerates them and fails when they differ, so a
+Every built-in app (the app registry lists them) that ships migrations
+contributes the statements its migrations run, captured per vendor by
+``sql.schema_sql``. The files are committed; a test regenerates them and fails when they differ, so a
 migration can never change the built-in schema without the SQL diff showing
 up in review. Regenerate with ``rustforge sqlsnapshot``.
 """
 
 from __future__ import annotations
 
-import pkgutil
 from pathlib import Path
+
+from rustforge.apps.registry import Apps, builtin_app_names
+from rustforge.db.migrations.loader import MigrationGraph, migration_files
 
 VENDORS = ("sqlite", "postgresql")
 
 
 def builtin_apps() -> list[str]:
-    """Dotted names of the contrib apps that ship migrations, sorted."""
-    from rustforge import contrib
-    from rustforge.db.migrations.loader import migration_files
-
-    found = []
-    for info in pkgutil.iter_modules(contrib.__path__):
-        folder = Path(contrib.__path__[0]) / info.name / "migrations"
-        if info.ispkg and migration_files(folder):
-            found.append(f"{contrib.__name__}.{info.name}")
-    return sorted(found)
+    """Dotted names of the built-in apps that ship migrations, sorted."""
+    registry = Apps()  # private registry: the project's apps are not involved
+    registry.populate(builtin_app_names())
+    return sorted(config.name for config in registry.get_app_configs()
+                  if migration_files(config.migrations_dir))
 
 
 def default_folder() -> Path | None:
@@ -38,8 +35,6 @@ def default_folder() -> Path | None:
 
 def render(vendor: str, app_names: list[str], url: str | None = None) -> str:
     """The snapshot text of ``app_names`` on ``vendor``."""
-    from rustforge.apps.registry import Apps
-    from rustforge.db.migrations.loader import MigrationGraph
     from rustforge.db.migrations.sql import schema_sql
 
     registry = Apps()  # private registry: the project's apps are not involved

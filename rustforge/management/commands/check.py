@@ -1,5 +1,11 @@
 import click
 
+# The subsystems register their checks when imported; `check` reports on all of
+# them whether or not the project's own modules happened to import them.
+import rustforge.cache
+import rustforge.http
+import rustforge.queue
+import rustforge.ratelimit  # noqa: F401
 from rustforge.checks import ERROR, WARNING, run_checks
 from rustforge.management import CommandError
 

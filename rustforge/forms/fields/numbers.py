@@ -1,0 +1,122 @@
+"""Number fields: ``IntegerField``, ``FloatField``, ``DecimalField``."""
+
+from __future__ import annotations
+
+import decimal
+import math
+import re
+from typing import Any
+
+from rustforge.forms.fields.base import INT64_MAX, INT64_MIN, Bounded
+
+
+class IntegerField(Bounded):
+    """A whole number; bounded to 64 bits unless ``min_value``/``max_value`` say more."""
+
+    schema_type = "integer"
+    input_type = "number"
+
+    def __init__(self, *, min_value: int | None = INT64_MIN, max_value: int | None = INT64_MAX,
+                 **kwargs: Any) -> None:
+        super().__init__(min_value=min_value, max_value=max_value, **kwargs)
+        self.error_messages.setdefault("invalid", "Enter a whole number.")
+
+    def to_python(self, value: Any) -> int:
+        if isinstance(value, bool):
+            self.fail("invalid")
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float):
+            if value.is_integer():
+                return int(value)
+            self.fail("invalid")
+        if isinstance(value, str) and re.fullmatch(r"\s*[-+]?[0-9]{1,30}\s*", value):
+            return int(value)
+        self.fail("invalid")
+
+    def json_schema(self) -> dict:
+        return self._bounds_schema({"type": "integer"})
+
+
+class FloatField(Bounded):
+    schema_type = "number"
+    input_type = "number"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.error_messages.setdefault("invalid", "Enter a number.")
+
+    def to_python(self, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            self.fail("invalid")
+        try:
+            result = float(value)
+        except (ValueError, OverflowError):
+            self.fail("invalid")
+        if not math.isfinite(result):
+            self.fail("invalid")
+        return result
+
+    def json_schema(self) -> dict:
+        return self._bounds_schema({"type": "number"})
+
+
+class DecimalField(Bounded):
+    """An exact decimal number (JSON number or string), e.g. money.
+
+    ``max_digits`` / ``decimal_places`` mirror the database column.
+    """
+
+    schema_type = "number"
+    input_type = "number"
+
+    def __init__(self, *, max_digits: int | None = None, decimal_places: int | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_digits, self.decimal_places = max_digits, decimal_places
+        self.error_messages = {
+            "invalid": "Enter a number.",
+            "max_digits": "Ensure that there are no more than {n} digits in total.",
+            "max_places": "Ensure that there are no more than {n} decimal places.",
+            "max_whole": "Ensure that there are no more than {n} digits before the decimal point.",
+            **self.error_messages}
+
+    def to_python(self, value: Any) -> decimal.Decimal:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str, decimal.Decimal)):
+            self.fail("invalid")
+        if isinstance(value, str) and len(value) > 100:
+            self.fail("invalid")
+        try:
+            result = decimal.Decimal(str(value).strip())
+        except decimal.InvalidOperation:
+            self.fail("invalid")
+        if not result.is_finite():
+            self.fail("invalid")
+        return result
+
+    def validate(self, value: decimal.Decimal) -> None:
+        super().validate(value)
+        _, digits, exponent = value.as_tuple()
+        if exponent >= 0:
+            whole, places = len(digits) + exponent, 0
+        else:
+            places = -exponent
+            whole = max(len(digits) - places, 0)
+        if self.max_digits is not None and whole + places > self.max_digits:
+            self.fail("max_digits", n=self.max_digits)
+        if self.decimal_places is not None and places > self.decimal_places:
+            self.fail("max_places", n=self.decimal_places)
+        if (self.max_digits is not None and self.decimal_places is not None
+                and whole > self.max_digits - self.decimal_places):
+            self.fail("max_whole", n=self.max_digits - self.decimal_places)
+
+    def json_schema(self) -> dict:
+        # Both spellings are accepted on input; responses use strings so
+        # no precision is lost in transit.
+        schema: dict[str, Any] = {"type": ["number", "string"]}
+        if self.max_digits is not None and self.decimal_places is not None:
+            bound = 10 ** (self.max_digits - self.decimal_places)
+            schema["description"] = (f"Decimal with at most {self.max_digits} digits, "
+                                     f"{self.decimal_places} after the point.")
+            schema.setdefault("x-max-abs", bound)
+        return self._finish_schema(schema)

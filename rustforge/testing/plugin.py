@@ -31,6 +31,7 @@ FIXTURE_MODULES = [
     "rustforge.testing.auth",
     "rustforge.testing.queries",
     "rustforge.testing.browser",
+    "rustforge.contrib.graphql.testing",
 ]
 
 _BLOCK_REASON = ("database access is not allowed in this test; request the `db` or "

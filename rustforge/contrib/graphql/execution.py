@@ -7,6 +7,7 @@ per process per document), execution, and the errors a client may see.
 
 from __future__ import annotations
 
+import json
 import logging
 import traceback
 from collections import OrderedDict
@@ -151,8 +152,8 @@ def _prepare(schema: GraphQLSchema, query: str, settings: Any) -> Prepared:
         # The token bound stops the lexer itself: a huge document is never parsed whole.
         document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS, no_location=False)
     except GraphQLSyntaxError as exc:
-        code = "TOO_MANY_TOKENS" if "token" in exc.message.lower() and "limit" in \
-            exc.message.lower() else "GRAPHQL_PARSE_FAILED"
+        code = "TOO_MANY_TOKENS" if "tokens. Parsing aborted" in exc.message \
+            else "GRAPHQL_PARSE_FAILED"
         return Prepared(None, [GraphQLError(exc.message, source=exc.source,
                                             positions=exc.positions,
                                             extensions={"code": code})])
@@ -194,6 +195,10 @@ def run(schema: GraphQLSchema, query: Any, variables: Any, operation_name: Any,
         return _request_error("`variables` must be a JSON object.")
     if operation_name is not None and not isinstance(operation_name, str):
         return _request_error("`operationName` must be a string.")
+    if not _encodable(query, variables):
+        # A lone surrogate would reach the database driver and fail there (PostgreSQL).
+        return _request_error("The request contains text that is not valid Unicode "
+                              "(a lone surrogate).")
     prepared = prepare(schema, query)
     if prepared.errors:
         return Outcome(400, {"errors": [format_error(e, debug) for e in prepared.errors]})
@@ -213,6 +218,16 @@ def run(schema: GraphQLSchema, query: Any, variables: Any, operation_name: Any,
                      variable_values=variables, operation_name=operation_name)
     assert isinstance(result, ExecutionResult)  # every resolver here is synchronous
     return _outcome(result, debug)
+
+
+def _encodable(query: str, variables: dict | None) -> bool:
+    try:
+        query.encode("utf-8")
+        if variables:
+            json.dumps(variables, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, ValueError, TypeError, RecursionError):
+        return False
+    return True
 
 
 def _request_error(message: str) -> Outcome:

@@ -1,0 +1,67 @@
+"""Bad requests and hostile input get clear 4xx answers, never a 500."""
+
+import pytest
+
+
+def codes(response):
+    return [e["extensions"]["code"] for e in response.json["errors"]]
+
+
+@pytest.mark.parametrize("body, status", [
+    ({}, 400),
+    ({"query": ""}, 400),
+    ({"query": 12}, 400),
+    ({"query": ["{ ok }"]}, 400),
+    ({"query": "{ ok }", "variables": "x"}, 400),
+    ({"query": "{ ok }", "variables": [1]}, 400),
+    ({"query": "{ ok }", "operationName": 3}, 400),
+    ({"query": "query A { ok } query B { ok }"}, 400),
+    ({"query": "query A { ok }", "operationName": "Z"}, 400),
+    ({"query": "{ nope }"}, 400),
+    ({"query": "{ posts { "}, 400),
+    ({"query": "subscription { ok }"}, 400),
+])
+def test_malformed_requests(client, db, body, status):
+    response = client.post("/graphql", json=body)
+    assert response.status_code == status, response.text
+    assert response.json["errors"][0]["message"]
+
+
+def test_body_must_be_a_json_object(client, db):
+    assert client.post("/graphql", json=[1, 2]).status_code == 400
+    response = client.post("/graphql", body=b"{ ok }",
+                           headers={"Content-Type": "application/graphql"})
+    assert response.status_code == 415
+    assert client.post("/graphql", body=b"{not json",
+                       headers={"Content-Type": "application/json"}).status_code == 400
+
+
+@pytest.mark.parametrize("value", [2**31, 2**70, -(2**40), 1.5, "12", True, None, {"a": 1}])
+def test_wrong_variable_types_are_refused_before_execution(graphql_query, db, value):
+    response = graphql_query("query($n: Int!) { posts(first: $n) { nodes { id } } }",
+                             {"n": value})
+    assert response.status_code == 400, response.text
+    assert "data" not in response.json
+
+
+def test_deeply_nested_variables_json(client, db):
+    nested = "[" * 5000 + "]" * 5000
+    raw = ('{"query": "query($v: JSON) { ok }", "variables": {"v": ' + nested + "}}").encode()
+    response = client.post("/graphql", body=raw, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("text", ["\\u0000", "a\\u0000b", "\\ud800", "x" * 1000])
+def test_nul_bytes_and_surrogates_in_arguments(client, db, text):
+    # Raw JSON: a lone surrogate cannot be encoded by a client library, only escaped.
+    raw = ('{"query": "query($id: ID!) { post(id: $id) { title } }", '
+           '"variables": {"id": "%s"}}' % text).encode()
+    response = client.post("/graphql", body=raw, headers={"Content-Type": "application/json"})
+    assert response.status_code == 200, response.text
+    assert response.json["data"]["post"] is None
+
+
+def test_nul_bytes_inside_the_query_text(graphql_query, db):
+    response = graphql_query('{ post(id: "1\u0000") { title } }')
+    assert response.status_code in (200, 400)
+    assert "INTERNAL_SERVER_ERROR" not in str(response.json)

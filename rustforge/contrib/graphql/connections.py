@@ -14,6 +14,8 @@ from typing import Any
 
 from graphql import GraphQLError
 
+from rustforge.forms.errors import ValidationError
+
 MAX_CURSOR_LENGTH = 200
 
 
@@ -53,7 +55,7 @@ class Connection:
         return [Edge(node) for node in self.nodes]
 
     @property
-    def pageInfo(self) -> PageInfo:  # noqa: N802 - the GraphQL field name
+    def pageInfo(self) -> PageInfo:
         return PageInfo(self.nodes, self.has_next, self.has_previous)
 
 
@@ -76,7 +78,7 @@ def decode_cursor(cursor: str, clean: Any) -> Any:
         raise bad
     try:
         return clean(values[0])
-    except Exception:  # any cleaning failure means a forged cursor
+    except (ValidationError, TypeError, ValueError):  # a forged cursor
         raise bad from None
 
 

@@ -105,7 +105,7 @@ def form_mutation(schema: Any, name: str, form_class: type, returns: str,
     schema.extra_types[type_name] = input_type(type_name, form_class)
     scopes = tuple(scopes)
 
-    def run(root: Any, info: Any, input: dict) -> Any:  # noqa: A002 - GraphQL's name
+    def run(root: Any, info: Any, input: dict) -> Any:
         require(info, permission, scopes, f"use {name}")
         form = form_class(input)
         try:
@@ -146,7 +146,7 @@ def model_mutations(schema: Any, type_: type[ModelType], *, form_class: type | N
     schema.register(type_)
     actions = tuple(actions)
 
-    def load(info: Any, id: str) -> Any:  # noqa: A002
+    def load(info: Any, id: str) -> Any:
         key = clean_key(type_, id)
         row = None if key is None else type_.get_query(info).where(
             model._meta.primary_key == key).first()
@@ -165,7 +165,7 @@ def model_mutations(schema: Any, type_: type[ModelType], *, form_class: type | N
     if "create" in actions:
         schema.extra_types[f"Create{tname}Input"] = input_type(f"Create{tname}Input", form_class)
 
-        def create(root: Any, info: Any, input: dict) -> Any:  # noqa: A002
+        def create(root: Any, info: Any, input: dict) -> Any:
             require(info, perms["create"], scopes, f"create {tname} objects")
             return save(form_class(input))
 
@@ -175,7 +175,7 @@ def model_mutations(schema: Any, type_: type[ModelType], *, form_class: type | N
     if "update" in actions:
         schema.extra_types[f"Update{tname}Input"] = input_type(f"Update{tname}Input", form_class)
 
-        def update(root: Any, info: Any, id: str, input: dict) -> Any:  # noqa: A002
+        def update(root: Any, info: Any, id: str, input: dict) -> Any:
             require(info, perms["update"], scopes, f"change {tname} objects")
             row = load(info, id)
             require(info, perms["update"], (), f"change this {tname}", row)
@@ -186,7 +186,7 @@ def model_mutations(schema: Any, type_: type[ModelType], *, form_class: type | N
             args={"id": "ID!", "input": f"Update{tname}Input!"},
             description=f"Change the given fields of a {tname}."))
     if "delete" in actions:
-        def delete(root: Any, info: Any, id: str) -> Any:  # noqa: A002
+        def delete(root: Any, info: Any, id: str) -> Any:
             require(info, perms["delete"], scopes, f"delete {tname} objects")
             row = load(info, id)
             require(info, perms["delete"], (), f"delete this {tname}", row)

@@ -7,13 +7,17 @@ mutations validate them and report errors with their field paths.
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import uuid
 from typing import Any
 
 from graphql import GraphQLError, GraphQLScalarType
-from graphql.language import BooleanValueNode, FloatValueNode, IntValueNode, StringValueNode
-from graphql.language import ValueNode
+from graphql.language import (
+    BooleanValueNode,
+    FloatValueNode,
+    IntValueNode,
+    StringValueNode,
+    ValueNode,
+)
 
 _BIG = 2**63
 
@@ -51,7 +55,8 @@ def _serialize_big(value: Any) -> int:
 
 
 def _serialize_decimal(value: Any) -> str:
-    return str(value) if isinstance(value, (decimal.Decimal, int, float)) else str(value)
+    # str() of a Decimal keeps its exact digits; JSON numbers would go through float.
+    return str(value)
 
 
 def _json_value(value: Any) -> Any:

@@ -26,6 +26,7 @@ from typing import Any
 import peewee
 from graphql import (
     GraphQLArgument,
+    GraphQLError,
     GraphQLField,
     GraphQLInt,
     GraphQLList,
@@ -36,6 +37,7 @@ from graphql import (
     assert_valid_schema,
     specified_scalar_types,
 )
+from graphql.error import GraphQLSyntaxError
 from graphql.language import ListTypeNode, NamedTypeNode, NonNullTypeNode, parse_type
 
 from rustforge.contrib.graphql import loaders
@@ -118,7 +120,7 @@ class Schema:
         """``name(id: ID!): <Type>`` (null when absent or not visible)."""
         self.register(type_)
 
-        def resolve(root: Any, info: Any, id: str) -> Any:  # noqa: A002 - GraphQL's name
+        def resolve(root: Any, info: Any, id: str) -> Any:
             authorize_type(info, type_)
             key = clean_key(type_, id)
             if key is None:
@@ -206,19 +208,22 @@ class _Builder:
                                              resolve=lambda *_: "ok")})
         mutation = GraphQLObjectType("Mutation", self._root(self.schema.mutations)) \
             if self.schema.mutations else None
-        built = GraphQLSchema(query=query, mutation=mutation,
-                              types=[t for t in self.named.values()
-                                     if isinstance(t, GraphQLObjectType)])
         try:
+            # Field thunks run here: graphql-core reports their errors as TypeError.
+            built = GraphQLSchema(query=query, mutation=mutation,
+                                  types=[t for t in self.named.values()
+                                         if isinstance(t, GraphQLObjectType)])
             assert_valid_schema(built)
-        except TypeError as exc:
-            raise ImproperlyConfigured(f"GraphQL schema: {exc}") from None
+        except (TypeError, GraphQLError) as exc:
+            cause = exc.__cause__
+            detail = cause if isinstance(cause, ImproperlyConfigured) else exc
+            raise ImproperlyConfigured(f"GraphQL schema: {detail}") from None
         return built
 
     def type_of(self, text: str) -> Any:
         try:
             node = parse_type(text)
-        except Exception:
+        except GraphQLSyntaxError:
             raise ImproperlyConfigured(f"GraphQL: {text!r} is not a type") from None
         return self._from_ast(node, text)
 

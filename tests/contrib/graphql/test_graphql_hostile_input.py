@@ -1,5 +1,7 @@
 """Bad requests and hostile input get clear 4xx answers, never a 500."""
 
+import json
+
 import pytest
 
 
@@ -51,14 +53,26 @@ def test_deeply_nested_variables_json(client, db):
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("text", ["\\u0000", "a\\u0000b", "\\ud800", "x" * 1000])
-def test_nul_bytes_and_surrogates_in_arguments(client, db, text):
-    # Raw JSON: a lone surrogate cannot be encoded by a client library, only escaped.
-    raw = ('{"query": "query($id: ID!) { post(id: $id) { title } }", '
-           '"variables": {"id": "%s"}}' % text).encode()
-    response = client.post("/graphql", body=raw, headers={"Content-Type": "application/json"})
+def post_raw(client, query, variables):
+    # json.dumps escapes a lone surrogate (\\ud800), which a client library would refuse to send.
+    raw = json.dumps({"query": query, "variables": variables}).encode()
+    return client.post("/graphql", body=raw, headers={"Content-Type": "application/json"})
+
+
+@pytest.mark.parametrize("text", ["\x00", "a\x00b", "x" * 1000])
+def test_nul_bytes_in_arguments(client, db, text):
+    response = post_raw(client, "query($id: ID!) { post(id: $id) { title } }", {"id": text})
     assert response.status_code == 200, response.text
     assert response.json["data"]["post"] is None
+
+
+@pytest.mark.parametrize("text", ["\ud800", "a\udfffb"])
+def test_lone_surrogates_are_refused(client, db, text):
+    response = post_raw(client, "query($id: ID!) { post(id: $id) { title } }", {"id": text})
+    assert response.status_code == 400
+    assert "surrogate" in response.json["errors"][0]["message"]
+    in_query = post_raw(client, '{ post(id: "\\ud800") { title } }', None)
+    assert in_query.status_code == 400
 
 
 def test_nul_bytes_inside_the_query_text(graphql_query, db):

@@ -1,5 +1,7 @@
 """Mutations: forms validate, errors carry field paths, permissions and scopes apply."""
 
+import json
+
 import pytest
 
 WRITER = {"Authorization": "Bearer writer:read write"}
@@ -76,8 +78,9 @@ def test_nul_and_surrogates_in_input(client, graphql_query, author, writer):
     body = graphql_query(CREATE, {"input": {"title": "a\x00b", "author": str(author.id)}},
                          headers=WRITER).json
     assert body["errors"][0]["extensions"] == {"code": "VALIDATION_FAILED", "field": "title"}
-    raw = ('{"query": "mutation($t: String) { createPost(input: {title: $t, author: \\"%d\\"}) '
-           '{ id } }", "variables": {"t": "\\ud800"}}' % author.id).encode()
+    raw = json.dumps({"query": "mutation($t: String, $a: ID) "
+                               "{ createPost(input: {title: $t, author: $a}) { id } }",
+                      "variables": {"t": "\ud800", "a": str(author.id)}}).encode()
     response = client.post("/graphql", body=raw,
                            headers={"Content-Type": "application/json", **WRITER})
     assert response.status_code == 400

@@ -147,6 +147,18 @@ class Schema:
 
         model_mutations(self, type_, **kwargs)
 
+    def execute(self, query: str, variables: dict | None = None,
+                operation_name: str | None = None, *, user: Any = None,
+                scopes: Any = None) -> dict:
+        """Run a query in process (scripts, tests, docs) as ``user`` with
+        ``scopes``; the JSON body the endpoint would answer."""
+        from rustforge.conf import settings
+        from rustforge.contrib.graphql.execution import Context, run
+
+        outcome = run(self.build(), query, variables, operation_name,
+                      Context(None, user, scopes), debug=settings.DEBUG)
+        return outcome.body
+
     # Building -----------------------------------------------------------------------
     def reset(self) -> None:
         self._built = None

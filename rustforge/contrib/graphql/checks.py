@@ -42,6 +42,20 @@ def check_schema(app_configs=None, **kwargs):
     return []
 
 
+@register("graphql")
+def check_csrf(app_configs=None, **kwargs):
+    from rustforge.conf import settings
+
+    middleware = list(settings.MIDDLEWARE)
+    sessions = any(path.endswith(".SessionMiddleware") for path in middleware)
+    if sessions and not any(path.endswith(".CsrfMiddleware") for path in middleware):
+        return [Warning("Sessions are on without CsrfMiddleware: another site could run "
+                        "GraphQL mutations with a visitor's session cookie",
+                        hint="Add rustforge.contrib.auth.csrf.CsrfMiddleware to MIDDLEWARE.",
+                        id="graphql.W003")]
+    return []
+
+
 @register("graphql", deploy=True)
 def check_introspection(app_configs=None, **kwargs):
     from rustforge.conf import settings

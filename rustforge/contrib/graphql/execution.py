@@ -77,7 +77,8 @@ class DocumentCache:
     and a rejected one is rejected again without work.
     """
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, schema: GraphQLSchema, size: int) -> None:
+        self.schema = schema
         self.size = size
         self.entries: OrderedDict[tuple, Prepared] = OrderedDict()
         self.hits = 0
@@ -111,8 +112,8 @@ def document_cache(schema: GraphQLSchema) -> DocumentCache:
     cache = _caches.get(id(schema))
     if cache is None or cache.schema is not schema:
         _caches.clear()  # one live schema per process; old entries point at old types
-        cache = _caches[id(schema)] = DocumentCache(settings.GRAPHQL_DOCUMENT_CACHE_SIZE)
-        cache.schema = schema
+        cache = _caches[id(schema)] = DocumentCache(schema,
+                                                    settings.GRAPHQL_DOCUMENT_CACHE_SIZE)
     return cache
 
 

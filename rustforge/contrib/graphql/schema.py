@@ -20,6 +20,7 @@ per process (``reset()`` drops it, e.g. after a test registers more).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -179,7 +180,9 @@ def authorize_type(info: Any, type_: type[ObjectType]) -> None:
     seen.add(type_)
 
 
+@functools.cache
 def key_cleaner(type_: type[ModelType]) -> Callable[[Any], Any]:
+    """The primary key's form-field ``clean`` (one per type, made once)."""
     from rustforge.forms.models import form_field_for
 
     return form_field_for(type_.model._meta.primary_key, include_pk=True).clean

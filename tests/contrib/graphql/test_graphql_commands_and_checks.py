@@ -53,6 +53,13 @@ def test_limit_settings_are_checked(settings, name, value, expected):
     assert expected in ids(run_checks())
 
 
+def test_sessions_without_csrf_are_a_warning(settings):
+    assert "graphql.W003" not in ids(run_checks())
+    settings.MIDDLEWARE = ["rustforge.contrib.auth.middleware.SessionMiddleware",
+                           "rustforge.contrib.auth.middleware.AuthenticationMiddleware"]
+    assert "graphql.W003" in ids(run_checks())
+
+
 def test_a_broken_contribution_is_a_check_error(monkeypatch):
     from testproject.gqlblog.models import Post
 

@@ -13,15 +13,15 @@ def codes(response):
     ({}, 400),
     ({"query": ""}, 400),
     ({"query": 12}, 400),
-    ({"query": ["{ ok }"]}, 400),
-    ({"query": "{ ok }", "variables": "x"}, 400),
-    ({"query": "{ ok }", "variables": [1]}, 400),
-    ({"query": "{ ok }", "operationName": 3}, 400),
-    ({"query": "query A { ok } query B { ok }"}, 400),
-    ({"query": "query A { ok }", "operationName": "Z"}, 400),
+    ({"query": ["{ __typename }"]}, 400),
+    ({"query": "{ __typename }", "variables": "x"}, 400),
+    ({"query": "{ __typename }", "variables": [1]}, 400),
+    ({"query": "{ __typename }", "operationName": 3}, 400),
+    ({"query": "query A { __typename } query B { __typename }"}, 400),
+    ({"query": "query A { __typename }", "operationName": "Z"}, 400),
     ({"query": "{ nope }"}, 400),
     ({"query": "{ posts { "}, 400),
-    ({"query": "subscription { ok }"}, 400),
+    ({"query": "subscription { __typename }"}, 400),
 ])
 def test_malformed_requests(client, db, body, status):
     response = client.post("/graphql", json=body)
@@ -31,7 +31,7 @@ def test_malformed_requests(client, db, body, status):
 
 def test_body_must_be_a_json_object(client, db):
     assert client.post("/graphql", json=[1, 2]).status_code == 400
-    response = client.post("/graphql", body=b"{ ok }",
+    response = client.post("/graphql", body=b"{ __typename }",
                            headers={"Content-Type": "application/graphql"})
     assert response.status_code == 415
     assert client.post("/graphql", body=b"{not json",
@@ -48,7 +48,7 @@ def test_wrong_variable_types_are_refused_before_execution(graphql_query, db, va
 
 def test_deeply_nested_variables_json(client, db):
     nested = "[" * 5000 + "]" * 5000
-    raw = ('{"query": "query($v: JSON) { ok }", "variables": {"v": ' + nested + "}}").encode()
+    raw = ('{"query": "query($v: JSON) { __typename }", "variables": {"v": ' + nested + "}}").encode()
     response = client.post("/graphql", body=raw, headers={"Content-Type": "application/json"})
     assert response.status_code == 400
 

@@ -170,6 +170,11 @@ def _prepare(schema: GraphQLSchema, query: str, settings: Any) -> Prepared:
     if errors:
         for error in errors:
             error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_VALIDATION_FAILED"}
+            # A client's mistake even when a scalar's parser raised (e.g. int() of a
+            # 5000-digit literal): never masked as an internal error.
+            error.original_error = None
+            if len(error.message) > 300:
+                error.message = error.message[:300] + "…"
         return Prepared(None, errors)
     operations = {op.name.value if op.name else None: op.operation
                   for op in document.definitions if hasattr(op, "operation")}

@@ -80,8 +80,9 @@ class _Analyzer:
     def operation(self, op: OperationDefinitionNode) -> Measure:
         self.defaults = {}
         for var in op.variable_definitions or ():
-            if isinstance(var.default_value, IntValueNode):
-                self.defaults[var.variable.name.value] = int(var.default_value.value)
+            default = var.default_value
+            if isinstance(default, IntValueNode) and len(default.value) <= 9:
+                self.defaults[var.variable.name.value] = int(default.value)
         root = {OperationType.QUERY: self.schema.query_type,
                 OperationType.MUTATION: self.schema.mutation_type,
                 OperationType.SUBSCRIPTION: self.schema.subscription_type}[op.operation]
@@ -161,7 +162,10 @@ class _Analyzer:
             if arg.name.value != "first":
                 continue
             if isinstance(arg.value, IntValueNode):
-                return max(0, min(int(arg.value.value), self.limits.max_page_size))
+                digits = arg.value.value
+                if len(digits) > 9:  # int() of thousands of digits is slow (or refused)
+                    return self.limits.max_page_size
+                return max(0, min(int(digits), self.limits.max_page_size))
             if isinstance(arg.value, VariableNode):
                 return self.defaults.get(arg.value.name.value, self.limits.max_page_size)
         return self.limits.page_size

@@ -26,6 +26,8 @@ def _literal(node: ValueNode, _variables: Any = None) -> Any:
     if isinstance(node, (StringValueNode, BooleanValueNode)):
         return node.value
     if isinstance(node, IntValueNode):
+        if len(node.value) > 40:  # far past 64 bits; int() of huge literals is slow
+            raise GraphQLError("The number is too large.", node)
         return int(node.value)
     if isinstance(node, FloatValueNode):
         return node.value  # as text: a Decimal must not pass through a float

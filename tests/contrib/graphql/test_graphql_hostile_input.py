@@ -79,3 +79,13 @@ def test_nul_bytes_inside_the_query_text(graphql_query, db):
     response = graphql_query('{ post(id: "1\u0000") { title } }')
     assert response.status_code in (200, 400)
     assert "INTERNAL_SERVER_ERROR" not in str(response.json)
+
+
+@pytest.mark.parametrize("literal", ["9" * 30, "9" * 5000, "-" + "9" * 20])
+def test_huge_integer_literals(graphql_query, db, literal):
+    for query in [f"{{ posts(first: {literal}) {{ nodes {{ id }} }} }}",
+                  f"query($n: Int = {literal}) {{ posts(first: $n) {{ nodes {{ id }} }} }}",
+                  f"mutation {{ addComment(input: {{postId: {literal}}}) {{ body }} }}"]:
+        response = graphql_query(query)
+        assert response.status_code == 400, response.text
+        assert response.json["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"

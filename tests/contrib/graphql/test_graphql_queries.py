@@ -169,3 +169,14 @@ def test_repeated_queries_skip_parsing(graphql_query, db, monkeypatch):
     for _ in range(3):
         assert graphql_query(query).status_code == 200
     assert len(calls) == 1
+
+
+def test_hand_written_type_with_arguments_and_a_field_permission(graphql_query, db, blog,
+                                                                 make_user):
+    query = '{ stats { postCount authorNames(prefix: "Author 1") } }'
+    anonymous = graphql_query(query).json
+    assert anonymous["data"] == {"stats": {"postCount": 100, "authorNames": None}}
+    assert anonymous["errors"][0]["path"] == ["stats", "authorNames"]
+    make_user("boss", is_staff=True)
+    staff = graphql_query(query, headers={"Authorization": "Bearer boss:"}).json
+    assert staff == {"data": {"stats": {"postCount": 100, "authorNames": ["Author 1"]}}}

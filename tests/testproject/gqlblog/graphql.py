@@ -1,6 +1,6 @@
 """The test app's contribution to the project schema (found by discovery)."""
 
-from rustforge.contrib.graphql import ModelType, authenticated, field, schema, staff
+from rustforge.contrib.graphql import ModelType, ObjectType, authenticated, field, schema, staff
 from rustforge.contrib.graphql.mutations import FormErrors
 
 from .forms import CommentForm
@@ -46,6 +46,26 @@ def add_comment(info, data):
 
 schema.form_mutation("addComment", CommentForm, returns="Comment", resolve=add_comment,
                      permission=authenticated)
+
+
+@schema.register
+class StatsType(ObjectType):
+    """A hand-written type: counts over the blog."""
+
+    description = "Counts over the blog."
+
+    @field("Int!")
+    def post_count(stats, info):
+        return Post.select().count()
+
+    @field("[String!]!", args={"prefix": "String!"}, permission=staff)
+    def author_names(stats, info, prefix):
+        return [a.name for a in Author.select().where(Author.name.startswith(prefix))]
+
+
+@schema.query("Stats!")
+def stats(root, info):
+    return StatsType()
 
 
 @schema.query("String!", description="Always fails: shows how errors are masked.")

@@ -11,7 +11,7 @@ import json
 import logging
 import traceback
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -67,7 +67,6 @@ class Prepared:
 
     document: DocumentNode | None
     errors: list[GraphQLError]
-    operations: dict[str | None, OperationType] = field(default_factory=dict)
 
 
 class DocumentCache:
@@ -102,24 +101,24 @@ class DocumentCache:
         self.hits = 0
 
 
-_caches: dict[int, DocumentCache] = {}
+_cache: DocumentCache | None = None
 
 
 def document_cache(schema: GraphQLSchema) -> DocumentCache:
-    """The cache for ``schema`` (a rebuilt schema gets a fresh one)."""
+    """This process's cache for ``schema`` (a rebuilt schema starts a fresh one:
+    cached documents were validated against the old types)."""
     from rustforge.conf import settings
 
-    cache = _caches.get(id(schema))
-    if cache is None or cache.schema is not schema:
-        _caches.clear()  # one live schema per process; old entries point at old types
-        cache = _caches[id(schema)] = DocumentCache(schema,
-                                                    settings.GRAPHQL_DOCUMENT_CACHE_SIZE)
-    return cache
+    global _cache
+    if _cache is None or _cache.schema is not schema:
+        _cache = DocumentCache(schema, settings.GRAPHQL_DOCUMENT_CACHE_SIZE)
+    return _cache
 
 
 def clear_caches() -> None:
-    """Forget every cached document (settings changed, schema rebuilt, tests)."""
-    _caches.clear()
+    """Forget every cached document (settings changed, tests)."""
+    global _cache
+    _cache = None
 
 
 def introspection_enabled() -> bool:
@@ -176,9 +175,7 @@ def _prepare(schema: GraphQLSchema, query: str, settings: Any) -> Prepared:
             if len(error.message) > 300:
                 error.message = error.message[:300] + "…"
         return Prepared(None, errors)
-    operations = {op.name.value if op.name else None: op.operation
-                  for op in document.definitions if hasattr(op, "operation")}
-    return Prepared(document, [], operations)
+    return Prepared(document, [])
 
 
 def _bad(message: str, code: str) -> GraphQLError:

@@ -16,7 +16,9 @@ them::
 
 A unique value already taken is ``CONFLICT``. Generated model mutations
 require the model's default permissions (``<app>.add_<model>``,
-``change_``, ``delete_``) unless ``permissions`` says otherwise.
+``change_``, ``delete_``) unless ``permissions`` says otherwise; update and
+delete checks get the row (``fn(info, row)``), so a callable can allow
+owners only.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLInputField, GraphQLInputObjectType, GraphQLList
 
-from rustforge.contrib.graphql.permissions import Permission, require
+from rustforge.contrib.graphql.permissions import Permission, check_scopes, require
 from rustforge.contrib.graphql.scalars import CUSTOM_SCALARS
 from rustforge.contrib.graphql.types import FieldSpec, ModelType, camel
 from rustforge.forms import fields as ff
@@ -176,8 +178,8 @@ def model_mutations(schema: Any, type_: type[ModelType], *, form_class: type | N
         schema.extra_types[f"Update{tname}Input"] = input_type(f"Update{tname}Input", form_class)
 
         def update(root: Any, info: Any, id: str, input: dict) -> Any:
-            require(info, perms["update"], scopes, f"change {tname} objects")
-            row = load(info, id)
+            check_scopes(info, scopes)
+            row = load(info, id)  # a row the request may see (get_query)
             require(info, perms["update"], (), f"change this {tname}", row)
             return save(form_class(input, instance=row, partial=True))
 
@@ -187,7 +189,7 @@ def model_mutations(schema: Any, type_: type[ModelType], *, form_class: type | N
             description=f"Change the given fields of a {tname}."))
     if "delete" in actions:
         def delete(root: Any, info: Any, id: str) -> Any:
-            require(info, perms["delete"], scopes, f"delete {tname} objects")
+            check_scopes(info, scopes)
             row = load(info, id)
             require(info, perms["delete"], (), f"delete this {tname}", row)
             key = row._pk

@@ -127,3 +127,32 @@ def test_form_mutation(graphql_query, author, writer):
                                                  "body": "hi"}}, headers=WRITER).json
     assert missing["errors"][0]["extensions"] == {"code": "VALIDATION_FAILED",
                                                   "field": "postId"}
+
+
+def test_update_permission_gets_the_row(author):
+    from testproject.gqlblog.models import Post
+
+    from rustforge.contrib.graphql import ModelType, Schema
+
+    local = Schema()
+
+    class DraftType(ModelType):
+        model = Post
+        fields = ["id", "title"]
+
+    def owner_only(info, row):
+        return row is not None and row.title.startswith(info.context.user.username)
+
+    local.model_mutations(DraftType, actions=("update",), permissions={"update": owner_only})
+
+    class Ada:
+        is_authenticated, username = True, "ada"
+
+    mine = Post.create(title="ada: notes", author=author)
+    theirs = Post.create(title="bob: notes", author=author)
+    query = 'mutation($id: ID!) { updateDraft(id: $id, input: {title: "ada: new"}) { title } }'
+    assert local.execute(query, {"id": str(mine.id)}, user=Ada()) == {
+        "data": {"updateDraft": {"title": "ada: new"}}}
+    refused = local.execute(query, {"id": str(theirs.id)}, user=Ada())
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert Post.get_by_id(theirs.id).title == "bob: notes"

@@ -30,7 +30,7 @@ from graphql import GraphQLError, GraphQLInputField, GraphQLInputObjectType, Gra
 
 from rustforge.contrib.graphql.permissions import Permission, check_scopes, require
 from rustforge.contrib.graphql.scalars import CUSTOM_SCALARS
-from rustforge.contrib.graphql.types import FieldSpec, ModelType, camel
+from rustforge.contrib.graphql.types import FieldSpec, ModelType, camel, clean_key
 from rustforge.forms import fields as ff
 from rustforge.forms.errors import ValidationFailed
 from rustforge.forms.models import ModelChoiceField, ModelForm
@@ -135,8 +135,6 @@ def model_mutations(schema: Any, type_: type[ModelType], *, form_class: type | N
                     permissions: dict[str, Permission] | None = None,
                     scopes: Iterable[str] = ()) -> None:
     """Generated create/update/delete mutations for ``type_.model``."""
-    from rustforge.contrib.graphql.schema import clean_key
-
     model = type_.model
     tname = type_.type_name()
     if form_class is None:

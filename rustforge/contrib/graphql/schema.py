@@ -20,7 +20,6 @@ per process (``reset()`` drops it, e.g. after a test registers more).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -36,15 +35,24 @@ from graphql import (
     GraphQLSchema,
     GraphQLString,
     assert_valid_schema,
+    default_field_resolver,
     specified_scalar_types,
 )
 from graphql.error import GraphQLSyntaxError
 from graphql.language import ListTypeNode, NamedTypeNode, NonNullTypeNode, parse_type
 
-from rustforge.contrib.graphql import loaders
+from rustforge.contrib.graphql import loaders, mutations
 from rustforge.contrib.graphql.permissions import Permission, allowed, denied, require
 from rustforge.contrib.graphql.scalars import CUSTOM_SCALARS
-from rustforge.contrib.graphql.types import FieldSpec, ModelType, ObjectType, camel, scalar_name
+from rustforge.contrib.graphql.types import (
+    FieldSpec,
+    ModelType,
+    ObjectType,
+    camel,
+    clean_key,
+    key_cleaner,
+    scalar_name,
+)
 from rustforge.exceptions import ImproperlyConfigured
 
 CONNECTION_ARGS = ("first", "after")
@@ -77,25 +85,21 @@ class Schema:
               description: str | None = None, permission: Permission = None,
               scopes: tuple[str, ...] = ()) -> Callable[[Callable], Callable]:
         """Decorate ``fn(root, info, **args)`` as a root query field."""
-
-        def decorate(fn: Callable) -> Callable:
-            self._add(self.queries, FieldSpec(fn, type_, name=name, args=args,
-                                              description=description,
-                                              permission=permission, scopes=scopes))
-            return fn
-
-        return decorate
+        return self._decorator(self.queries, type_, name=name, args=args,
+                               description=description, permission=permission, scopes=scopes)
 
     def mutation(self, type_: str, *, name: str | None = None,
                  args: dict[str, str] | None = None, description: str | None = None,
                  permission: Permission = None,
                  scopes: tuple[str, ...] = ()) -> Callable[[Callable], Callable]:
         """Decorate ``fn(root, info, **args)`` as a mutation."""
+        return self._decorator(self.mutations, type_, name=name, args=args,
+                               description=description, permission=permission, scopes=scopes)
 
+    def _decorator(self, table: dict[str, FieldSpec], type_: str,
+                   **kwargs: Any) -> Callable[[Callable], Callable]:
         def decorate(fn: Callable) -> Callable:
-            self._add(self.mutations, FieldSpec(fn, type_, name=name, args=args,
-                                                description=description,
-                                                permission=permission, scopes=scopes))
+            self._add(table, FieldSpec(fn, type_, **kwargs))
             return fn
 
         return decorate
@@ -138,15 +142,11 @@ class Schema:
     def form_mutation(self, name: str, form_class: type, returns: str,
                       resolve: Callable[[Any, dict], Any], **kwargs: Any) -> None:
         """A mutation whose ``input`` is validated by ``form_class`` (see mutations)."""
-        from rustforge.contrib.graphql.mutations import form_mutation
-
-        form_mutation(self, name, form_class, returns, resolve, **kwargs)
+        mutations.form_mutation(self, name, form_class, returns, resolve, **kwargs)
 
     def model_mutations(self, type_: type[ModelType], **kwargs: Any) -> None:
         """``create<T>``/``update<T>``/``delete<T>`` validated by a ModelForm (see mutations)."""
-        from rustforge.contrib.graphql.mutations import model_mutations
-
-        model_mutations(self, type_, **kwargs)
+        mutations.model_mutations(self, type_, **kwargs)
 
     def execute(self, query: str, variables: dict | None = None,
                 operation_name: str | None = None, *, user: Any = None,
@@ -178,24 +178,6 @@ def authorize_type(info: Any, type_: type[ObjectType]) -> None:
         return
     require(info, type_.permission, type_.scopes, f"see {type_.type_name()} objects")
     seen.add(type_)
-
-
-@functools.cache
-def key_cleaner(type_: type[ModelType]) -> Callable[[Any], Any]:
-    """The primary key's form-field ``clean`` (one per type, made once)."""
-    from rustforge.forms.models import form_field_for
-
-    return form_field_for(type_.model._meta.primary_key, include_pk=True).clean
-
-
-def clean_key(type_: type[ModelType], raw: Any) -> Any:
-    """The primary key in ``raw``, or None when it cannot be one."""
-    from rustforge.forms.errors import ValidationError
-
-    try:
-        return key_cleaner(type_)(raw)
-    except ValidationError:
-        return None
 
 
 class _Builder:
@@ -305,6 +287,10 @@ class _Builder:
                 resolve=_guard(spec.resolver, perm, f"{cls.type_name()}.{name}"))
         if not out:
             raise ImproperlyConfigured(f"GraphQL: {cls.__name__} has no fields")
+        if cls.permission is not None or cls.scopes:
+            # However an object of this type is reached (a hand-written query too).
+            for gfield in out.values():
+                gfield.resolve = _type_guard(gfield.resolve, cls)
         return out
 
     def _column(self, cls: type[ModelType], mfield: peewee.Field) -> GraphQLField:
@@ -377,6 +363,14 @@ def _guard(resolver: Callable | None, perm: Permission, where: str) -> Callable 
         if resolver is None:
             return getattr(obj, info.field_name, None)
         return resolver(obj, info, **args)
+
+    return resolve
+
+
+def _type_guard(resolver: Callable | None, cls: type[ObjectType]) -> Callable:
+    def resolve(obj: Any, info: Any, **args: Any) -> Any:
+        authorize_type(info, cls)
+        return (resolver or default_field_resolver)(obj, info, **args)
 
     return resolve
 

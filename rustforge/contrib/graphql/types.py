@@ -17,12 +17,16 @@ same schema (else its key, as an ``ID``). Field names are camelCase
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 import peewee
 
 from rustforge.contrib.graphql.permissions import Permission
+from rustforge.exceptions import ImproperlyConfigured
+from rustforge.forms.errors import ValidationError
+from rustforge.forms.models import form_field_for
 
 _SCALARS = (
     (peewee.BooleanField, "Boolean"),
@@ -141,8 +145,6 @@ class ModelType(ObjectType):
 
     @classmethod
     def columns(cls) -> list[peewee.Field]:
-        from rustforge.exceptions import ImproperlyConfigured
-
         meta = cls.model._meta
         soft = getattr(meta, "soft_delete_field", None)
         if isinstance(cls.fields, str) or isinstance(cls.exclude, str):
@@ -157,8 +159,6 @@ class ModelType(ObjectType):
 
     @classmethod
     def backrefs(cls) -> list[peewee.ForeignKeyField]:
-        from rustforge.exceptions import ImproperlyConfigured
-
         by_name = {fk.backref: fk for fk in cls.model._meta.backrefs}
         out = []
         for name in cls.relations:
@@ -168,3 +168,17 @@ class ModelType(ObjectType):
                     f"{name!r} (known: {', '.join(sorted(by_name)) or 'none'})")
             out.append(by_name[name])
         return out
+
+
+@functools.cache
+def key_cleaner(type_: type[ModelType]) -> Callable[[Any], Any]:
+    """The primary key's form-field ``clean`` (one per type, made once)."""
+    return form_field_for(type_.model._meta.primary_key, include_pk=True).clean
+
+
+def clean_key(type_: type[ModelType], raw: Any) -> Any:
+    """The primary key in ``raw``, or None when it cannot be one."""
+    try:
+        return key_cleaner(type_)(raw)
+    except ValidationError:
+        return None

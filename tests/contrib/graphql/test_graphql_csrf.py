@@ -62,6 +62,6 @@ def test_bearer_requests_need_no_csrf_token(client, make_user, db):
     make_user("bot")
     author = Author.create(name="Bot")
     response = client.post("/graphql", json={"query": CREATE, "variables": {"a": author.id}},
-                           headers={"Authorization": "Bearer bot:write",
+                           headers={"Authorization": "Bearer bot:read write",
                                     "Origin": "https://elsewhere.example"})
     assert response.json["data"]["createPost"] == {"title": "From a cookie"}

@@ -180,3 +180,30 @@ def test_hand_written_type_with_arguments_and_a_field_permission(graphql_query, 
     make_user("boss", is_staff=True)
     staff = graphql_query(query, headers={"Authorization": "Bearer boss:"}).json
     assert staff == {"data": {"stats": {"postCount": 100, "authorNames": ["Author 1"]}}}
+
+
+def test_type_permission_applies_however_the_object_is_reached(db):
+    from rustforge.contrib.graphql import ObjectType, Schema, field, staff
+
+    local = Schema()
+
+    @local.register
+    class SecretType(ObjectType):
+        permission = staff
+
+        @field("String!")
+        def code(obj, info):
+            return "42"
+
+    @local.query("Secret")
+    def secret(root, info):
+        return SecretType()
+
+    class Boss:
+        is_authenticated, is_staff = True, True
+
+    refused = local.execute("{ secret { code } }")
+    assert refused["data"] == {"secret": None}
+    assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert local.execute("{ secret { code } }", user=Boss()) == {
+        "data": {"secret": {"code": "42"}}}

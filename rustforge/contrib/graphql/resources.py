@@ -18,6 +18,9 @@ from rustforge.contrib.graphql.execution import Context, run
 from rustforge.contrib.graphql.registry import get_schema
 from rustforge.forms.http import read_request
 
+# GET ?variables= that is not JSON (told apart from "no variables").
+_BAD = object()
+
 
 class GraphQLEndpoint:
     def __init__(self) -> None:
@@ -71,9 +74,6 @@ class GraphQLEndpoint:
         resp.content_type = falcon.MEDIA_JSON
         resp.text = json.dumps(body, default=str, separators=(",", ":"))
         resp.set_header("Cache-Control", "no-store")
-
-
-_BAD = object()
 
 
 def _wants_page(req: falcon.Request) -> bool:

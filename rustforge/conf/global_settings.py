@@ -218,3 +218,24 @@ LOGIN_THROTTLE_WINDOW = 900
 # Issuer shown by authenticator apps for TOTP secrets; recovery codes per user.
 TOTP_ISSUER = "RustForge"
 TOTP_RECOVERY_CODES = 10
+
+# --- GraphQL (rustforge.contrib.graphql) ---------------------------------------
+# Whether __schema/__type queries are answered (the deploy check warns when
+# this is on with DEBUG off). None: follow DEBUG.
+GRAPHQL_INTROSPECTION: bool | None = None
+# Deepest field nesting a query may have (fragments expanded): 400 above.
+GRAPHQL_MAX_DEPTH = 15
+# Largest query cost: each field is 1, a connection multiplies what it
+# selects by its page size (see docs/graphql.md): 400 above.
+GRAPHQL_MAX_COST = 20_000
+# Most aliases in one document (fragments expanded): 400 above.
+GRAPHQL_MAX_ALIASES = 30
+# Most lexical tokens in one document; the parser stops at this bound.
+GRAPHQL_MAX_TOKENS = 5_000
+# Longest query text, in characters, looked at before anything else.
+GRAPHQL_MAX_QUERY_LENGTH = 50_000
+# Rows in a connection page when the query gives no `first`, and the largest `first`.
+GRAPHQL_PAGE_SIZE = 20
+GRAPHQL_MAX_PAGE_SIZE = 100
+# Parsed and validated documents kept per process (LRU); 0 turns the cache off.
+GRAPHQL_DOCUMENT_CACHE_SIZE = 500

@@ -36,6 +36,7 @@ FIXTURE_MODULES = [
     "rustforge.testing.queue",
     "rustforge.testing.queries",
     "rustforge.testing.browser",
+    "rustforge.contrib.graphql.testing",
 ]
 
 _BLOCK_REASON = ("database access is not allowed in this test; request the `db` or "

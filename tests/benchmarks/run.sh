@@ -39,4 +39,6 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; 
     echo "$WANT" > "$STAMP"
 fi
 
-exec "$VENV/bin/python" tests/benchmarks/bench.py "$@"
+"$VENV/bin/python" tests/benchmarks/bench.py "$@"
+# GraphQL against REST on the same rows (docs/graphql.md); takes the same options.
+exec "$VENV/bin/python" tests/benchmarks/graphql_bench.py "$@"

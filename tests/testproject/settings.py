@@ -14,6 +14,8 @@ INSTALLED_APPS = [
     "rustforge.contrib.auth",
     "testproject.authdemo",
     "rustforge.contrib.mail",
+    "rustforge.contrib.graphql",
+    "testproject.gqlblog",
 ]
 ROOT_ROUTES = "testproject.urls"
 TEMPLATE_DIRS = ["templates"]

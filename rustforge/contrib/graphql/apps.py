@@ -1,0 +1,28 @@
+"""The GraphQL app: one schema merged from every installed app's ``graphql.py``."""
+
+from __future__ import annotations
+
+from rustforge.apps import AppConfig
+
+
+class GraphQLConfig(AppConfig):
+    name = "rustforge.contrib.graphql"
+    label = "graphql"
+    verbose_name = "GraphQL API"
+    url_prefix = "/graphql"
+
+    def ready(self) -> None:
+        from rustforge.contrib.graphql.registry import autodiscover
+        from rustforge.events.signals import setting_changed
+
+        # Importing the modules only registers types; the schema is built on first use.
+        autodiscover()
+        setting_changed.connect(_forget_documents, weak=False)
+
+
+def _forget_documents(sender: object = None, names: frozenset = frozenset(),
+                      **kwargs: object) -> None:
+    if any(name.startswith("GRAPHQL_") or name == "DEBUG" for name in names):
+        from rustforge.contrib.graphql.execution import clear_caches
+
+        clear_caches()

@@ -1,0 +1,6 @@
+from rustforge.apps import AppConfig
+
+
+class ListsConfig(AppConfig):
+    name = "lists"
+    url_prefix = "/rest"

@@ -1,0 +1,3 @@
+from lists.resources import PostResource
+
+routes = [*PostResource.routes("/posts", name="posts")]

@@ -229,7 +229,8 @@ class _Builder:
             return GraphQLNonNull(self._from_ast(node.type, text))
         if isinstance(node, ListTypeNode):
             return GraphQLList(self._from_ast(node.type, text))
-        assert isinstance(node, NamedTypeNode)
+        if not isinstance(node, NamedTypeNode):
+            raise ImproperlyConfigured(f"GraphQL: cannot read the type {text!r}")
         found = self.named.get(node.name.value)
         if found is None:
             raise ImproperlyConfigured(f"GraphQL: unknown type {node.name.value!r} in {text!r}")

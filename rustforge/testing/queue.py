@@ -30,6 +30,7 @@ class RecordedJob:
     spec: Any
     status: str = "queued"
     result: Any = None
+    context: dict | None = None
 
     @property
     def id(self) -> str:
@@ -41,7 +42,7 @@ class RecordedJob:
     def run(self) -> Any:
         from rustforge.queue.inline import call_job
 
-        self.result = call_job(self.spec, self.args, self.kwargs)
+        self.result = call_job(self.spec, self.args, self.kwargs, self.context)
         self.status = "finished"
         return self.result
 
@@ -61,7 +62,10 @@ class JobRecorder:
                 if pending.spec.unique_id(pending.args, pending.kwargs) == \
                         spec.unique_id(args, kwargs):
                     return pending
-        recorded = RecordedJob(spec.path, spec.queue, args, kwargs, when, spec)
+        from rustforge.queue import context
+
+        recorded = RecordedJob(spec.path, spec.queue, args, kwargs, when, spec,
+                               context=context.capture())
         self.jobs.append(recorded)
         return recorded
 

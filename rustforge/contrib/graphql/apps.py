@@ -12,11 +12,15 @@ class GraphQLConfig(AppConfig):
     url_prefix = "/graphql"
 
     def ready(self) -> None:
+        from rustforge.apps import apps
         from rustforge.contrib.graphql.registry import autodiscover
         from rustforge.events.signals import setting_changed
 
         # Importing the modules only registers types; the schema is built on first use.
-        autodiscover()
+        # A private registry (the SQL snapshot loads the built-in apps alone)
+        # leaves the project's graphql.py modules alone.
+        if apps.ready:
+            autodiscover()
         setting_changed.connect(_forget_documents, weak=False)
 
 

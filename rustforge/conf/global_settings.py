@@ -239,3 +239,19 @@ GRAPHQL_PAGE_SIZE = 20
 GRAPHQL_MAX_PAGE_SIZE = 100
 # Parsed and validated documents kept per process (LRU); 0 turns the cache off.
 GRAPHQL_DOCUMENT_CACHE_SIZE = 500
+
+# --- Admin (rustforge.contrib.admin) -----------------------------------------------
+# Title in the header and the browser tab of every admin page.
+ADMIN_SITE_TITLE = "RustForge administration"
+# Rows per list page (a ModelAdmin's list_per_page overrides it).
+ADMIN_LIST_PER_PAGE = 100
+# Longest search text accepted on a list page or an autocomplete: 400 above.
+ADMIN_SEARCH_MAX_LENGTH = 200
+# A foreign key is a <select> of the related rows up to this many; above, a
+# searchable input (the related model's admin needs search_fields).
+ADMIN_FK_SELECT_LIMIT = 100
+# A foreign-key filter lists the related rows up to this many; above, filter by URL.
+ADMIN_FILTER_CHOICES_LIMIT = 50
+# Rows above which a list page on PostgreSQL shows the planner's estimate
+# instead of an exact count (and a filtered list counts up to it). None: exact.
+ADMIN_COUNT_ESTIMATE_THRESHOLD: int | None = None

@@ -103,6 +103,9 @@ CACHE_DEFAULT_TIMEOUT = 300
 CACHE_OPTIONS: dict = {}
 # Seconds between two log lines about the same unreachable memcached server.
 CACHE_ERROR_LOG_INTERVAL = 60.0
+# Named caches besides the default: alias -> URL, or a dict with URL, KEY_PREFIX,
+# VERSION, TIMEOUT, OPTIONS; reached with caches["alias"] (docs/cache.md).
+CACHES: dict = {}
 # redis://host:6379/0; empty runs background jobs inline.
 REDIS_URL = ""
 # --- Background jobs (rustforge.queue; docs/jobs.md) ---
@@ -132,6 +135,8 @@ RATELIMITS: dict = {}
 RATELIMIT_ENABLED = True
 # When the cache cannot count: True lets requests through, False answers 503.
 RATELIMIT_FAIL_OPEN = True
+# The named cache (CACHES) that holds the rate-limit counters.
+RATELIMIT_CACHE_ALIAS = "default"
 # console:// (embedded default), smtp://user:pass@host:587?starttls=1, file:///dir, memory://, dummy://
 EMAIL_URL = "console://"
 DEFAULT_FROM_EMAIL = "webmaster@localhost"
@@ -197,6 +202,8 @@ PASSWORD_VALIDATORS: list[dict] = [
 PASSWORD_RESET_TIMEOUT = 3600
 # "db" (embedded default) or "cache" (the CACHE_URL backend, e.g. memcached).
 SESSION_ENGINE = "db"
+# The named cache (CACHES) of SESSION_ENGINE = "cache".
+SESSION_CACHE_ALIAS = "default"
 SESSION_COOKIE_NAME = "sessionid"
 # Seconds of inactivity after which a session expires (two weeks).
 SESSION_COOKIE_AGE = 1_209_600
@@ -265,3 +272,19 @@ EXPORT_PDF_FONT = None
 EXPORT_EMAIL_LINK = True
 # Queue of the background export jobs.
 EXPORT_QUEUE = "default"
+
+# --- Admin (rustforge.contrib.admin) -----------------------------------------------
+# Title in the header and the browser tab of every admin page.
+ADMIN_SITE_TITLE = "RustForge administration"
+# Rows per list page (a ModelAdmin's list_per_page overrides it).
+ADMIN_LIST_PER_PAGE = 100
+# Longest search text accepted on a list page or an autocomplete: 400 above.
+ADMIN_SEARCH_MAX_LENGTH = 200
+# A foreign key is a <select> of the related rows up to this many; above, a
+# searchable input (the related model's admin needs search_fields).
+ADMIN_FK_SELECT_LIMIT = 100
+# A foreign-key filter lists the related rows up to this many; above, filter by URL.
+ADMIN_FILTER_CHOICES_LIMIT = 50
+# Rows above which a list page on PostgreSQL shows the planner's estimate
+# instead of an exact count (and a filtered list counts up to it). None: exact.
+ADMIN_COUNT_ESTIMATE_THRESHOLD: int | None = None

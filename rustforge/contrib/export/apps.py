@@ -16,7 +16,7 @@ class ExportConfig(AppConfig):
         from rustforge.contrib.export.registry import autodiscover
 
         # Importing the modules only declares exporters; nothing is queried here.
-        # A private registry (the SQL snapshot loads the built-in apps alone)
-        # leaves the project's exports.py modules alone.
-        if apps.ready:
+        # A private registry (the SQL snapshots load the built-in apps in one) is
+        # not the project: its apps' modules are not imported.
+        if self.registry is apps:
             autodiscover()

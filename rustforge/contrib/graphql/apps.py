@@ -17,9 +17,9 @@ class GraphQLConfig(AppConfig):
         from rustforge.events.signals import setting_changed
 
         # Importing the modules only registers types; the schema is built on first use.
-        # A private registry (the SQL snapshot loads the built-in apps alone)
-        # leaves the project's graphql.py modules alone.
-        if apps.ready:
+        # A private registry (the SQL snapshots load the built-in apps in one) is
+        # not the project: its apps' modules are not imported.
+        if self.registry is apps:
             autodiscover()
         setting_changed.connect(_forget_documents, weak=False)
 

@@ -18,6 +18,10 @@ INSTALLED_APPS = [
     "testproject.gqlblog",
     "rustforge.contrib.tenancy",
     "testproject.crm",
+    "rustforge.contrib.export",
+    "testproject.ledger",
+    "rustforge.contrib.admin",
+    "testproject.blog",
 ]
 ROOT_ROUTES = "testproject.urls"
 TEMPLATE_DIRS = ["templates"]

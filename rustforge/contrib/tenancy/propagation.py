@@ -16,11 +16,19 @@ names the tenancy app:
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from rustforge.contrib.tenancy.context import current_tenant, current_tenant_id, use_tenant
 
 MAIL_HEADER = "X-Tenant"
+
+
+def enter_tenant(tenant_id: int) -> Any:
+    """The job's tenant, active around it (a job run inline is already in it)."""
+    if current_tenant_id() == tenant_id:
+        return contextlib.nullcontext()
+    return use_tenant(tenant_id)
 
 
 def cache_scope() -> str | None:
@@ -41,6 +49,6 @@ def install() -> None:
     from rustforge.mail.delivery import add_message_hook
     from rustforge.queue import context
 
-    context.register("tenant", capture=current_tenant_id, enter=use_tenant)
+    context.register("tenant", capture=current_tenant_id, enter=enter_tenant)
     add_key_scope(cache_scope)
     add_message_hook(mail_hook)

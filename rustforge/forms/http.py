@@ -21,7 +21,8 @@ from rustforge.forms.errors import ErrorDict, ValidationFailed
 from rustforge.forms.fields import UploadedFile
 
 
-class HTTPValidationFailed(ValidationFailed, falcon.HTTPUnprocessableEntity):
+# (type: ignore: falcon declares status/description as properties, ValidationFailed as values)
+class HTTPValidationFailed(ValidationFailed, falcon.HTTPUnprocessableEntity):  # type: ignore[misc]
     """``ValidationFailed`` that falcon renders as 422 with the envelope."""
 
     def __init__(self, errors: ErrorDict, description: str | None = None) -> None:
@@ -102,7 +103,7 @@ def _read_multipart(req: falcon.Request) -> dict[str, Any]:
     return data
 
 
-class HTTPConflictFailed(ValidationFailed, falcon.HTTPConflict):
+class HTTPConflictFailed(ValidationFailed, falcon.HTTPConflict):  # type: ignore[misc]
     """409 with the same envelope: the input clashes with an existing row
     (a unique value already taken)."""
 

@@ -30,3 +30,6 @@ CREATE TABLE IF NOT EXISTS "auth_user_permission" ("id" SERIAL NOT NULL PRIMARY 
 CREATE INDEX IF NOT EXISTS "auth_user_permission_user_id" ON "auth_user_permission" ("user_id");
 CREATE INDEX IF NOT EXISTS "auth_user_permission_permission_id" ON "auth_user_permission" ("permission_id");
 CREATE UNIQUE INDEX IF NOT EXISTS "auth_user_permission_user_id_permission_id" ON "auth_user_permission" ("user_id", "permission_id");
+
+-- auth.002_canonical_usernames
+-- Python operation canonical_usernames() runs here (not shown)

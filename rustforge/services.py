@@ -39,6 +39,7 @@ _PROVIDERS = {
     "templates": "rustforge.http.templates",
     "reverser": "rustforge.http.routing",
     "cache": "rustforge.cache",
+    "caches": "rustforge.cache",
     "redis": "rustforge.queue",
     "jobs": "rustforge.queue",
     "mailer": "rustforge.mail",

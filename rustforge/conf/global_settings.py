@@ -103,6 +103,9 @@ CACHE_DEFAULT_TIMEOUT = 300
 CACHE_OPTIONS: dict = {}
 # Seconds between two log lines about the same unreachable memcached server.
 CACHE_ERROR_LOG_INTERVAL = 60.0
+# Named caches besides the default: alias -> URL, or a dict with URL, KEY_PREFIX,
+# VERSION, TIMEOUT, OPTIONS; reached with caches["alias"] (docs/cache.md).
+CACHES: dict = {}
 # redis://host:6379/0; empty runs background jobs inline.
 REDIS_URL = ""
 # --- Background jobs (rustforge.queue; docs/jobs.md) ---
@@ -127,6 +130,8 @@ RATELIMITS: dict = {}
 RATELIMIT_ENABLED = True
 # When the cache cannot count: True lets requests through, False answers 503.
 RATELIMIT_FAIL_OPEN = True
+# The named cache (CACHES) that holds the rate-limit counters.
+RATELIMIT_CACHE_ALIAS = "default"
 # console:// (embedded default), smtp://user:pass@host:587?starttls=1, file:///dir, memory://, dummy://
 EMAIL_URL = "console://"
 DEFAULT_FROM_EMAIL = "webmaster@localhost"
@@ -192,6 +197,8 @@ PASSWORD_VALIDATORS: list[dict] = [
 PASSWORD_RESET_TIMEOUT = 3600
 # "db" (embedded default) or "cache" (the CACHE_URL backend, e.g. memcached).
 SESSION_ENGINE = "db"
+# The named cache (CACHES) of SESSION_ENGINE = "cache".
+SESSION_CACHE_ALIAS = "default"
 SESSION_COOKIE_NAME = "sessionid"
 # Seconds of inactivity after which a session expires (two weeks).
 SESSION_COOKIE_AGE = 1_209_600

@@ -19,6 +19,7 @@ import falcon
 
 from rustforge.forms.errors import ErrorDict, ValidationFailed
 from rustforge.forms.fields import UploadedFile
+from rustforge.http.multipart import form_parts
 
 
 # (type: ignore: falcon declares status/description as properties, ValidationFailed as values)
@@ -77,7 +78,7 @@ def read_request(req: falcon.Request) -> tuple[Any, bool]:
 
 def _read_multipart(req: falcon.Request) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for part in req.get_media():
+    for part in form_parts(req):  # read once, shared with the CSRF check
         name = part.name
         if not name:
             continue

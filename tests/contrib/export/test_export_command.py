@@ -84,9 +84,10 @@ def test_streaming_memory_does_not_grow_with_rows(db):
     """The same export of 2,000 and of 20,000 rows peaks at about the same memory."""
     import tracemalloc
 
+    from testproject.ledger.models import Account, Entry
+
     from rustforge.contrib.export.registry import exports
     from rustforge.contrib.export.render import stream
-    from testproject.ledger.models import Account, Entry
 
     account = Account.create(name="Big")
     exporter = exports["entries"]

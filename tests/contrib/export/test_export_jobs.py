@@ -36,8 +36,9 @@ def test_large_export_is_queued_with_its_filter(queued, jobs):
 
 def test_job_writes_the_file_and_the_link_downloads_it(queued, jobs, ada_client, ledger,
                                                        mailoutbox, storage):
-    from rustforge.events.signals import export_finished
     from testproject.ledger.models import Account, Entry
+
+    from rustforge.events.signals import export_finished
 
     # Rows added after queueing are exported: the job stores the filter, not row ids.
     account = Account.get(Account.owner_id == ledger["ada"].id)

@@ -49,6 +49,9 @@ class AppConfig:
         self.path = Path(inspect.getfile(module)).parent if getattr(module, "__file__", None) \
             else Path(next(iter(module.__path__)))
         self.models_module: ModuleType | None = None
+        # The registry that loaded this app (set by Apps.populate): the
+        # project's ``apps``, or a private one (SQL snapshots, tests).
+        self.registry: Any = None
         self.models: list[type] = []
 
     def __repr__(self) -> str:

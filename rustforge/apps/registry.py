@@ -60,6 +60,7 @@ class Apps:
                             f"{config.name!r} both use {config.label!r}; set a different "
                             "`label` on one AppConfig"
                         )
+                    config.registry = self
                     configs[config.label] = config
                 self.app_configs = configs
                 self._module_labels.clear()

@@ -103,6 +103,9 @@ CACHE_DEFAULT_TIMEOUT = 300
 CACHE_OPTIONS: dict = {}
 # Seconds between two log lines about the same unreachable memcached server.
 CACHE_ERROR_LOG_INTERVAL = 60.0
+# Named caches besides the default: alias -> URL, or a dict with URL, KEY_PREFIX,
+# VERSION, TIMEOUT, OPTIONS; reached with caches["alias"] (docs/cache.md).
+CACHES: dict = {}
 # redis://host:6379/0; empty runs background jobs inline.
 REDIS_URL = ""
 # --- Background jobs (rustforge.queue; docs/jobs.md) ---
@@ -116,6 +119,11 @@ JOBS_RESULT_TTL = 500
 JOBS_FAILURE_TTL = 7 * 24 * 3600
 # Inline mode only: re-raise a job's exception after its last retry (tests).
 JOBS_INLINE_RAISE = False
+# --- Storage (rustforge.storage; docs/storage.md) ---
+# Dotted path of the storage class (the embedded default keeps files on the local disk).
+STORAGE_BACKEND = "rustforge.storage.FileSystemStorage"
+# Folder of the file-system storage; None means BASE_DIR/storage (or ./storage).
+STORAGE_ROOT = None
 # --- Events (rustforge.events; docs/events.md) ---
 # Re-raise a failing event receiver's exception instead of logging it (tests).
 EVENTS_RAISE_ERRORS = False
@@ -127,6 +135,8 @@ RATELIMITS: dict = {}
 RATELIMIT_ENABLED = True
 # When the cache cannot count: True lets requests through, False answers 503.
 RATELIMIT_FAIL_OPEN = True
+# The named cache (CACHES) that holds the rate-limit counters.
+RATELIMIT_CACHE_ALIAS = "default"
 # console:// (embedded default), smtp://user:pass@host:587?starttls=1, file:///dir, memory://, dummy://
 EMAIL_URL = "console://"
 DEFAULT_FROM_EMAIL = "webmaster@localhost"
@@ -192,6 +202,8 @@ PASSWORD_VALIDATORS: list[dict] = [
 PASSWORD_RESET_TIMEOUT = 3600
 # "db" (embedded default) or "cache" (the CACHE_URL backend, e.g. memcached).
 SESSION_ENGINE = "db"
+# The named cache (CACHES) of SESSION_ENGINE = "cache".
+SESSION_CACHE_ALIAS = "default"
 SESSION_COOKIE_NAME = "sessionid"
 # Seconds of inactivity after which a session expires (two weeks).
 SESSION_COOKIE_AGE = 1_209_600
@@ -273,3 +285,40 @@ OAUTH_TOKEN_RATELIMIT = "120/m"  # noqa: S105 - a rate
 OAUTH_CLEANUP_BATCH_SIZE = 1000
 # When the periodic clean-up job runs (cron, UTC).
 OAUTH_CLEANUP_CRON = "23 * * * *"
+
+# --- Export (rustforge.contrib.export; docs/export.md) -----------------------------
+# Above this many rows an export runs as a background job and gives a download link.
+EXPORT_SYNC_MAX_ROWS = 50_000
+# A PDF answered within the request holds at most this many rows and pages;
+# a larger one becomes a background job (rows) or a 413 (pages).
+EXPORT_PDF_MAX_ROWS = 2_000
+EXPORT_PDF_MAX_PAGES = 100
+# A PDF written by a background job holds at most this many pages.
+EXPORT_JOB_PDF_MAX_PAGES = 5_000
+# Seconds a signed download link of a background export stays valid.
+EXPORT_LINK_MAX_AGE = 24 * 3600
+# Start CSV files with a UTF-8 byte order mark (for spreadsheet programs); ?bom=1 per request.
+EXPORT_CSV_BOM = False
+# TrueType font for PDF reports (covers non-Latin text); None looks for DejaVu Sans
+# (Debian package fonts-dejavu-core) and falls back to Helvetica (Latin-1 only).
+EXPORT_PDF_FONT = None
+# E-mail the download link of a finished background export to its owner.
+EXPORT_EMAIL_LINK = True
+# Queue of the background export jobs.
+EXPORT_QUEUE = "default"
+
+# --- Admin (rustforge.contrib.admin) -----------------------------------------------
+# Title in the header and the browser tab of every admin page.
+ADMIN_SITE_TITLE = "RustForge administration"
+# Rows per list page (a ModelAdmin's list_per_page overrides it).
+ADMIN_LIST_PER_PAGE = 100
+# Longest search text accepted on a list page or an autocomplete: 400 above.
+ADMIN_SEARCH_MAX_LENGTH = 200
+# A foreign key is a <select> of the related rows up to this many; above, a
+# searchable input (the related model's admin needs search_fields).
+ADMIN_FK_SELECT_LIMIT = 100
+# A foreign-key filter lists the related rows up to this many; above, filter by URL.
+ADMIN_FILTER_CHOICES_LIMIT = 50
+# Rows above which a list page on PostgreSQL shows the planner's estimate
+# instead of an exact count (and a filtered list counts up to it). None: exact.
+ADMIN_COUNT_ESTIMATE_THRESHOLD: int | None = None

@@ -47,3 +47,6 @@ oauth_token_issued = Signal(
     "oauth_token_issued", "The OAuth server issued an access token. sender: the client "
     "application. kwargs: application, user (None for client credentials), scopes (list), "
     "grant_type.")
+export_finished = Signal(
+    "export_finished", "A background export wrote its file (rustforge.contrib.export). "
+    "sender: the ExportJob model. kwargs: job, user (None for command-line exports).")

@@ -63,6 +63,34 @@ def _database_unreachable(ex: Exception) -> bool:
     return db is not None and not db.is_connection_usable()
 
 
+# SQLSTATEs of values the database refused as data (class 22), each caused by
+# input: invalid text (a number spelled wrong), a character the encoding lacks,
+# a string too long or a number out of range for its column.
+_BAD_VALUE_SQLSTATES = frozenset({"22P02", "22021", "22P05", "22001", "22003", "22007",
+                                  "22008"})
+
+
+def _unstorable_input(ex: Exception) -> str | None:
+    """Why ``ex`` is input a database could not take (logged), or None.
+
+    Text fields refuse NUL and lone surrogates before a query is built
+    (``rustforge.forms.text``); this catches what a hand-written responder
+    lets through, so it still is a 400 and never a 500.
+    """
+    if isinstance(ex, UnicodeEncodeError) and ex.reason == "surrogates not allowed":
+        # Only input makes lone surrogates (json.loads of "\ud800"); every
+        # driver and the response encoder fail on them.
+        return "a lone surrogate"
+    if type(ex) is ValueError and "NUL (0x00)" in str(ex):  # psycopg2's own check
+        return "a NUL character"
+    peewee = sys.modules.get("peewee")
+    if peewee is not None and isinstance(ex, peewee.DataError):
+        code = getattr(getattr(ex, "orig", None), "pgcode", None)
+        if code in _BAD_VALUE_SQLSTATES:
+            return f"SQLSTATE {code}"
+    return None
+
+
 def handle_uncaught(req: falcon.Request, resp: falcon.Response, ex: Exception,
                     params: dict[str, Any]) -> None:
     """Last resort for exceptions that are not HTTP errors."""
@@ -70,6 +98,15 @@ def handle_uncaught(req: falcon.Request, resp: falcon.Response, ex: Exception,
     if isinstance(ex, (UnicodeDecodeError, RecursionError)):
         raise falcon.HTTPBadRequest(title="Malformed request",
                                     description="The request could not be decoded.")
+    unstorable = _unstorable_input(ex)
+    if unstorable is not None:
+        # A warning, not silence: a responder let unchecked input reach the database.
+        logger.warning("%s %s: input the database cannot store (%s) reached it unvalidated",
+                       req.method, req.path, unstorable)
+        raise falcon.HTTPBadRequest(
+            title="Invalid text",
+            description="The request holds a value that cannot be stored (a NUL or "
+                        "unpaired surrogate character, or a value out of range).")
     if _database_unreachable(ex):
         # Not a bug in the responder: the database is down or restarting. 503
         # tells load balancers and clients to retry; the next request connects

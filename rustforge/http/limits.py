@@ -69,6 +69,11 @@ def json_depth_exceeds(data: bytes, limit: int) -> bool:
     return max(accumulate(map(_STEP, brackets))) > limit
 
 
+def _no_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON (RFC 8259): no database column takes them.
+    raise ValueError(f"{name} is not valid JSON")
+
+
 class JSONHandler(media.JSONHandler):
     def __init__(self, max_depth: int) -> None:
         super().__init__()
@@ -83,7 +88,7 @@ class JSONHandler(media.JSONHandler):
                 title="JSON nested too deeply",
                 description=f"JSON bodies may nest at most {self.max_depth} levels.")
         try:
-            return json.loads(data)
+            return json.loads(data, parse_constant=_no_constant)
         except (ValueError, RecursionError) as exc:
             raise falcon.MediaMalformedError("JSON") from exc
 

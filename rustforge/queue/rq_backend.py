@@ -16,13 +16,14 @@ import socket
 from collections.abc import Iterator
 from typing import Any
 
-from rq import Queue
+from rq import Callback, Queue
 from rq import Retry as RQRetry
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 
 from rustforge.conf import settings
 from rustforge.queue.connection import get_redis, redis_errors
+from rustforge.queue.handles import JobHandle
 from rustforge.queue.jobs import JobSpec
 
 logger = logging.getLogger("rustforge.queue")
@@ -89,7 +90,7 @@ class RQDispatcher:
     name = "rq"
 
     def enqueue(self, spec: JobSpec, args: tuple, kwargs: dict,
-                when: dt.datetime | None = None) -> Job:
+                when: dt.datetime | None = None) -> JobHandle:
         if "<locals>" in spec.path or spec.path.startswith("__main__."):
             raise ValueError(f"job {spec.path} must be a module-level function of an "
                              "importable module to run in a worker")
@@ -102,11 +103,28 @@ class RQDispatcher:
             "retry": _rq_retry(spec),
             "description": spec.description,
         }
+        meta = spec.meta()
+        if meta:
+            options["meta"] = meta
+            # Always attached: they count batch progress even without user callbacks.
+            options["on_success"] = Callback("rustforge.queue.callbacks.rq_on_success")
+            options["on_failure"] = Callback("rustforge.queue.callbacks.rq_on_failure")
+        if spec.depends_on:
+            options["depends_on"] = list(spec.depends_on)
         with redis_errors(f"enqueue job {spec.path}"):
             queue = make_queue(spec.queue)
             if spec.unique:
-                return self._enqueue_unique(queue, spec, args, kwargs, when, options)
-            return self._submit(queue, spec, args, kwargs, when, options)
+                return JobHandle(self._enqueue_unique(queue, spec, args, kwargs, when, options))
+            return JobHandle(self._submit(queue, spec, args, kwargs, when, options))
+
+    def fetch(self, job_id: str) -> JobHandle | None:
+        if not isinstance(job_id, str) or not job_id or len(job_id) > 200:
+            return None
+        with redis_errors(f"fetch job {job_id}"):
+            try:
+                return JobHandle(RustForgeJob.fetch(job_id, connection=get_redis()))
+            except NoSuchJobError:
+                return None
 
     def _submit(self, queue: Queue, spec: JobSpec, args: tuple, kwargs: dict,
                 when: dt.datetime | None, options: dict) -> Job:

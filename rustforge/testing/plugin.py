@@ -34,6 +34,7 @@ FIXTURE_MODULES = [
     "rustforge.testing.mail",
     "rustforge.testing.cache",
     "rustforge.testing.queue",
+    "rustforge.testing.storage",
     "rustforge.testing.queries",
     "rustforge.testing.browser",
     "rustforge.contrib.graphql.testing",

@@ -18,6 +18,10 @@ INSTALLED_APPS = [
     "rustforge.contrib.mail",
     "rustforge.contrib.graphql",
     "testproject.gqlblog",
+    "rustforge.contrib.export",
+    "testproject.ledger",
+    "rustforge.contrib.admin",
+    "testproject.blog",
 ]
 ROOT_ROUTES = "testproject.urls"
 TEMPLATE_DIRS = ["templates"]

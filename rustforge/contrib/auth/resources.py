@@ -34,6 +34,7 @@ from rustforge.contrib.auth.passwords import (
 )
 from rustforge.contrib.auth.redirects import safe_next
 from rustforge.contrib.auth.sessions import get_backend, hash_key
+from rustforge.forms.text import unstorable_reason
 from rustforge.http.errors import wants_html
 from rustforge.http.routing import reverse
 from rustforge.http.templates import render
@@ -73,7 +74,16 @@ def form(req: Any) -> dict[str, str]:
     for name, value in data.items():
         if isinstance(value, list):
             value = value[0] if value else ""
-        out[name] = value if isinstance(value, str) else ("" if value is None else str(value))
+        value = value if isinstance(value, str) else ("" if value is None else str(value))
+        # Refused here, before any view queries with it or builds a cache key
+        # from it: PostgreSQL cannot take NUL, no database a lone surrogate.
+        # ("next" is never stored: safe_next() turns any control character into
+        # the default target, and the login goes on.)
+        reason = unstorable_reason(value) if name != "next" else None
+        if reason is not None:
+            raise falcon.HTTPBadRequest(title="Invalid text",
+                                        description=f"Field {name[:50]!r}: {reason}")
+        out[name] = value
     return out
 
 

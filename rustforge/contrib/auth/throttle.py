@@ -19,6 +19,7 @@ from typing import Any
 
 from rustforge.conf import settings
 from rustforge.http.client_ip import client_ip
+from rustforge.identity import normalize_username
 
 __all__ = ["record_failure", "record_success", "retry_after"]
 
@@ -30,14 +31,19 @@ def _cache():
 
 
 def _keys(kind: str, value: str) -> tuple[str, str]:
-    digest = hashlib.sha256(value.encode()).hexdigest()[:32]
+    # surrogatepass: a key is built for any string a caller hands over; the
+    # views refuse unstorable text before they get here.
+    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return f"auth:throttle:{kind}:{digest}", f"auth:throttle:{kind}:{digest}:t"
 
 
 def _subjects(req: Any, username: str, scope: str) -> list[tuple[str, str, int]]:
     subjects = [(f"{scope}-ip", client_ip(req) or "unknown", settings.LOGIN_THROTTLE_IP_LIMIT)]
     if username:
-        subjects.append(("user", username.strip().lower(), settings.LOGIN_THROTTLE_USER_LIMIT))
+        # The same normalisation as the user lookup: a spelling that reaches
+        # the account is counted against it.
+        subjects.append(("user", normalize_username(username),
+                         settings.LOGIN_THROTTLE_USER_LIMIT))
     return subjects
 
 
@@ -71,4 +77,4 @@ def record_failure(req: Any, username: str, scope: str = "login") -> None:
 
 
 def record_success(req: Any, username: str) -> None:
-    _cache().delete_many(_keys("user", username.strip().lower()))
+    _cache().delete_many(_keys("user", normalize_username(username)))

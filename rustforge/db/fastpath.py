@@ -209,7 +209,7 @@ def _build_get_plan(model: type[peewee.Model], db: peewee.Database) -> Any:
 
 def get_by_id(model: type[peewee.Model], pk: Any) -> Any:
     """``model.get_by_id(pk)`` through the compiled SQL (peewee for odd shapes)."""
-    plan = _UNSUPPORTED if pk is None or isinstance(pk, _Node) else _get_plan(model)
+    plan: Any = _UNSUPPORTED if pk is None or isinstance(pk, _Node) else _get_plan(model)
     if plan is _UNSUPPORTED:
         return peewee.Model.get.__func__(model, model._meta.primary_key == pk)
     return plan.run(model, pk)
@@ -330,6 +330,9 @@ class _RowsCursorWrapper(peewee.CursorWrapper):
     loop; ``iterator()`` still streams row by row without caching.
     """
 
+    populated: bool  # peewee's CursorWrapper sets both
+    count: int
+
     def __init__(self, cursor: Any, rows: _Rows) -> None:
         super().__init__(cursor)
         self.process_row = rows.build
@@ -426,12 +429,13 @@ def clear_cache(model: type[peewee.Model] | None = None) -> None:
             cls._meta.__dict__.pop(key, None)
 
 
-def _all_models(root: type) -> list[type]:
-    found, stack = [], [root]
+def _all_models(root: type) -> list[type[peewee.Model]]:
+    found: list[type[peewee.Model]] = []
+    stack: list[type] = [root]
     while stack:
-        for sub in stack.pop().__subclasses__():
-            found.append(sub)
-            stack.append(sub)
+        subclasses: list[Any] = stack.pop().__subclasses__()
+        found.extend(subclasses)
+        stack.extend(subclasses)
     return [m for m in found if hasattr(m, "_meta")]
 
 

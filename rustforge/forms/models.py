@@ -183,6 +183,7 @@ class ModelForm(BaseForm, metaclass=ModelFormMeta):
         model = self.Meta.model
         if model is None:
             raise TypeError(f"{type(self).__name__}.Meta.model is not set")
+        self._model: type[peewee.Model] = model
         self.instance = instance
         if instance is not None:
             initial = {name: getattr(instance, name) for name in self.base_fields
@@ -207,7 +208,7 @@ class ModelForm(BaseForm, metaclass=ModelFormMeta):
         return value._pk if isinstance(value, peewee.Model) else value
 
     def _check_unique(self) -> None:
-        model = self.Meta.model
+        model = self._model
         for group in unique_groups(model):
             if self.partial and not any(name in self.cleaned_data for name in group):
                 continue
@@ -219,7 +220,7 @@ class ModelForm(BaseForm, metaclass=ModelFormMeta):
                 self._conflict(group)
 
     def _conflict(self, group: tuple[str, ...]) -> None:
-        model_name = self.Meta.model.__name__
+        model_name = self._model.__name__
         if len(group) == 1 and group[0] in self.fields:
             path = group[0]
             label = self.fields[path].label or path.replace("_", " ")
@@ -233,7 +234,7 @@ class ModelForm(BaseForm, metaclass=ModelFormMeta):
     def save(self, commit: bool = True) -> peewee.Model:
         """Create or update the row from ``cleaned_data`` (validating first)."""
         data = self.validate()
-        model = self.Meta.model
+        model = self._model
         instance = self.instance if self.instance is not None else model()
         for name, value in data.items():
             if name in model._meta.fields:
@@ -260,7 +261,7 @@ class ModelForm(BaseForm, metaclass=ModelFormMeta):
         if any(v is None for v in values):
             return False
         try:
-            return _taken(self.Meta.model, group, values, instance._pk)
+            return _taken(self._model, group, values, instance._pk)
         except peewee.DatabaseError:
             return False
 

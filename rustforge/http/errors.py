@@ -45,7 +45,7 @@ def serialize_error(req: falcon.Request, resp: falcon.Response,
     """falcon error serializer: HTML for browsers, JSON for everyone else."""
     if wants_html(req):
         resp.content_type = falcon.MEDIA_HTML
-        resp.text = _render_page(exception.title, exception.description, resp.status)
+        resp.text = _render_page(exception.title, exception.description, str(resp.status))
     else:
         resp.content_type = falcon.MEDIA_JSON
         resp.text = json.dumps(exception.to_dict())

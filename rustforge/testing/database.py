@@ -41,14 +41,10 @@ def create_schema() -> None:
     """Apply every app's migrations, then create tables of unmigrated models."""
     from rustforge.apps import apps
     from rustforge.db import get_database
+    from rustforge.db.migrations import migrate_all
 
     db = get_database()
-    try:
-        from rustforge.db.migrations import migrate_all
-    except ImportError:
-        migrate_all = None
-    if migrate_all is not None:
-        migrate_all(verbosity=0)
+    migrate_all(verbosity=0)
     db.create_tables(apps.get_models(), safe=True)
 
 

@@ -17,7 +17,6 @@ same schema (else its key, as an ``ID``). Field names are camelCase
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -133,7 +132,7 @@ class ModelType(ObjectType):
     out; ``relations``: reverse relations (backref names) exposed as
     connections. Override ``get_query`` to narrow the rows a request sees."""
 
-    model: ClassVar[type[peewee.Model] | None] = None
+    model: ClassVar[Any] = None  # the peewee model class; required
     fields: ClassVar[Any] = None
     exclude: ClassVar[Any] = ()
     relations: ClassVar[Any] = ()
@@ -170,10 +169,16 @@ class ModelType(ObjectType):
         return out
 
 
-@functools.cache
+_KEY_CLEANERS: dict[type, Callable[[Any], Any]] = {}
+
+
 def key_cleaner(type_: type[ModelType]) -> Callable[[Any], Any]:
     """The primary key's form-field ``clean`` (one per type, made once)."""
-    return form_field_for(type_.model._meta.primary_key, include_pk=True).clean
+    cleaner = _KEY_CLEANERS.get(type_)
+    if cleaner is None:
+        field = form_field_for(type_.model._meta.primary_key, include_pk=True)
+        cleaner = _KEY_CLEANERS[type_] = field.clean
+    return cleaner
 
 
 def clean_key(type_: type[ModelType], raw: Any) -> Any:

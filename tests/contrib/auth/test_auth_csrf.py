@@ -178,3 +178,24 @@ def test_multipart_form_with_token_field_and_file_still_readable(victim):
     body, content_type = multipart([("amount", "3")], [("upload", "a.txt", "hello")])
     assert victim.post("/authdemo/upload", body=body,
                        content_type=content_type).status_code == 403
+
+
+def test_multipart_body_is_parsed_once_for_the_csrf_check_and_the_responder(victim,
+                                                                            monkeypatch):
+    import falcon.media
+
+    calls = []
+    original = falcon.media.MultipartFormHandler.deserialize
+
+    def counting(self, *args, **kwargs):
+        calls.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(falcon.media.MultipartFormHandler, "deserialize", counting)
+    token = form_token(victim)
+    body, content_type = multipart([("csrf_token", token), ("amount", "3")],
+                                   [("upload", "a.txt", "hello")])
+    response = victim.post("/authdemo/upload", body=body, content_type=content_type)
+    assert response.json == {"fields": {"csrf_token": token, "amount": "3"},
+                             "files": {"upload": "hello"}}
+    assert len(calls) == 1

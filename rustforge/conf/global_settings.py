@@ -286,6 +286,27 @@ OAUTH_CLEANUP_BATCH_SIZE = 1000
 # When the periodic clean-up job runs (cron, UTC).
 OAUTH_CLEANUP_CRON = "23 * * * *"
 
+# --- Multi-tenancy (rustforge.contrib.tenancy) ---------------------------------
+# Domains whose subdomains name tenants: with "example.com", a request to
+# acme.example.com is tenant "acme". Custom domains are Domain rows.
+TENANCY_BASE_DOMAINS: list[str] = []
+# A request header naming the tenant by slug ("X-Tenant"); "" turns it off.
+# Anyone can send a header: use it for trusted clients (internal services, tests).
+TENANCY_HEADER = ""
+# A request that names no tenant (the bare base domain): 404 when True,
+# served without a current tenant when False (a public landing page).
+TENANCY_REQUIRED = False
+# Path prefixes served without resolving a tenant at all ("/health").
+TENANCY_EXEMPT_PATHS: list[str] = []
+# One PostgreSQL schema per tenant (search_path) for the apps listed in
+# TENANCY_SCHEMA_APPS; off: every tenant's rows share the tables (row scoping).
+TENANCY_SCHEMAS = False
+TENANCY_SCHEMA_APPS: list[str] = []
+# Schema of tenant "acme": "<prefix>acme" (dashes become underscores).
+TENANCY_SCHEMA_PREFIX = "tenant_"
+# Tenant schemas `migrate --tenants` migrates at once.
+TENANCY_MIGRATE_PARALLEL = 4
+
 # --- Export (rustforge.contrib.export; docs/export.md) -----------------------------
 # Above this many rows an export runs as a background job and gives a download link.
 EXPORT_SYNC_MAX_ROWS = 50_000

@@ -22,7 +22,8 @@ foreign-key primary keys, ``only=``/``only_save_dirty``, models overriding
 ``__init__``...) falls back to peewee untouched.
 
 The compiled SQL is cached on the model's ``_meta`` together with the database
-it was compiled for; a different database (another ``DATABASE_URL``, a model
+it was compiled for (a model with a row scope, see ``rustforge.db.scoping``,
+always goes through peewee); a different database (another ``DATABASE_URL``, a model
 re-bound in a test) recompiles, and ``clear_cache(Model)`` forgets it.
 ``DATABASE_FAST_PATH = False`` in settings turns the whole path off.
 """
@@ -190,6 +191,10 @@ def _cached_plan(model: type[peewee.Model], key: str, database: Any, build: Any)
     is bound to another database; ``_UNSUPPORTED`` when the fast path is off
     (``build`` may return it too)."""
     meta = model._meta
+    if getattr(model, "_scope_fields", None):
+        # A scoped model's queries carry the scope's condition (the current
+        # tenant...), which compiled SQL would freeze: peewee builds them.
+        return _UNSUPPORTED
     db = _concrete(database)
     plan = meta.__dict__.get(key)
     if plan is not None and (plan is _UNSUPPORTED or plan.db is db):

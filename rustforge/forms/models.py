@@ -22,6 +22,7 @@ from typing import Any
 
 import peewee
 
+from rustforge.db.scoping import internal_fields, scope_fields
 from rustforge.forms import fields as f
 from rustforge.forms.errors import NON_FIELD, ErrorDict, ValidationError, add_error
 from rustforge.forms.forms import BaseForm, FormMeta
@@ -118,11 +119,12 @@ def form_field_for(mfield: peewee.Field, include_pk: bool = False) -> f.Field:
 
 def model_fields(model: type[peewee.Model], names: Any = None,
                  exclude: Any = ()) -> dict[str, peewee.Field]:
-    """Editable model fields by name: the primary key and ``deleted_at`` are left out."""
+    """Editable model fields by name: the primary key, ``deleted_at`` and the
+    fields of a row scope (``rustforge.db.scoping``) are left out."""
     out = {}
-    soft = getattr(model._meta, "soft_delete_field", None)
+    internal = internal_fields(model)
     for mfield in model._meta.sorted_fields:
-        if mfield.primary_key or mfield.name in exclude or mfield.name == soft:
+        if mfield.primary_key or mfield.name in exclude or mfield.name in internal:
             continue
         if names not in (None, "__all__") and mfield.name not in names:
             continue
@@ -137,6 +139,12 @@ def unique_groups(model: type[peewee.Model]) -> list[tuple[str, ...]]:
         if isinstance(index, (list, tuple)) and len(index) == 2 and index[1]:
             groups.append(tuple(index[0]))
     groups.extend(getattr(model._meta, "live_unique", ()) or ())
+    scope = set(scope_fields(model))
+    if scope:
+        # A scoped model's queries only see its own scope (one tenant), so
+        # ("tenant", "slug") unique is checked as "slug" unique in the scope.
+        groups = [kept for kept in (tuple(n for n in g if n not in scope) for g in groups)
+                  if kept]
     return list(dict.fromkeys(groups))  # without repeats, in order
 
 

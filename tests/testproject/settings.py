@@ -18,6 +18,8 @@ INSTALLED_APPS = [
     "rustforge.contrib.mail",
     "rustforge.contrib.graphql",
     "testproject.gqlblog",
+    "rustforge.contrib.tenancy",
+    "testproject.crm",
     "rustforge.contrib.export",
     "testproject.ledger",
     "rustforge.contrib.admin",

@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 import peewee
 
 from rustforge.contrib.graphql.permissions import Permission
+from rustforge.db.scoping import internal_fields
 from rustforge.exceptions import ImproperlyConfigured
 from rustforge.forms.errors import ValidationError
 from rustforge.forms.models import form_field_for
@@ -145,11 +146,11 @@ class ModelType(ObjectType):
     @classmethod
     def columns(cls) -> list[peewee.Field]:
         meta = cls.model._meta
-        soft = getattr(meta, "soft_delete_field", None)
+        internal = internal_fields(cls.model)
         if isinstance(cls.fields, str) or isinstance(cls.exclude, str):
             raise ImproperlyConfigured(f"{cls.__name__}.fields/exclude must be lists of names")
         names = list(cls.fields) if cls.fields else [
-            f.name for f in meta.sorted_fields if f.name != soft]
+            f.name for f in meta.sorted_fields if f.name not in internal]
         for name in (*names, *cls.exclude):
             if name not in meta.fields:
                 raise ImproperlyConfigured(f"{cls.__name__}: {cls.model.__name__} has no "

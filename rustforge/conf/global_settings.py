@@ -252,6 +252,40 @@ GRAPHQL_MAX_PAGE_SIZE = 100
 # Parsed and validated documents kept per process (LRU); 0 turns the cache off.
 GRAPHQL_DOCUMENT_CACHE_SIZE = 500
 
+# --- OAuth 2.0 authorization server (rustforge.contrib.oauth; docs/oauth.md) ---
+# Scopes this server knows, name -> what the consent page says it allows.
+OAUTH_SCOPES: dict[str, str] = {"read": "Read your data", "write": "Change your data"}
+# Scopes granted when a client asks for none (each must be in OAUTH_SCOPES).
+OAUTH_DEFAULT_SCOPES: list[str] = ["read"]
+# Seconds an authorization code, an access token and a refresh token live.
+OAUTH_CODE_EXPIRE_SECONDS = 60
+OAUTH_ACCESS_TOKEN_EXPIRE_SECONDS = 3600
+OAUTH_REFRESH_TOKEN_EXPIRE_SECONDS = 30 * 24 * 3600
+# PKCE for every client (public clients always need it); False lets
+# confidential clients skip it.
+OAUTH_PKCE_REQUIRED = True
+# Accept code_challenge_method=plain (RFC 7636 keeps it for clients that cannot
+# hash); S256 is always accepted.
+OAUTH_PKCE_PLAIN_ALLOWED = False
+# Offer the resource owner password grant (RFC 6749 4.3; discouraged, off).
+OAUTH_PASSWORD_GRANT = False
+# "opaque" random access tokens (looked up in the database) or "jwt" (RFC 9068,
+# signed with OAUTH_JWT_KEYS; needs the `jwt` extra: pip install rustforge[jwt]).
+OAUTH_ACCESS_TOKEN_FORMAT = "opaque"  # noqa: S105 - a format name
+# Signing keys of JWT access tokens: [{"kid": "2026-12", "private_key": "<PEM>"}];
+# the first signs, all are published at the JWKS endpoint (rotation).
+OAUTH_JWT_KEYS: list[dict] = []
+# RS256 (RSA keys) or ES256 (P-256 keys).
+OAUTH_JWT_ALGORITHM = "RS256"
+# The issuer identifier (https://auth.example.com); empty: this request's origin.
+OAUTH_ISSUER = ""
+# Requests per client IP to the token, revocation and introspection endpoints.
+OAUTH_TOKEN_RATELIMIT = "120/m"  # noqa: S105 - a rate
+# Rows deleted per statement by `cleartokens` and the periodic clean-up job.
+OAUTH_CLEANUP_BATCH_SIZE = 1000
+# When the periodic clean-up job runs (cron, UTC).
+OAUTH_CLEANUP_CRON = "23 * * * *"
+
 # --- Multi-tenancy (rustforge.contrib.tenancy) ---------------------------------
 # Domains whose subdomains name tenants: with "example.com", a request to
 # acme.example.com is tenant "acme". Custom domains are Domain rows.

@@ -12,6 +12,8 @@ INSTALLED_APPS = [
     "testproject.shop",
     "rustforge.contrib.api",
     "rustforge.contrib.auth",
+    "rustforge.contrib.oauth",
+    "testproject.oauthdemo",
     "testproject.authdemo",
     "rustforge.contrib.mail",
     "rustforge.contrib.graphql",

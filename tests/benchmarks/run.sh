@@ -41,4 +41,6 @@ fi
 
 "$VENV/bin/python" tests/benchmarks/bench.py "$@"
 # GraphQL against REST on the same rows (docs/graphql.md); takes the same options.
-exec "$VENV/bin/python" tests/benchmarks/graphql_bench.py "$@"
+"$VENV/bin/python" tests/benchmarks/graphql_bench.py "$@"
+# Admin list pages over 100,000 rows (docs/admin.md); takes --quick too.
+exec "$VENV/bin/python" tests/benchmarks/admin_list.py "$@"

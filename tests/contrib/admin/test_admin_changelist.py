@@ -3,6 +3,7 @@
 import html
 import re
 
+import pytest
 from testproject.blog.models import Author, Post
 
 
@@ -157,3 +158,32 @@ def test_large_related_table_gets_an_autocomplete_input(admin_client, blog, sett
     comment = admin_client.get("/admin/blog/comment/add")
     assert 'name="post"' in comment.text and "data-autocomplete" in comment.text
     assert Author.select().count() == 2
+
+
+def test_filtered_count_limit_says_more_than(admin_client, blog, settings):
+    settings.ADMIN_FILTERED_COUNT_LIMIT = 5
+    page = admin_client.get("/admin/blog/post?q=post")
+    assert page.status_code == 200
+    assert "more than 5 posts" in page.text
+    assert admin_client.get("/admin/blog/post?q=post&p=2").status_code == 200
+    small = admin_client.get("/admin/blog/post?q=post+01")
+    assert "1 post" in small.text and "more than" not in small.text
+
+
+@pytest.mark.postgres_only
+def test_planner_estimate_for_big_unfiltered_lists(admin_client, blog, settings, db):
+    db.execute_sql("ANALYZE blog_post")
+    settings.ADMIN_COUNT_ESTIMATE_THRESHOLD = 10
+    page = admin_client.get("/admin/blog/post")
+    assert "about " in page.text
+    settings.ADMIN_COUNT_ESTIMATE_THRESHOLD = 1_000_000
+    assert "30 posts" in admin_client.get("/admin/blog/post").text
+
+
+def test_narrowed_admin_never_shows_a_table_estimate(admin_client, blog, settings, monkeypatch):
+    from rustforge.contrib.admin import site
+
+    settings.ADMIN_COUNT_ESTIMATE_THRESHOLD = 1
+    monkeypatch.setattr(site.admin_for(Post), "get_queryset",
+                        lambda req: Post.select().where(Post.author == blog["ada"]))
+    assert "15 posts" in admin_client.get("/admin/blog/post").text

@@ -9,7 +9,8 @@ Two settings, both off (``None``: exact counts) by default:
   many rows and then says "more than N". A common word stops the scan early
   instead of reading the whole table twice (count, then page).
 
-A list whose ``get_queryset`` narrows the rows never uses the whole-table estimate.
+A list whose ``get_queryset`` narrows the rows, or of a model scoped per tenant,
+never uses the whole-table estimate.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 import peewee
 
 from rustforge.conf import settings
+from rustforge.db.scoping import scope_fields
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,8 @@ def count_rows(query: peewee.ModelSelect, *, filtered: bool, narrowed: bool = Fa
         capped = query.select(model._meta.primary_key).order_by().limit(limit + 1).count()
         return Count(limit, exact=False, capped=True) if capped > limit else Count(capped)
     threshold = settings.ADMIN_COUNT_ESTIMATE_THRESHOLD
-    if threshold and not narrowed:
+    # (The planner's estimate counts every tenant's rows of a scoped model.)
+    if threshold and not narrowed and not scope_fields(model):
         estimate = _estimate(model)
         if estimate is not None and estimate > threshold:
             return Count(estimate, exact=False)

@@ -19,6 +19,7 @@ from typing import Any
 
 from rustforge.conf import settings
 from rustforge.importing import import_string
+from rustforge.queue import context
 from rustforge.queue.callbacks import job_failed, job_succeeded
 from rustforge.queue.jobs import JobSpec
 
@@ -70,13 +71,20 @@ class InlineJob:
         return f"<InlineJob {self.func_name} {self.status}>"
 
 
-def call_job(spec: JobSpec, args: tuple, kwargs: dict) -> Any:
-    """Call the job's function inside the framework's transaction handling.
+def call_job(spec: JobSpec, args: tuple, kwargs: dict,
+             captured: dict[str, Any] | None = None) -> Any:
+    """Call the job's function inside the framework's transaction handling,
+    in the context ``captured`` when it was enqueued (``rustforge.queue.context``).
 
     If the caller is inside a transaction, the job runs in a savepoint, so a
     failing job cannot poison the caller's transaction (PostgreSQL aborts a
     whole transaction on one error).
     """
+    with context.entered(captured):
+        return _call(spec, args, kwargs)
+
+
+def _call(spec: JobSpec, args: tuple, kwargs: dict) -> Any:
     func = spec.func or import_string(spec.path)
     func = getattr(func, "fn", func)
     from rustforge.services import services
@@ -132,12 +140,13 @@ class InlineDispatcher:
         return job
 
     def _run(self, spec: JobSpec, args: tuple, kwargs: dict, job: InlineJob) -> None:
+        captured = context.capture()
         attempts = 1 + (spec.retry.max if spec.retry else 0)
         for attempt in range(1, attempts + 1):
             job.attempts = attempt
             job.status = "started"
             try:
-                job.result = call_job(spec, args, kwargs)
+                job.result = call_job(spec, args, kwargs, captured)
             except Exception as exc:
                 job.exc_info = "".join(traceback.format_exception(*sys.exc_info()))
                 if attempt < attempts:

@@ -144,12 +144,17 @@ class JobFunction:
         data is already committed: the failure is logged, not raised.
         """
         from rustforge.db import on_commit
+        from rustforge.queue import context
+
+        # The context of the caller, not of whatever runs when the commit happens.
+        captured = context.capture()
 
         def fire() -> None:
             from rustforge.queue.exceptions import QueueUnavailable
 
             try:
-                self.enqueue(*args, **kwargs)
+                with context.entered(captured):
+                    self.enqueue(*args, **kwargs)
             except QueueUnavailable:
                 logger.exception("job %s was not queued after commit", self.spec.path)
 

@@ -22,6 +22,7 @@ from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 
 from rustforge.conf import settings
+from rustforge.queue import context
 from rustforge.queue.connection import get_redis, redis_errors
 from rustforge.queue.handles import JobHandle
 from rustforge.queue.jobs import JobSpec
@@ -33,7 +34,11 @@ PENDING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.D
 
 @contextlib.contextmanager
 def job_context() -> Iterator[None]:
-    """The framework around one job: apps ready, a database connection released after."""
+    """The framework around one job: apps ready, a database connection released after.
+
+    The context the job was enqueued from (``rustforge.queue.context``) is
+    entered inside this, once the apps are ready.
+    """
     from rustforge.apps import apps
     from rustforge.services import services
 
@@ -68,7 +73,7 @@ class RustForgeJob(Job):
             self.save_meta()
         except Exception:  # bookkeeping only: never fail a job for it
             logger.warning("could not record the work horse of job %s", self.id, exc_info=True)
-        with job_context():
+        with job_context(), context.entered(self.meta.get(context.META_KEY)):
             return super()._execute()
 
 
@@ -111,6 +116,9 @@ class RQDispatcher:
             options["on_failure"] = Callback("rustforge.queue.callbacks.rq_on_failure")
         if spec.depends_on:
             options["depends_on"] = list(spec.depends_on)
+        captured = context.capture()
+        if captured:
+            options["meta"] = {**options.get("meta", {}), context.META_KEY: captured}
         with redis_errors(f"enqueue job {spec.path}"):
             queue = make_queue(spec.queue)
             if spec.unique:

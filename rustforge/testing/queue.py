@@ -31,6 +31,7 @@ class RecordedJob:
     status: str = "queued"
     result: Any = None
     exc_info: str | None = None
+    context: dict | None = None
 
     @property
     def id(self) -> str:
@@ -60,7 +61,7 @@ class RecordedJob:
         from rustforge.queue.inline import call_job
 
         try:
-            self.result = call_job(self.spec, self.args, self.kwargs)
+            self.result = call_job(self.spec, self.args, self.kwargs, self.context)
         except Exception as exc:
             self.status = "failed"
             self.exc_info = "".join(traceback.format_exception(exc))
@@ -86,7 +87,10 @@ class JobRecorder:
                 if pending.spec.unique_id(pending.args, pending.kwargs) == \
                         spec.unique_id(args, kwargs):
                     return pending
-        recorded = RecordedJob(spec.path, spec.queue, args, kwargs, when, spec)
+        from rustforge.queue import context
+
+        recorded = RecordedJob(spec.path, spec.queue, args, kwargs, when, spec,
+                               context=context.capture())
         self.jobs.append(recorded)
         return recorded
 

@@ -1,0 +1,21 @@
+"""The tenancy tests' GraphQL types (found by discovery)."""
+
+from rustforge.contrib.graphql import ModelType, schema
+
+from .models import Company, Contact
+
+
+@schema.register
+class CompanyType(ModelType):
+    model = Company
+    relations = ["contacts"]
+
+
+@schema.register
+class ContactType(ModelType):
+    model = Contact
+
+
+schema.list("companies", CompanyType)
+schema.item("company", CompanyType)
+schema.model_mutations(CompanyType)

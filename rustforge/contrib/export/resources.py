@@ -117,7 +117,7 @@ class ExportResource:
 
     def file(self, resp: falcon.Response, exporter: Exporter, fmt: str, selection: Selection,
              user: Any, now: dt.datetime) -> None:
-        from rustforge.contrib.export.pdf import TooManyPages
+        from rustforge.contrib.export.pdf import ReportLayoutError, TooManyPages
 
         if fmt == "pdf":
             out = io.BytesIO()
@@ -127,6 +127,9 @@ class ExportResource:
                 raise falcon.HTTPContentTooLarge(
                     title="Report too long",
                     description=f"{exc}; narrow the filters or add ?background=1.") from None
+            except ReportLayoutError as exc:
+                raise falcon.HTTPUnprocessableEntity(title="Report cannot be laid out",
+                                                     description=str(exc)) from None
             resp.data = out.getvalue()
             return
         handle = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the WSGI server)

@@ -28,6 +28,7 @@ import peewee
 
 from rustforge.forms.errors import NON_FIELD, ValidationError
 from rustforge.forms.http import HTTPConflictFailed, HTTPValidationFailed, read_request
+from rustforge.resources.conditional import write_transaction
 
 BULK_ACTIONS = ("bulk_create", "bulk_update", "bulk_destroy")
 
@@ -78,8 +79,6 @@ class BulkMixin:
     def _bulk_run(self, items: list, one: Any) -> list:
         """Call ``one(index, item, errors)`` for each item in one transaction;
         roll back and raise 422/409 when any item reported errors."""
-        from rustforge.resources.conditional import write_transaction
-
         errors: dict[str, list[str]] = {}
         conflicts = True
         done: list = []

@@ -52,6 +52,7 @@ from rustforge.resources.conditional import (
 )
 from rustforge.resources.fields import schema_for_model_field, to_json
 from rustforge.resources.query import (
+    ITEM_PARAMS,
     bad_request,
     parse_fields,
     parse_filters,
@@ -65,7 +66,7 @@ _JSON_NATIVE = frozenset({str, int, bool})
 ACTIONS = ("list", "retrieve", "create", "update", "partial_update", "destroy")
 EXTRA_ACTIONS = (*TRASH_ACTIONS, *BULK_ACTIONS)  # opt-in: list them in ``actions``
 READ_ACTIONS = {"list", "retrieve", "trash"}
-ITEM_PARAMS = _ITEM_PARAMS = {"fields", "include"}
+_ITEM_PARAMS = set(ITEM_PARAMS)
 _LIST_PARAMS = {"fields", "include", "order", "limit", "offset", "cursor"}
 
 

@@ -28,7 +28,10 @@ import falcon
 import peewee
 
 from rustforge.db.softdelete import RestoreConflict, deleted_rows
-from rustforge.resources.query import bad_request
+from rustforge.forms.errors import NON_FIELD
+from rustforge.forms.http import HTTPConflictFailed
+from rustforge.resources.conditional import check_if_match, stored_etag, write_transaction
+from rustforge.resources.query import ITEM_PARAMS, bad_request
 
 TRASH_ACTIONS = ("trash", "restore", "force_delete")
 TRASH_PARAMS = {"with_deleted", "only_deleted"}
@@ -83,14 +86,9 @@ class TrashMixin:
             return self.get_query(req)
 
     def on_post_restore(self, req: falcon.Request, resp: falcon.Response, pk: str) -> None:
-        from rustforge.forms.errors import NON_FIELD
-        from rustforge.forms.http import HTTPConflictFailed
-        from rustforge.resources.conditional import check_if_match, stored_etag, write_transaction
-        from rustforge.resources.model import ITEM_PARAMS
-
         if not self.trash_enabled("restore"):
             raise falcon.HTTPMethodNotAllowed([])
-        only, include = self._output_params(req, ITEM_PARAMS)
+        only, include = self._output_params(req, set(ITEM_PARAMS))
         with write_transaction(self.model) as lock:
             obj = self.get_object(req, pk, scope="deleted", lock=lock)
             self.authorize(req, "restore", obj)
@@ -104,8 +102,6 @@ class TrashMixin:
         resp.media = self.serialize(obj, req, only=only, include=include)
 
     def force_delete(self, req: falcon.Request, pk: str) -> None:
-        from rustforge.resources.conditional import check_if_match, write_transaction
-
         with write_transaction(self.model) as lock:
             obj = self.get_object(req, pk, scope="all", lock=lock)
             self.authorize(req, "force_delete", obj)

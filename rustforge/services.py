@@ -43,6 +43,7 @@ _PROVIDERS = {
     "redis": "rustforge.queue",
     "jobs": "rustforge.queue",
     "mailer": "rustforge.mail",
+    "storage": "rustforge.storage",
     # How rustforge.events enqueues a queued receiver: the events layer sits
     # below the job queue and finds it here, by name, when one fires.
     "events.queued": "rustforge.queue.receivers",

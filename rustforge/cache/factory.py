@@ -43,7 +43,7 @@ def create_cache(url: str, *, prefix: str = "", version: int = 1,
     scheme = parts.scheme.lower()
     query = dict(parse_qsl(parts.query))
     query.update({k: str(v) for k, v in (options or {}).items()})
-    common = {"prefix": prefix, "version": version, "default_timeout": default_timeout}
+    common: dict[str, Any] = {"prefix": prefix, "version": version, "default_timeout": default_timeout}
     if scheme == "locmem":
         from rustforge.cache.backends.locmem import LocMemCache
 

@@ -11,7 +11,7 @@ import contextlib
 import importlib
 import os
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rustforge.conf import global_settings
 from rustforge.exceptions import ImproperlyConfigured
@@ -36,6 +36,9 @@ def on_change(hook: Callable[[frozenset[str]], None]) -> Callable[[frozenset[str
 
 class Settings:
     """A flat namespace of UPPERCASE settings, defaults first."""
+
+    if TYPE_CHECKING:  # every setting is set in __init__, by name
+        def __getattr__(self, name: str) -> Any: ...
 
     def __init__(self, module_name: str | None = None, **overrides: Any) -> None:
         self.SETTINGS_MODULE = module_name

@@ -84,7 +84,10 @@ def _live_unique_indexes(cls: type[peewee.Model]) -> None:
     meta.soft_delete_field = SOFT_DELETE_FIELD
 
 
-class SoftDeleteBase(type(Model)):
+_ModelMetaclass: Any = type(Model)  # peewee's, or the project base's
+
+
+class SoftDeleteBase(_ModelMetaclass):
     def __new__(mcs, name: str, bases: tuple, attrs: dict, **kwargs: Any):
         meta = attrs.get("Meta")
         # peewee hands unknown Meta options to Metadata but does not inherit them.

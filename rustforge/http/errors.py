@@ -45,7 +45,7 @@ def serialize_error(req: falcon.Request, resp: falcon.Response,
     """falcon error serializer: HTML for browsers, JSON for everyone else."""
     if wants_html(req):
         resp.content_type = falcon.MEDIA_HTML
-        resp.text = _render_page(exception.title, exception.description, resp.status)
+        resp.text = _render_page(exception.title, exception.description, str(resp.status))
     else:
         resp.content_type = falcon.MEDIA_JSON
         resp.text = json.dumps(exception.to_dict())
@@ -63,6 +63,26 @@ def _database_unreachable(ex: Exception) -> bool:
     return db is not None and not db.is_connection_usable()
 
 
+def declared_http_error(ex: Exception) -> falcon.HTTPError | None:
+    """The HTTP error an exception class declares for itself, if any.
+
+    Code below the web layer (or an app) cannot raise falcon's errors, yet
+    some of its exceptions are plainly a client's fault. Such a class says
+    so with an ``http_status`` attribute, optionally ``http_title`` and
+    ``http_description`` (the text a client sees; default: the exception's
+    own text, so keep internals out of it or set this):
+
+        class UnknownTenant(RustForgeError):
+            http_status = 404
+            http_title = "Unknown tenant"
+    """
+    status = getattr(ex, "http_status", None)
+    if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
+        return None
+    title = getattr(ex, "http_title", None)
+    description = getattr(ex, "http_description", None) or str(ex) or None
+    return falcon.HTTPError(falcon.code_to_http_status(status), title=title,
+                            description=description)
 # SQLSTATEs of values the database refused as data (class 22), each caused by
 # input: invalid text (a number spelled wrong), a character the encoding lacks,
 # a string too long or a number out of range for its column.
@@ -94,6 +114,9 @@ def _unstorable_input(ex: Exception) -> str | None:
 def handle_uncaught(req: falcon.Request, resp: falcon.Response, ex: Exception,
                     params: dict[str, Any]) -> None:
     """Last resort for exceptions that are not HTTP errors."""
+    declared = declared_http_error(ex)
+    if declared is not None:
+        raise declared
     # Exceptions that are really bad input, raised deep inside parsers.
     if isinstance(ex, (UnicodeDecodeError, RecursionError)):
         raise falcon.HTTPBadRequest(title="Malformed request",

@@ -16,13 +16,15 @@ import socket
 from collections.abc import Iterator
 from typing import Any
 
-from rq import Queue
+from rq import Callback, Queue
 from rq import Retry as RQRetry
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 
 from rustforge.conf import settings
+from rustforge.queue import context
 from rustforge.queue.connection import get_redis, redis_errors
+from rustforge.queue.handles import JobHandle
 from rustforge.queue.jobs import JobSpec
 
 logger = logging.getLogger("rustforge.queue")
@@ -32,7 +34,11 @@ PENDING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.D
 
 @contextlib.contextmanager
 def job_context() -> Iterator[None]:
-    """The framework around one job: apps ready, a database connection released after."""
+    """The framework around one job: apps ready, a database connection released after.
+
+    The context the job was enqueued from (``rustforge.queue.context``) is
+    entered inside this, once the apps are ready.
+    """
     from rustforge.apps import apps
     from rustforge.services import services
 
@@ -67,7 +73,7 @@ class RustForgeJob(Job):
             self.save_meta()
         except Exception:  # bookkeeping only: never fail a job for it
             logger.warning("could not record the work horse of job %s", self.id, exc_info=True)
-        with job_context():
+        with job_context(), context.entered(self.meta.get(context.META_KEY)):
             return super()._execute()
 
 
@@ -89,7 +95,7 @@ class RQDispatcher:
     name = "rq"
 
     def enqueue(self, spec: JobSpec, args: tuple, kwargs: dict,
-                when: dt.datetime | None = None) -> Job:
+                when: dt.datetime | None = None) -> JobHandle:
         if "<locals>" in spec.path or spec.path.startswith("__main__."):
             raise ValueError(f"job {spec.path} must be a module-level function of an "
                              "importable module to run in a worker")
@@ -102,11 +108,31 @@ class RQDispatcher:
             "retry": _rq_retry(spec),
             "description": spec.description,
         }
+        meta = spec.meta()
+        if meta:
+            options["meta"] = meta
+            # Always attached: they count batch progress even without user callbacks.
+            options["on_success"] = Callback("rustforge.queue.callbacks.rq_on_success")
+            options["on_failure"] = Callback("rustforge.queue.callbacks.rq_on_failure")
+        if spec.depends_on:
+            options["depends_on"] = list(spec.depends_on)
+        captured = context.capture()
+        if captured:
+            options["meta"] = {**options.get("meta", {}), context.META_KEY: captured}
         with redis_errors(f"enqueue job {spec.path}"):
             queue = make_queue(spec.queue)
             if spec.unique:
-                return self._enqueue_unique(queue, spec, args, kwargs, when, options)
-            return self._submit(queue, spec, args, kwargs, when, options)
+                return JobHandle(self._enqueue_unique(queue, spec, args, kwargs, when, options))
+            return JobHandle(self._submit(queue, spec, args, kwargs, when, options))
+
+    def fetch(self, job_id: str) -> JobHandle | None:
+        if not isinstance(job_id, str) or not job_id or len(job_id) > 200:
+            return None
+        with redis_errors(f"fetch job {job_id}"):
+            try:
+                return JobHandle(RustForgeJob.fetch(job_id, connection=get_redis()))
+            except NoSuchJobError:
+                return None
 
     def _submit(self, queue: Queue, spec: JobSpec, args: tuple, kwargs: dict,
                 when: dt.datetime | None, options: dict) -> Job:

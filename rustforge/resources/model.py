@@ -36,6 +36,7 @@ from typing import Any, ClassVar
 import falcon
 import peewee
 
+from rustforge.db.scoping import internal_fields
 from rustforge.exceptions import ImproperlyConfigured
 from rustforge.forms.errors import NON_FIELD, ValidationError
 from rustforge.forms.http import HTTPConflictFailed, HTTPValidationFailed, read_request
@@ -61,7 +62,7 @@ _LIST_PARAMS = {"fields", "include", "order", "limit", "offset", "cursor"}
 class ModelResource(Resource):
     """REST for ``model``. Class attributes (all optional but ``model``):
 
-    ``fields`` (default: every column but ``deleted_at``), ``read_only_fields``,
+    ``fields`` (default: every column but ``deleted_at`` and a row scope's), ``read_only_fields``,
     ``form_class`` (a ModelForm; default generated from the writable fields),
     ``filter_fields`` (name -> lookups, or a list for exact matches),
     ``ordering_fields``, ``default_order``, ``pagination`` ("offset" or
@@ -96,9 +97,9 @@ class ModelResource(Resource):
                 raise ImproperlyConfigured(f"{cls.__name__}.{attr} must be a list of names, "
                                            f"not the string {getattr(cls, attr)!r}")
         meta = model._meta
-        soft = getattr(meta, "soft_delete_field", None)
+        internal = internal_fields(model)
         names = list(cls.fields) if cls.fields else [
-            f.name for f in meta.sorted_fields if f.name != soft]
+            f.name for f in meta.sorted_fields if f.name not in internal]
         for name in names:
             if name not in meta.fields:
                 raise ImproperlyConfigured(f"{cls.__name__}.fields: {model.__name__} has no "

@@ -8,6 +8,11 @@ Every route whose responder has an ``openapi(path, suffix)`` method
 result at ``/openapi.json`` with a documentation page. Responses document
 every status the endpoint can answer, with the error envelope's schema, so a
 schema-driven fuzzer can check them.
+
+An app that authenticates API requests describes how with
+``register_security_scheme(name, scheme)`` at ``ready()`` (the OAuth app
+registers its OAuth2 flows); operations of a resource with
+``required_scopes`` then list those scopes under that scheme.
 """
 
 from __future__ import annotations
@@ -18,6 +23,43 @@ from typing import Any
 from rustforge.http.routing import project_routes
 
 _PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?}")
+
+# name -> OpenAPI security scheme object, filled by apps at ready().
+_security_schemes: dict[str, Any] = {}
+# Which kind of access (ModelResource.required_scopes keys) each operation needs.
+_READ_OPERATIONS = {"list", "retrieve"}
+
+
+def register_security_scheme(name: str, scheme: Any) -> None:
+    """Describe an authentication scheme: ``scheme`` is an OpenAPI Security
+    Scheme Object, or a callable returning one (built when the document is,
+    so it can read settings and routes)."""
+    _security_schemes[name] = scheme
+
+
+def unregister_security_scheme(name: str) -> None:
+    _security_schemes.pop(name, None)
+
+
+def _security_components() -> dict:
+    return {name: scheme() if callable(scheme) else scheme
+            for name, scheme in _security_schemes.items()}
+
+
+def _add_scopes(resource: Any, item: dict) -> None:
+    """Each operation of ``item`` lists the scopes ``resource`` requires of a token."""
+    required = getattr(resource, "required_scopes", None)
+    if not required or not _security_schemes:
+        return
+    for operation in item.values():
+        if not isinstance(operation, dict) or "operationId" not in operation:
+            continue
+        action = operation["operationId"].rpartition(".")[2]
+        scopes = required.get("read" if action in _READ_OPERATIONS else "write")
+        if scopes:
+            # {} too: a request authenticated by a session cookie has no scopes to check.
+            operation["security"] = [{name: list(scopes)} for name in _security_schemes]
+            operation["security"].append({})
 
 ERROR = {"type": "object", "properties": {
     "title": {"type": "string"}, "description": {"type": "string"},
@@ -177,6 +219,7 @@ def build_openapi(routes: list | None = None, *, title: str | None = None,
         item = describe(path, entry.suffix)
         if not item:
             continue
+        _add_scopes(resource, item)
         paths.setdefault(path, {}).update(item)
         if getattr(resource, "model", None) is not None:
             schemas.update(_schemas_for(resource))
@@ -186,5 +229,7 @@ def build_openapi(routes: list | None = None, *, title: str | None = None,
                  "version": version or settings.API_VERSION,
                  **({"description": description} if description else {})},
         "paths": paths,
-        "components": {"schemas": schemas},
+        "components": {"schemas": schemas,
+                       **({"securitySchemes": _security_components()}
+                          if _security_schemes else {})},
     }

@@ -84,7 +84,7 @@ def parse_order(params: dict, allowed: list[str], default: list[str]) -> list[tu
     return out
 
 
-def parse_filters(params: dict, filters: dict[str, list[str]], model: type,
+def parse_filters(params: dict, filters: dict[str, list[str]], model: type[peewee.Model],
                   field_cleaner: Any, reserved: set[str]) -> list[Any]:
     """peewee expressions for the filter parameters; unknown ones are a 400."""
     expressions = []

@@ -12,10 +12,18 @@ INSTALLED_APPS = [
     "testproject.shop",
     "rustforge.contrib.api",
     "rustforge.contrib.auth",
+    "rustforge.contrib.oauth",
+    "testproject.oauthdemo",
     "testproject.authdemo",
     "rustforge.contrib.mail",
     "rustforge.contrib.graphql",
     "testproject.gqlblog",
+    "rustforge.contrib.tenancy",
+    "testproject.crm",
+    "rustforge.contrib.export",
+    "testproject.ledger",
+    "rustforge.contrib.admin",
+    "testproject.blog",
 ]
 ROOT_ROUTES = "testproject.urls"
 TEMPLATE_DIRS = ["templates"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from rustforge.cache.keys import make_key
+from rustforge.cache.keys import make_key, scoped_prefix
 from rustforge.cache.lock import Lock
 from rustforge.cache.remember import remember
 from rustforge.cache.tags import TaggedCache
@@ -47,7 +47,7 @@ class BaseCache:
 
     # Helpers ------------------------------------------------------------------
     def make_key(self, key: Any, version: int | None = None) -> str:
-        return make_key(key, prefix=self.prefix,
+        return make_key(key, prefix=scoped_prefix(self.prefix),
                         version=self.version if version is None else version)
 
     def get_timeout(self, timeout: Any = DEFAULT_TIMEOUT) -> float | None:

@@ -35,7 +35,6 @@ clients), and responders marked with ``@csrf_exempt``.
 from __future__ import annotations
 
 import hmac
-import io
 import logging
 import secrets
 import string
@@ -46,6 +45,7 @@ import falcon
 from markupsafe import Markup, escape
 
 from rustforge.contrib.auth.bearer import is_bearer
+from rustforge.http.multipart import form_field
 from rustforge.http.routing import responder_for
 
 logger = logging.getLogger("rustforge.security.csrf")
@@ -189,29 +189,6 @@ def _matches(origin: str, pattern: str) -> bool:
         origin.endswith(rest) and len(parts.netloc) > len(rest.lstrip(".")))
 
 
-def _multipart_field(req: Any, name: str) -> str | None:
-    """The text field ``name`` of a multipart body, leaving the body readable.
-
-    The body (already capped by ``MAX_BODY_SIZE``) is buffered and put back
-    as the request's input, so the responder still gets every part.
-    """
-    body = req.bounded_stream.read()
-    buffered = io.BytesIO(body)
-    req.env["wsgi.input"] = req.stream = buffered
-    req._bounded_stream = None  # falcon re-wraps wsgi.input on next access
-    try:
-        # The application's handler: the same part limits as the responder's.
-        handler = req.options.media_handlers.get(falcon.MEDIA_MULTIPART) \
-            or falcon.media.MultipartFormHandler()
-        form = handler.deserialize(io.BytesIO(body), req.content_type, len(body))
-        for part in form:
-            if part.name == name and part.filename is None:
-                return part.get_text()
-    except (falcon.HTTPError, ValueError, UnicodeDecodeError):
-        return None  # a malformed body has no token; the responder reports the rest
-    return None
-
-
 class CsrfFailure(falcon.HTTPForbidden):
     def __init__(self, reason: str) -> None:
         super().__init__(title="CSRF verification failed", description=reason)
@@ -309,7 +286,7 @@ class CsrfMiddleware:
             value = form.get(self.field) if isinstance(form, dict) else None
             token = value[0] if isinstance(value, list) and value else value
         elif not token and content_type == "multipart/form-data":
-            token = _multipart_field(req, self.field)
+            token = form_field(req, self.field)  # the parts are kept for the responder
         if not token:
             return "CSRF token missing."
         if not isinstance(token, str):

@@ -37,6 +37,7 @@ from rustforge.contrib.auth.sessions import get_backend, hash_key
 from rustforge.events.signals import password_reset_mail_failed
 from rustforge.forms.text import unstorable_reason
 from rustforge.http.errors import wants_html
+from rustforge.http.multipart import form_parts
 from rustforge.http.routing import reverse
 from rustforge.http.templates import render
 
@@ -63,12 +64,14 @@ def form(req: Any) -> dict[str, str]:
         raise falcon.HTTPUnsupportedMediaType(
             description="Send the form urlencoded, as multipart or as JSON.")
     try:
-        data = req.get_media(default_when_empty={})
-    except falcon.MediaMalformedError:
+        if content_type == "multipart/form-data":
+            data: Any = {part.name: part.get_text() or ""
+                         for part in form_parts(req) if part.filename is None}
+        else:
+            data = req.get_media(default_when_empty={})
+    except (falcon.MediaMalformedError, UnicodeDecodeError):
         raise falcon.HTTPBadRequest(title="Malformed body",
                                     description="The form could not be read.") from None
-    if content_type == "multipart/form-data":
-        data = {part.name: part.get_text() or "" for part in data if part.filename is None}
     if not isinstance(data, dict):
         raise falcon.HTTPBadRequest(title="Malformed body", description="Expected an object.")
     out = {}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import peewee
 
 from rustforge.conf import settings
+from rustforge.db.scoping import scope_fields
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,8 @@ def count_rows(query: peewee.ModelSelect, *, filtered: bool) -> Count:
     if not threshold:
         return Count(query.count())
     model = query.model
-    if not filtered:
+    if not filtered and not scope_fields(model):
+        # (The planner's estimate counts every tenant's rows of a scoped model.)
         estimate = _estimate(model)
         if estimate is not None and estimate > threshold:
             return Count(estimate, exact=False)

@@ -28,6 +28,7 @@ from typing import Any
 
 import peewee
 
+from rustforge.db.scoping import internal_fields
 from rustforge.exceptions import ImproperlyConfigured
 
 ACTIONS = ("view", "add", "change", "delete")
@@ -205,9 +206,9 @@ class ModelAdmin:
         elif self.fields is not None:
             names = list(self.fields)
         else:
-            soft = getattr(self.opts, "soft_delete_field", None)
+            internal = internal_fields(self.model)  # deleted_at, a row scope's tenant
             names = [f.name for f in self.opts.sorted_fields
-                     if not f.primary_key and f.name != soft]
+                     if not f.primary_key and f.name not in internal]
         hidden = set(self.exclude) | set(self.sensitive_fields) | set(self.readonly_fields)
         return [n for n in names if n not in hidden and n in self.opts.fields
                 and n not in self.many_to_many]

@@ -163,6 +163,8 @@ EMAIL_RETRY_INTERVALS: list[int] = [60, 300, 1800]
 API_PAGE_SIZE = 20
 # Largest ?limit= a ModelResource list accepts (a larger one is a 400).
 API_MAX_PAGE_SIZE = 100
+# Most items one bulk request of a ModelResource may carry (413 beyond).
+API_MAX_BULK_SIZE = 100
 # Title and version in the OpenAPI description (rustforge.contrib.api).
 API_TITLE = ""
 API_VERSION = "1.0.0"

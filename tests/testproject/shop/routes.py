@@ -4,6 +4,7 @@ from testproject.shop.resources import (
     BookCursorResource,
     BookResource,
     ShelfResource,
+    VersionedShelfResource,
 )
 from testproject.shop.views import Documents, OrderPage, Orders, Search, Uploads
 
@@ -17,4 +18,5 @@ routes = [
     *BookResource.routes("/books", name="books"),
     *BookCursorResource.routes("/cursor-books", name="cursor-books"),
     *ShelfResource.routes("/shelves", name="shelves"),
+    *VersionedShelfResource.routes("/versioned-shelves", name="versioned-shelves"),
 ]

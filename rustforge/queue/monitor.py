@@ -107,10 +107,12 @@ def _short(value: Any, limit: int = 120) -> str:
 
 def _info(job: Any, queue: str, scheduled_for: dt.datetime | None = None) -> JobInfo:
     latest = job.latest_result() if job.is_failed else None
+    from rq.exceptions import DeserializationError
+
     try:
         args = _short((tuple(job.args), dict(job.kwargs)))
-    except Exception:  # arguments that no longer unpickle (a renamed class)
-        args = "?"
+    except (DeserializationError, AttributeError, ImportError, TypeError):
+        args = "?"  # arguments that no longer unpickle (a renamed class)
     return JobInfo(id=job.id, queue=queue, func_name=job.func_name or "?", args=args,
                    enqueued_at=job.enqueued_at, ended_at=job.ended_at,
                    scheduled_for=scheduled_for,

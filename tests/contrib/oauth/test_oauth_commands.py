@@ -55,7 +55,7 @@ def test_createapplication_public_client_has_no_secret(db, capsys):
     (["--redirect-uri", "https://a.example/cb", "--owner", "nobody"], "no user named"),
 ])
 def test_createapplication_refuses_bad_registrations_in_one_line(db, capsys, argv, message):
-    code, out, err = run(["createapplication", "Bad", *argv], capsys)
+    code, _out, err = run(["createapplication", "Bad", *argv], capsys)
     assert code != 0
     assert message in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1

@@ -40,6 +40,9 @@ MAX_BODY_SIZE = 2_621_440
 MAX_FORM_FIELDS = 1000
 # Deepest nesting of arrays/objects accepted in a JSON body: 400 above.
 MAX_JSON_DEPTH = 64
+# Longest name an uploaded file keeps (characters, extension kept): longer
+# names are shortened, after unsafe characters became "_".
+UPLOAD_FILENAME_MAX_LENGTH = 100
 # Trailing slash handling: strip it before routing.
 STRIP_TRAILING_SLASH = True
 
@@ -216,7 +219,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # ".example.com" to share the session with subdomains; None: this host only.
 SESSION_COOKIE_DOMAIN = None
 SESSION_COOKIE_PATH = "/"
-# Cookie holding the CSRF secret (readable by scripts, which send it back as a header).
+# Where the CSRF secret lives. True: in the session (a cookie planted by a sibling
+# subdomain or a plain-http response cannot stand in for it), rotated at login.
+# False: in the CSRF cookie only. None: the session whenever SessionMiddleware
+# comes before CsrfMiddleware in MIDDLEWARE (the auth app's set-up).
+CSRF_USE_SESSIONS: bool | None = None
+# Cookie readable by scripts, which send its value back as a header: the secret
+# itself in cookie mode; in session mode a masked token, set for this host only.
 CSRF_COOKIE_NAME = "csrftoken"
 CSRF_COOKIE_SECURE = False
 # Header scripts send the token in (falcon reads it case-insensitively).
@@ -342,6 +351,9 @@ ADMIN_SEARCH_MAX_LENGTH = 200
 ADMIN_FK_SELECT_LIMIT = 100
 # A foreign-key filter lists the related rows up to this many; above, filter by URL.
 ADMIN_FILTER_CHOICES_LIMIT = 50
-# Rows above which a list page on PostgreSQL shows the planner's estimate
-# instead of an exact count (and a filtered list counts up to it). None: exact.
+# Rows above which an unfiltered list page on PostgreSQL shows the planner's
+# estimate instead of an exact count. None: exact.
 ADMIN_COUNT_ESTIMATE_THRESHOLD: int | None = None
+# A searched or filtered list page counts at most this many rows ("more than N").
+# None: exact.
+ADMIN_FILTERED_COUNT_LIMIT: int | None = None

@@ -6,12 +6,13 @@ from testproject.shop.resources import (
     ShelfResource,
     VersionedShelfResource,
 )
-from testproject.shop.views import OrderPage, Orders, Search, Uploads
+from testproject.shop.views import Documents, OrderPage, Orders, Search, Uploads
 
 routes = [
     route("/orders", Orders, name="orders"),
     route("/search", Search, name="search"),
     route("/uploads", Uploads, name="uploads"),
+    route("/documents", Documents, name="documents"),
     route("/order", OrderPage, name="order-page"),
     *AuthorResource.routes("/authors", name="authors"),
     *BookResource.routes("/books", name="books"),

@@ -111,10 +111,21 @@ def _reader(field: peewee.Field, kind: str) -> Callable[[Any], Any] | None:
     if kind == BOOL:
         return lambda value: None if value is None else bool(value)
     if isinstance(field, peewee.DecimalField):
+        places = getattr(field, "decimal_places", None)
+        exponent = decimal.Decimal(1).scaleb(-places) if isinstance(places, int) else None
+
         def read_decimal(value: Any) -> Any:
-            if value is None or isinstance(value, decimal.Decimal):
-                return value
-            return python_value(value)
+            # SQLite keeps decimals as REAL: 7572.50 comes back as 7572.5.
+            if value is None:
+                return None
+            if not isinstance(value, decimal.Decimal):
+                value = python_value(value)
+            if exponent is not None and value is not None:
+                try:
+                    return value.quantize(exponent)
+                except decimal.InvalidOperation:
+                    return value
+            return value
         return read_decimal
     if kind in (DATE, DATETIME):
         wanted = dt.datetime if kind == DATETIME else dt.date

@@ -83,7 +83,7 @@ def fill(path, values):
     out, rest, i = "", path, 0
     while "{" in rest:
         head, _, tail = rest.partition("{")
-        name, _, rest = tail.partition("}")
+        _name, _, rest = tail.partition("}")
         value = values[i % len(values)] if values else "x"
         i += 1
         out += head + (quote(value, safe="", errors="surrogatepass") or "x")
@@ -103,7 +103,7 @@ def corpus_requests():
                         for k, v in fields.items())
         yield form.encode(), "application/x-www-form-urlencoded", value
     yield json.dumps(dict.fromkeys(FIELDS, 10**400)).encode(), "application/json", "1"
-    yield json.dumps(dict.fromkeys(FIELDS, [[{"a": None}]])).encode(), "application/json", "["
+    yield json.dumps({k: [[{"a": None}]] for k in FIELDS}).encode(), "application/json", "["
 
 
 def table_counts():
@@ -129,6 +129,34 @@ def assert_clean(response, method, path):
                                                or body.get("error")), where
         else:
             assert "html" in ctype or "text/plain" in ctype, where
+
+
+def send(client, method, url, payload, content_type):
+    if method in ("GET", "DELETE"):
+        response = client.request(method, url)
+    else:
+        response = client.request(method, url, body=payload, content_type=content_type)
+    assert_clean(response, method, url)
+
+
+def send_corpus(client, method, path):
+    for payload, content_type, value in corpus_requests():
+        query = "&".join(f"{k}={quote(value, safe='', errors='surrogatepass')}"
+                         for k in FIELDS[:5])
+        send(client, method, f"{fill(path, [value])}?{query}", payload, content_type)
+
+
+def fuzz(client, method, path):
+    @given(path_values=st.lists(nasty_text, min_size=1, max_size=3), query=params, body=bodies)
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    def run(path_values, query, body):
+        url = fill(path, path_values)
+        qs = "&".join(f"{quote(k, safe='', errors='surrogatepass')}="
+                      f"{quote(v, safe='', errors='surrogatepass')}" for k, v in query)
+        send(client, method, f"{url}?{qs}" if qs else url, *body)
+
+    run()
 
 
 @pytest.fixture
@@ -159,33 +187,6 @@ def test_junk_to_every_builtin_route(who, project_middleware, client, make_user,
     for method, path in routes:
         if (method, path) in TAKES_NO_INPUT:
             continue
-
-        @given(path_values=st.lists(nasty_text, min_size=1, max_size=3), query=params,
-               body=bodies)
-        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
-        def run(path_values, query, body):
-            url = fill(path, path_values)
-            qs = "&".join(f"{quote(k, safe='', errors='surrogatepass')}="
-                          f"{quote(v, safe='', errors='surrogatepass')}" for k, v in query)
-            if qs:
-                url += "?" + qs
-            payload, content_type = body
-            if method in ("GET", "DELETE"):
-                response = client.request(method, url)
-            else:
-                response = client.request(method, url, body=payload, content_type=content_type)
-            assert_clean(response, method, url)
-
-        for payload, content_type, value in corpus_requests():
-            url = fill(path, [value])
-            query = "&".join(f"{k}={quote(value, safe='', errors='surrogatepass')}"
-                             for k in FIELDS[:5])
-            if method in ("GET", "DELETE"):
-                response = client.request(method, f"{url}?{query}")
-            else:
-                response = client.request(method, f"{url}?{query}", body=payload,
-                                          content_type=content_type)
-            assert_clean(response, method, url)
-        run()
+        send_corpus(client, method, path)
+        fuzz(client, method, path)
         assert table_counts() == before, f"{method} {path} changed the database"

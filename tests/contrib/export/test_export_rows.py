@@ -55,3 +55,38 @@ def test_abandoned_stream_closes_its_cursor(db):
 def test_sqlite_or_postgres_gives_every_row_once(db):
     rows = [row for chunk in iter_chunks(make_entries(2345), chunk_size=1000) for row in chunk]
     assert len(rows) == 2345 and len({row[0] for row in rows}) == 2345
+
+
+def test_csv_values_read_the_same_on_every_database(db):
+    """On PostgreSQL, CSV takes decimals, dates and datetimes as the server's text; they
+    must read exactly like the Python values written on SQLite."""
+    import csv
+    import datetime
+    import decimal
+    import io
+
+    from testproject.ledger.models import Entry
+
+    from rustforge.contrib.export import Column, Exporter
+    from rustforge.contrib.export.render import write
+
+    class Times(Exporter):
+        name = "times"
+        model = Entry
+        columns = ["amount", "booked_on", "created", "cleared"]
+
+    Entry.create(description="t", amount=decimal.Decimal("-1234.50"),
+                 booked_on=datetime.date(2026, 2, 3),
+                 created=datetime.datetime(2026, 2, 3, 4, 5, 6), cleared=True)
+    out = io.BytesIO()
+    write(out, Times(), "csv", Times().select({}))
+    rows = list(csv.reader(io.StringIO(out.getvalue().decode())))
+    assert rows[1] == ["-1234.50", "2026-02-03", "2026-02-03 04:05:06", "true"]
+
+    class Formatted(Times):
+        name = "formatted"
+        columns = [Column("amount", format=lambda a: a * 2), "created"]
+
+    out = io.BytesIO()
+    write(out, Formatted(), "csv", Formatted().select({}))
+    assert out.getvalue().decode().splitlines()[1] == "-2469.00,2026-02-03 04:05:06"

@@ -351,6 +351,9 @@ ADMIN_SEARCH_MAX_LENGTH = 200
 ADMIN_FK_SELECT_LIMIT = 100
 # A foreign-key filter lists the related rows up to this many; above, filter by URL.
 ADMIN_FILTER_CHOICES_LIMIT = 50
-# Rows above which a list page on PostgreSQL shows the planner's estimate
-# instead of an exact count (and a filtered list counts up to it). None: exact.
+# Rows above which an unfiltered list page on PostgreSQL shows the planner's
+# estimate instead of an exact count. None: exact.
 ADMIN_COUNT_ESTIMATE_THRESHOLD: int | None = None
+# A searched or filtered list page counts at most this many rows ("more than N").
+# None: exact.
+ADMIN_FILTERED_COUNT_LIMIT: int | None = None

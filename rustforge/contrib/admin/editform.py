@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from rustforge.contrib.admin import forms as widgets
 from rustforge.contrib.admin.history import diff, snapshot
+from rustforge.contrib.admin.options import plural, words
 from rustforge.contrib.admin.pages import admin_url
 from rustforge.db.scoping import internal_fields
 from rustforge.forms import ValidationError, ValidationFailed
@@ -141,7 +142,7 @@ class ChangeForm:
             links = related_admin is not None and related_admin.has_permission(
                 self.req.context.user, "view")
             out.append({
-                "title": inline.verbose_name or model.__name__,
+                "title": inline.verbose_name or plural(words(model.__name__)).capitalize(),
                 "headers": [n.replace("_", " ").capitalize() for n in names],
                 "rows": [{"cells": [_inline_cell(r, n) for n in names],
                           "url": admin_url("object", related_admin, pk=r._pk, view="change")

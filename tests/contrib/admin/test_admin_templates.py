@@ -30,5 +30,5 @@ def test_pages_are_not_cached_and_forms_carry_the_token(admin_client, blog):
     for path in ["/admin", "/admin/blog/post", f"/admin/blog/post/{post.id}/change"]:
         page = admin_client.get(path)
         assert page.headers["cache-control"] == "no-store"
-        forms = re.findall(r'<form method="post".*?</form>', page.text, re.S)
+        forms = re.findall(r'<form method="post".*?</form>', page.text, re.DOTALL)
         assert forms and all('name="csrf_token"' in f for f in forms), path

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "testproject.ledger",
     "rustforge.contrib.admin",
     "testproject.blog",
+    "rustforge.contrib.jobs",
 ]
 ROOT_ROUTES = "testproject.urls"
 TEMPLATE_DIRS = ["templates"]

@@ -18,6 +18,11 @@ def test_every_registered_model_lists_and_adds(admin_client, admin_user, blog):
             response = admin_client.get(path)
             if scope_fields(model_admin.model) and response.status_code == 404:
                 continue
+            # An admin may refuse adding to everyone (OAuth tokens come from the token
+            # endpoint only): then its add page is a clean 403, even for a superuser.
+            refused = path.endswith("/add") and not model_admin.has_permission(admin_user, "add")
+            if refused and response.status_code == 403:
+                continue
             if response.status_code != 200:
                 failures.append(f"{path}: {response.status_code} {response.text[:200]}")
         scoped = scope_fields(model_admin.model)  # no rows outside a tenant's request

@@ -50,10 +50,16 @@ ROUTES = {
     "queries (20)": "/queries?queries=20",
     "fortunes": "/fortunes",
     "updates (20)": "/updates?queries=20",
+    # The routes real users have: a logged-in user's JSON (session cookie),
+    # a form POST checked against its CSRF token, a ModelResource list.
+    "session json": "/me",
+    "form POST": "/form",
+    "list ?include=": "/posts?include=author&limit=20",
 }
-# Targets of RustForge / bare falcon per route (issue: hot paths).
-TARGETS = {"json": 0.85, "plaintext": 0.85, "db": 0.80, "fortunes": 0.80,
-           "queries (20)": 0.60, "updates (20)": 0.60}
+# RustForge / bare falcon per route, under sync and gthread alike; and RustForge / Django.
+TARGETS = dict.fromkeys(ROUTES, 0.90)
+DJANGO_TARGET = 1.7
+FORM_BODY = "title=Hello%2C+world&number=42"
 FORTUNES = [
     "fortune: No such file or directory",
     "A computer scientist is someone who fixes things that aren't broken.",
@@ -103,8 +109,19 @@ def prepare_database(url: str) -> None:
                 "SELECT i, 1 + floor(random() * 10000)::int FROM generate_series(1, 10000) i")
     cur.executemany("INSERT INTO fortune (id, message) VALUES (%s, %s)",
                     list(enumerate(FORTUNES, 1)))
-    cur.execute("VACUUM ANALYZE world")
-    cur.execute("VACUUM ANALYZE fortune")
+    cur.execute("DROP TABLE IF EXISTS bench_post, bench_author")
+    cur.execute("CREATE TABLE bench_author (id serial PRIMARY KEY, name varchar(80) NOT NULL)")
+    cur.execute("CREATE TABLE bench_post (id serial PRIMARY KEY, title varchar(120) NOT NULL,"
+                " body text NOT NULL, author_id integer NOT NULL REFERENCES bench_author)")
+    cur.executemany("INSERT INTO bench_author (name) VALUES (%s)",
+                    [(f"Author {n}",) for n in range(10)])
+    cur.executemany("INSERT INTO bench_post (title, body, author_id) VALUES (%s, %s, %s)",
+                    [(f"Post {n}", "lorem ipsum dolor sit amet " * 4, 1 + n % 10)
+                     for n in range(200)])
+    # Django's tables go to their own schema (both have an auth_user table).
+    cur.execute("CREATE SCHEMA IF NOT EXISTS django")
+    for table in ("world", "fortune", "bench_author", "bench_post"):
+        cur.execute(f"VACUUM ANALYZE {table}")  # noqa: S608 - fixed names
     cur.execute("SHOW server_version")
     version = cur.fetchone()[0]
     conn.close()
@@ -119,6 +136,7 @@ class Impl:
     module: str
     manage: Path | None = None
     env: dict[str, str] = field(default_factory=dict)
+    session_cookie: str = ""
 
 
 def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> str:
@@ -163,10 +181,22 @@ def generate_projects(db_url: str) -> dict[str, Impl]:
     with open(dj / "djsite/urls.py", "a") as fh:
         fh.write((HERE / "django_app/urls_extra.py").read_text())
 
+    # Users and live sessions for the authenticated route. bare falcon checks
+    # RustForge's cookie against RustForge's tables (the same work, by hand).
+    run([str(BIN / "python"), "manage.py", "migrate"], cwd=rf, env=rf_env)
+    run([str(BIN / "python"), "manage.py", "migrate", "--verbosity", "0"], cwd=dj, env=base_env)
+    rf_cookie = run([str(BIN / "python"), str(HERE / "accounts.py"), "rustforge"],
+                    cwd=rf, env=rf_env).strip()
+    dj_cookie = run([str(BIN / "python"), str(HERE / "accounts.py"), "django"],
+                    cwd=dj, env=base_env).strip()
+    falcon_env = dict(base_env, SECRET_KEY=rf_env["SECRET_KEY"])
     return {
-        "falcon": Impl("falcon", HERE / "falcon_app", "app:application", None, base_env),
-        "rustforge": Impl("rustforge", rf, "tfbsite.wsgi:application", rf / "manage.py", rf_env),
-        "django": Impl("django", dj, "djsite.wsgi:application", dj / "manage.py", base_env),
+        "falcon": Impl("falcon", HERE / "falcon_app", "app:application", None, falcon_env,
+                       rf_cookie),
+        "rustforge": Impl("rustforge", rf, "tfbsite.wsgi:application", rf / "manage.py", rf_env,
+                          rf_cookie),
+        "django": Impl("django", dj, "djsite.wsgi:application", dj / "manage.py", base_env,
+                       dj_cookie),
     }
 
 
@@ -177,14 +207,65 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def fetch(port: int, path: str, timeout: float = 5.0) -> tuple[int, dict, bytes]:
+def fetch(port: int, path: str, timeout: float = 5.0, *, method: str = "GET",
+          body: str | None = None, headers: dict | None = None) -> tuple[int, dict, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        conn.request("GET", path, headers={"Host": "127.0.0.1"})
+        conn.request(method, path, body=body, headers={"Host": "127.0.0.1", **(headers or {})})
         resp = conn.getresponse()
         return resp.status, dict(resp.getheaders()), resp.read()
     finally:
         conn.close()
+
+
+@dataclass
+class Call:
+    """One route's request as wrk sends it: method, path, headers, body."""
+
+    path: str
+    method: str = "GET"
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str | None = None
+
+    def fetch(self, port: int) -> tuple[int, dict, bytes]:
+        return fetch(port, self.path, method=self.method, body=self.body, headers=self.headers)
+
+    def script(self, name: str) -> Path | None:
+        """A wrk Lua script for anything beyond a plain GET (None for a plain GET)."""
+        if self.method == "GET" and not self.headers:
+            return None
+        lines = [f"wrk.method = {json.dumps(self.method)}"]
+        if self.body is not None:
+            lines.append(f"wrk.body = {json.dumps(self.body)}")
+        lines += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}"
+                  for k, v in self.headers.items()]
+        path = BENCH_DIR / f"wrk-{name}.lua"
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
+
+def calls_for(server: "Server", routes: dict[str, str]) -> dict[str, Call]:
+    """What wrk sends to one server per route: the session route carries the
+    implementation's session cookie; the form POST carries a CSRF token and
+    its cookie, fetched from the implementation's own GET /form first."""
+    calls = {route: Call(path) for route, path in routes.items()}
+    if "session json" in calls:
+        calls["session json"].headers["Cookie"] = server.impl.session_cookie
+    if "form POST" in calls:
+        status, headers, body = fetch(server.port, routes["form POST"])
+        if status != 200:
+            raise SystemExit(f"error: {server.impl.name} GET /form answered {status}")
+        token = json.loads(body)["csrf_token"]
+        set_cookie = " ".join(v for k, v in headers.items() if k.lower() == "set-cookie")
+        cookie = re.search(r"csrftoken=([^;]+)", set_cookie)
+        if cookie is None:
+            raise SystemExit(f"error: {server.impl.name} GET /form set no csrftoken cookie")
+        field_name = "csrfmiddlewaretoken" if server.impl.name == "django" else "csrf_token"
+        calls["form POST"] = Call(routes["form POST"], "POST", {
+            "Cookie": f"csrftoken={cookie.group(1)}",
+            "Content-Type": "application/x-www-form-urlencoded"},
+            f"{FORM_BODY}&{field_name}={token}")
+    return calls
 
 
 class Server:
@@ -292,6 +373,32 @@ def validate(server: Server, db_url: str) -> None:
         raise SystemExit(f"error: {name} /fortunes lost the UTF-8 fortune")
 
 
+def validate_real(server: Server, calls: dict[str, Call]) -> list | None:
+    """The routes real users have answer alike; returns the list's rows."""
+    name = server.impl.name
+    assert_eq = _asserter(name)
+    if "session json" in calls:
+        status, _, body = calls["session json"].fetch(server.port)
+        assert_eq("/me status", status, 200)
+        assert_eq("/me", sorted(json.loads(body)), ["id", "randomNumber", "username"])
+        assert_eq("/me user", json.loads(body)["username"], "bench")
+        assert_eq("/me without a session", fetch(server.port, "/me")[0], 401)
+    if "form POST" in calls:
+        call = calls["form POST"]
+        status, _, body = call.fetch(server.port)
+        assert_eq("POST /form", (status, json.loads(body) if status == 200 else body[:300]),
+                  (200, {"title": "Hello, world", "number": 42}))
+        forged = Call(call.path, "POST", call.headers, FORM_BODY)
+        assert_eq("POST /form without its token", forged.fetch(server.port)[0], 403)
+    if "list ?include=" in calls:
+        status, _, body = calls["list ?include="].fetch(server.port)
+        assert_eq("/posts status", status, 200)
+        rows = json.loads(body)["data"]
+        assert_eq("/posts rows", len(rows), 20)
+        return rows
+    return None
+
+
 def _asserter(name: str):
     def check(what: str, got, want) -> None:
         if got != want:
@@ -303,11 +410,13 @@ def _asserter(name: str):
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
-def wrk(port: int, path: str, duration: int, connections: int) -> dict[str, float]:
+def wrk(port: int, path: str, duration: int, connections: int,
+        script: Path | None = None) -> dict[str, float]:
     # --timeout well above any p99 here: a slow route under a sync worker
     # queues requests, and wrk's default 2 s would count them as errors.
+    extra = ["-s", str(script)] if script else []
     out = run(["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "20s",
-               "--latency", f"http://127.0.0.1:{port}{path}"])
+               "--latency", *extra, f"http://127.0.0.1:{port}{path}"])
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
     def pct(p: str) -> float:
@@ -349,23 +458,32 @@ def load_runs(impls: dict[str, Impl], plan: Plan, routes: dict[str, str],
                 for _ in range(3 * plan.workers):  # let every worker serve a request
                     fetch(server.port, "/json")
                 idle[name] = server.memory()[0]
-            for server in servers.values():
+            calls = {name: calls_for(server, routes) for name, server in servers.items()}
+            listed = {}
+            for name, server in servers.items():
                 validate(server, db_url)
+                listed[name] = validate_real(server, calls[name])
+            if len({json.dumps(rows, sort_keys=True) for rows in listed.values()}) > 1:
+                raise SystemExit("error: the implementations list different rows on /posts")
             by_route: dict = {}
-            for route, path in routes.items():
+            for route in routes:
                 log(f"[{worker_class}] {route}")
+                scripts = {name: calls[name][route].script(f"{name}-{worker_class}")
+                           for name in servers}
                 # Warm-up: import-on-first-use, connections, template compilation.
-                for server in servers.values():
+                for name, server in servers.items():
                     if plan.quick:
                         for _ in range(20):
-                            fetch(server.port, path)
+                            calls[name][route].fetch(server.port)
                     else:
-                        wrk(server.port, path, 1, plan.connections)
+                        wrk(server.port, calls[name][route].path, 1, plan.connections,
+                            scripts[name])
                 rounds: dict = {name: [] for name in servers}
                 for _ in range(plan.repeat):
                     for name, server in servers.items():  # interleaved: A B C A B C
-                        rounds[name].append(wrk(server.port, path, plan.duration,
-                                                plan.connections))
+                        rounds[name].append(wrk(server.port, calls[name][route].path,
+                                                plan.duration, plan.connections,
+                                                scripts[name]))
                 by_route[route] = rounds
             results[worker_class] = by_route
             memory[worker_class] = {

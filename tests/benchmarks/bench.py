@@ -23,7 +23,6 @@ import contextlib
 import http.client
 import json
 import os
-import platform
 import re
 import shutil
 import signal
@@ -121,7 +120,7 @@ def prepare_database(url: str) -> None:
     # Django's tables go to their own schema (both have an auth_user table).
     cur.execute("CREATE SCHEMA IF NOT EXISTS django")
     for table in ("world", "fortune", "bench_author", "bench_post"):
-        cur.execute(f"VACUUM ANALYZE {table}")  # noqa: S608 - fixed names
+        cur.execute(f"VACUUM ANALYZE {table}")
     cur.execute("SHOW server_version")
     version = cur.fetchone()[0]
     conn.close()
@@ -244,7 +243,7 @@ class Call:
         return path
 
 
-def calls_for(server: "Server", routes: dict[str, str]) -> dict[str, Call]:
+def calls_for(server: Server, routes: dict[str, str]) -> dict[str, Call]:
     """What wrk sends to one server per route: the session route carries the
     implementation's session cookie; the form POST carries a CSRF token and
     its cookie, fetched from the implementation's own GET /form first."""
@@ -553,96 +552,13 @@ def paired_ratio(a: list[dict], b: list[dict]) -> float:
     return median([x["rps"] / y["rps"] for x, y in zip(a, b) if y["rps"]])
 
 
-def machine(pg_version: str) -> list[str]:
-    import importlib.metadata as md
-
-    cpu = "unknown CPU"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    mem = ""
-    with contextlib.suppress(OSError, AttributeError):
-        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    versions = ", ".join(f"{pkg} {md.version(pkg)}" for pkg in
-                         ("falcon", "peewee", "Django", "gunicorn", "psycopg2-binary", "Jinja2"))
-    wrk_version = subprocess.run(["wrk", "-v"], check=False, capture_output=True, text=True).stdout.split()
-    return [
-        (f"- Machine: {cpu}, {os.cpu_count()} cores{mem}; {platform.system()} "
-        f"{platform.release()}; load average at the end {load}"),
-        f"- Python {platform.python_version()}; {versions}; PostgreSQL {pg_version} (local)",
-        f"- {' '.join(wrk_version[:2]) if wrk_version else 'wrk'}",
-    ]
-
-
-def render_report(data: dict, plan: Plan, pg_version: str) -> str:
-    lines = [(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with "
-             f"`{'make bench-quick' if plan.quick else 'make bench'}`."), ""]
-    lines += machine(pg_version)
-    lines += [
-        (f"- gunicorn: {plan.workers} workers, classes {', '.join(plan.classes)} "
-        f"(gthread: {plan.threads} threads); load: `wrk -t1 -c{plan.connections} "
-        f"-d{plan.duration}s`, {plan.repeat} interleaved round(s) per route, medians."),
-        "- Ratios are medians of per-round ratios (A B C measured back to back).", ""]
-    for worker_class, by_route in data["load"].items():
-        lines += [f"### gunicorn {worker_class}", "",
-                  ("| route | bare falcon req/s | RustForge req/s | Django req/s "
-                  "| RF / falcon | target | RF / Django "
-                  "| p50 ms (falcon / RF / Django) | p99 ms (falcon / RF / Django) |"),
-                  "|---|---:|---:|---:|---:|---|---:|---:|---:|"]
-        for route, rounds in by_route.items():
-            rps = {n: median([r["rps"] for r in rounds[n]]) for n in IMPLS}
-            p50 = " / ".join(f"{median([r['p50'] for r in rounds[n]]):.2f}" for n in IMPLS)
-            p99 = " / ".join(f"{median([r['p99'] for r in rounds[n]]):.2f}" for n in IMPLS)
-            vs_falcon = paired_ratio(rounds["rustforge"], rounds["falcon"])
-            vs_django = paired_ratio(rounds["rustforge"], rounds["django"])
-            target = TARGETS.get(route)
-            verdict = f"≥ {target:.2f} {'met' if vs_falcon >= target else '**missed**'}"
-            failed = {LABELS[n]: sum(r["failed"] for r in rounds[n]) for n in IMPLS}
-            failed = {n: count for n, count in failed.items() if count}
-            note = (" (errors or timeouts: " + ", ".join(
-                f"{n} {count}" for n, count in failed.items()) + ")") if failed else ""
-            lines.append(f"| {route}{note} | {rps['falcon']:,.0f} | {rps['rustforge']:,.0f} | "
-                         f"{rps['django']:,.0f} | {vs_falcon:.2f} | {verdict} | "
-                         f"{vs_django:.2f} | {p50} | {p99} |")
-        lines.append("")
-    lines += ["### Memory, start-up, import", "",
-              "| | bare falcon | RustForge | Django |", "|---|---:|---:|---:|"]
-    for worker_class, mem in data["memory"].items():
-        for key, title in (("idle", "idle"), ("warm", "warm (after load)"),
-                           ("peak", "peak")):
-            lines.append(f"| worker RSS {title}, {worker_class}, MB | " + " | ".join(
-                f"{mem[n][key]:.1f}" for n in IMPLS) + " |")
-    start = data["startup"]
-    lines.append("| gunicorn start to first 200, s | " + " | ".join(
-        f"{start[n]:.2f}" for n in IMPLS) + " |")
-    imports = data["imports"]
-    lines.append("| `manage.py --help`, s | – | " + " | ".join(
-        f"{imports[n]:.2f}" for n in ("rustforge", "django")) + " |")
-    lines += ["", ("In-process cost of one request (WSGI call, no gunicorn, no socket; "
-              "the database routes include the round trips to PostgreSQL):"), "",
-              ("| µs per request | bare falcon | RustForge | Django "
-              "| RustForge with `DATABASE_FAST_PATH = False` |"),
-              "|---|---:|---:|---:|---:|"]
-    micro = data["micro"]
-    for route in micro["rustforge"]:
-        lines.append(f"| {route} | " + " | ".join(
-            f"{micro[n][route]:.0f}" for n in (*IMPLS, "peewee")) + " |")
-    lines.append("")
-    return "\n".join(lines)
-
-
-def write_doc(report: str) -> None:
-    start, end = "<!-- results:start -->", "<!-- results:end -->"
-    text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{start}\n{end}\n"
-    if start not in text:
-        text += f"\n## Results\n\n{start}\n{end}\n"
-    head, rest = text.split(start, 1)
-    tail = rest.split(end, 1)[1]
-    DOC.write_text(f"{head}{start}\n{report}\n{end}{tail}")
+def middleware_of(impl: Impl) -> list[str]:
+    """The MIDDLEWARE the generated RustForge project runs with (CoreMiddleware first)."""
+    code = ("import os, sys; sys.path.insert(0, os.getcwd()); "
+            "os.environ['RUSTFORGE_SETTINGS_MODULE'] = 'tfbsite.settings'; "
+            "from rustforge.conf import settings; print(*settings.MIDDLEWARE, sep='\\n')")
+    out = run([str(BIN / "python"), "-c", code], cwd=impl.chdir, env=impl.env)
+    return ["rustforge.http.middleware.core.CoreMiddleware", *out.split()]
 
 
 # Main ----------------------------------------------------------------------------------
@@ -653,7 +569,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int,
                         help="seconds per wrk run (default 3; 2 with --quick)")
     parser.add_argument("--repeat", type=int,
-                        help="interleaved rounds per route (default 5; 1 with --quick)")
+                        help="interleaved rounds per route (default 3; 1 with --quick)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--connections", type=int, default=16)
@@ -661,15 +577,22 @@ def main(argv: list[str] | None = None) -> int:
                         help="repeatable; default both (gthread only with --quick)")
     parser.add_argument("--route", action="append", choices=list(ROUTES),
                         help="repeatable; default all")
+    parser.add_argument("--no-scaling", action="store_true",
+                        help="skip the scaling run (1, 2, 4 workers; skipped by --quick)")
     parser.add_argument("--no-write", action="store_true",
                         help=f"print only; leave {DOC.relative_to(ROOT)} alone")
     parser.add_argument("--database-url", default=os.environ.get(
         "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/rustforge_bench"))
     args = parser.parse_args(argv)
+    # The report and the extra runs import this module's helpers (as ``bench``).
+    import footprint
+    import scaling
+    from report import CHART, render_report, write_doc
+
     plan = Plan(
         quick=args.quick,
         duration=args.duration or (2 if args.quick else 3),
-        repeat=args.repeat or (1 if args.quick else 5),
+        repeat=args.repeat or (1 if args.quick else 3),
         workers=args.workers, threads=args.threads, connections=args.connections,
         classes=args.worker_class or (["gthread"] if args.quick else ["sync", "gthread"]),
     )
@@ -688,12 +611,20 @@ def main(argv: list[str] | None = None) -> int:
     log("in-process microbenchmark")
     micro = in_process(impls, 1 if plan.quick else 3, 2000 if plan.quick else 5000)
     data = load_runs(impls, plan, routes, args.database_url)
-    data.update(startup=startup, imports=imports, micro=micro)
+    data.update(startup=startup, imports=imports, micro=micro,
+                middleware=middleware_of(impls["rustforge"]))
+    log("worker memory with every built-in app installed")
+    data["all_apps"] = footprint.measure(impls["rustforge"], 20 if plan.quick else 200)
+    if not (plan.quick or args.no_scaling):
+        data["scaling"] = scaling.scaling_run(impls["rustforge"], plan.duration)
     report = render_report(data, plan, pg_version)
     print(report)
     (BENCH_DIR / "results.json").write_text(json.dumps(data, indent=1))
     if not args.no_write:
         write_doc(report)
+        if data.get("scaling"):
+            scaling.write_chart(data["scaling"], CHART,
+                                "RustForge on this machine (gunicorn sync, /json and /db)")
         log(f"wrote {DOC.relative_to(ROOT)}")
     log(f"done in {time.perf_counter() - began:.0f}s")
     return 0

@@ -129,7 +129,7 @@ def session_user(req):
                 "LEFT JOIN auth_user u ON u.id = s.user_id "
                 "WHERE s.key_hash = %s AND s.expires_at > %s",
                 (hashlib.sha256(key.encode()).hexdigest(),
-                 dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)))
+                 dt.datetime.now(dt.UTC).replace(tzinfo=None)))
     row = cur.fetchone()
     if row is None or row[1] is None or not row[3]:
         return None

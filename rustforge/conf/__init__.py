@@ -63,7 +63,8 @@ class Settings:
             if not isinstance(getattr(self, name), (list, tuple)):
                 raise ImproperlyConfigured(
                     f"{name} must be a list of {what}, got {getattr(self, name)!r}")
-        for name in ("MAX_BODY_SIZE", "MAX_FORM_FIELDS", "MAX_JSON_DEPTH"):
+        for name in ("MAX_BODY_SIZE", "MAX_FORM_FIELDS", "MAX_JSON_DEPTH",
+                     "UPLOAD_FILENAME_MAX_LENGTH"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise ImproperlyConfigured(f"{name} must be a positive integer, got {value!r}")

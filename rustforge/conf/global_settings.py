@@ -40,6 +40,9 @@ MAX_BODY_SIZE = 2_621_440
 MAX_FORM_FIELDS = 1000
 # Deepest nesting of arrays/objects accepted in a JSON body: 400 above.
 MAX_JSON_DEPTH = 64
+# Longest name an uploaded file keeps (characters, extension kept): longer
+# names are shortened, after unsafe characters became "_".
+UPLOAD_FILENAME_MAX_LENGTH = 100
 # Trailing slash handling: strip it before routing.
 STRIP_TRAILING_SLASH = True
 
@@ -160,6 +163,8 @@ EMAIL_RETRY_INTERVALS: list[int] = [60, 300, 1800]
 API_PAGE_SIZE = 20
 # Largest ?limit= a ModelResource list accepts (a larger one is a 400).
 API_MAX_PAGE_SIZE = 100
+# Most items one bulk request of a ModelResource may carry (413 beyond).
+API_MAX_BULK_SIZE = 100
 # Title and version in the OpenAPI description (rustforge.contrib.api).
 API_TITLE = ""
 API_VERSION = "1.0.0"
@@ -214,7 +219,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # ".example.com" to share the session with subdomains; None: this host only.
 SESSION_COOKIE_DOMAIN = None
 SESSION_COOKIE_PATH = "/"
-# Cookie holding the CSRF secret (readable by scripts, which send it back as a header).
+# Where the CSRF secret lives. True: in the session (a cookie planted by a sibling
+# subdomain or a plain-http response cannot stand in for it), rotated at login.
+# False: in the CSRF cookie only. None: the session whenever SessionMiddleware
+# comes before CsrfMiddleware in MIDDLEWARE (the auth app's set-up).
+CSRF_USE_SESSIONS: bool | None = None
+# Cookie readable by scripts, which send its value back as a header: the secret
+# itself in cookie mode; in session mode a masked token, set for this host only.
 CSRF_COOKIE_NAME = "csrftoken"
 CSRF_COOKIE_SECURE = False
 # Header scripts send the token in (falcon reads it case-insensitively).
@@ -251,6 +262,40 @@ GRAPHQL_PAGE_SIZE = 20
 GRAPHQL_MAX_PAGE_SIZE = 100
 # Parsed and validated documents kept per process (LRU); 0 turns the cache off.
 GRAPHQL_DOCUMENT_CACHE_SIZE = 500
+
+# --- OAuth 2.0 authorization server (rustforge.contrib.oauth; docs/oauth.md) ---
+# Scopes this server knows, name -> what the consent page says it allows.
+OAUTH_SCOPES: dict[str, str] = {"read": "Read your data", "write": "Change your data"}
+# Scopes granted when a client asks for none (each must be in OAUTH_SCOPES).
+OAUTH_DEFAULT_SCOPES: list[str] = ["read"]
+# Seconds an authorization code, an access token and a refresh token live.
+OAUTH_CODE_EXPIRE_SECONDS = 60
+OAUTH_ACCESS_TOKEN_EXPIRE_SECONDS = 3600
+OAUTH_REFRESH_TOKEN_EXPIRE_SECONDS = 30 * 24 * 3600
+# PKCE for every client (public clients always need it); False lets
+# confidential clients skip it.
+OAUTH_PKCE_REQUIRED = True
+# Accept code_challenge_method=plain (RFC 7636 keeps it for clients that cannot
+# hash); S256 is always accepted.
+OAUTH_PKCE_PLAIN_ALLOWED = False
+# Offer the resource owner password grant (RFC 6749 4.3; discouraged, off).
+OAUTH_PASSWORD_GRANT = False
+# "opaque" random access tokens (looked up in the database) or "jwt" (RFC 9068,
+# signed with OAUTH_JWT_KEYS; needs the `jwt` extra: pip install rustforge[jwt]).
+OAUTH_ACCESS_TOKEN_FORMAT = "opaque"  # noqa: S105 - a format name
+# Signing keys of JWT access tokens: [{"kid": "2026-12", "private_key": "<PEM>"}];
+# the first signs, all are published at the JWKS endpoint (rotation).
+OAUTH_JWT_KEYS: list[dict] = []
+# RS256 (RSA keys) or ES256 (P-256 keys).
+OAUTH_JWT_ALGORITHM = "RS256"
+# The issuer identifier (https://auth.example.com); empty: this request's origin.
+OAUTH_ISSUER = ""
+# Requests per client IP to the token, revocation and introspection endpoints.
+OAUTH_TOKEN_RATELIMIT = "120/m"  # noqa: S105 - a rate
+# Rows deleted per statement by `cleartokens` and the periodic clean-up job.
+OAUTH_CLEANUP_BATCH_SIZE = 1000
+# When the periodic clean-up job runs (cron, UTC).
+OAUTH_CLEANUP_CRON = "23 * * * *"
 
 # --- Multi-tenancy (rustforge.contrib.tenancy) ---------------------------------
 # Domains whose subdomains name tenants: with "example.com", a request to
@@ -306,6 +351,9 @@ ADMIN_SEARCH_MAX_LENGTH = 200
 ADMIN_FK_SELECT_LIMIT = 100
 # A foreign-key filter lists the related rows up to this many; above, filter by URL.
 ADMIN_FILTER_CHOICES_LIMIT = 50
-# Rows above which a list page on PostgreSQL shows the planner's estimate
-# instead of an exact count (and a filtered list counts up to it). None: exact.
+# Rows above which an unfiltered list page on PostgreSQL shows the planner's
+# estimate instead of an exact count. None: exact.
 ADMIN_COUNT_ESTIMATE_THRESHOLD: int | None = None
+# A searched or filtered list page counts at most this many rows ("more than N").
+# None: exact.
+ADMIN_FILTERED_COUNT_LIMIT: int | None = None

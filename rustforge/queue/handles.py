@@ -45,7 +45,14 @@ class JobHandle:
 
     @property
     def status(self) -> str:
-        status = self.job.get_status(refresh=True)
+        """The state now; ``"expired"`` once rq no longer keeps the job (its
+        ``result_ttl``/``failure_ttl`` passed, or it was deleted)."""
+        from rq.exceptions import InvalidJobOperation, NoSuchJobError
+
+        try:
+            status = self.job.get_status(refresh=True)
+        except (InvalidJobOperation, NoSuchJobError):
+            return "expired"
         return str(getattr(status, "value", status) or "expired")
 
     @property

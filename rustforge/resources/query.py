@@ -35,6 +35,9 @@ LOOKUPS: dict[str, tuple[Any, bool]] = {
 MAX_IN_VALUES = 100
 
 
+# The query parameters every item endpoint takes.
+ITEM_PARAMS = frozenset({"fields", "include"})
+
 def bad_request(title: str, description: str) -> falcon.HTTPBadRequest:
     return falcon.HTTPBadRequest(title=title, description=description)
 

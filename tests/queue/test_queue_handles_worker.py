@@ -85,3 +85,24 @@ def test_batch_cancel(workers):
     batch = Batch(name="stop").add(add, 1, 1).add(add, 2, 2).dispatch()
     assert batch.cancel() == 2
     assert [h.status for h in batch.jobs()] == ["canceled", "canceled"]
+
+
+def test_monitor_sees_workers_queues_and_scheduled(workers):
+    from rustforge.queue import monitor
+
+    add.enqueue_in(3600, 1, 1)
+    boom.enqueue("monitored")
+    burst(workers)
+    process = workers.start()
+    assert wait_for(lambda: monitor.workers(), timeout=30)
+    worker = monitor.workers()[0]
+    assert "default" in worker.queues and worker.state in ("idle", "busy", "started")
+    stats = {q.name: q for q in monitor.queues()}["default"]
+    assert (stats.failed, stats.scheduled) == (1, 1)
+    [failed] = monitor.failed_jobs()
+    assert failed.func_name.endswith("boom") and failed.error == "ValueError: boom: monitored"
+    [scheduled] = monitor.scheduled_jobs()
+    assert scheduled.scheduled_for is not None and "(1, 1)" in scheduled.args
+    assert monitor.requeue_failed("no-such-id") is False
+    assert monitor.delete_failed(failed.id) is True and monitor.failed_jobs() == []
+    del process

@@ -12,6 +12,8 @@ INSTALLED_APPS = [
     "testproject.shop",
     "rustforge.contrib.api",
     "rustforge.contrib.auth",
+    "rustforge.contrib.oauth",
+    "testproject.oauthdemo",
     "testproject.authdemo",
     "rustforge.contrib.mail",
     "rustforge.contrib.graphql",
@@ -22,6 +24,7 @@ INSTALLED_APPS = [
     "testproject.ledger",
     "rustforge.contrib.admin",
     "testproject.blog",
+    "rustforge.contrib.jobs",
 ]
 ROOT_ROUTES = "testproject.urls"
 TEMPLATE_DIRS = ["templates"]

@@ -211,19 +211,22 @@ class ChangeList:
     def run(self, req: Any) -> None:
         """Count and fetch the page (raises 404 past the last page)."""
         query = self.filtered_query(req)
-        narrowed = bool(self.filter_values or self.query_text) or (
-            type(self.model_admin).get_queryset is not ModelAdmin.get_queryset) or self.trash
-        self.count: Count = count_rows(query, filtered=narrowed)
+        narrowed = getattr(self.model_admin.get_queryset, "__func__",
+                           None) is not ModelAdmin.get_queryset
+        filtered = bool(self.filter_values or self.query_text)
+        self.count: Count = count_rows(query, filtered=filtered or self.trash,
+                                       narrowed=narrowed)
         self.pages = max(1, -(-self.count.value // self.per_page))
+        if self.count.capped:
+            self.pages += 1  # "more than N": at least one page further
         if self.page_number > self.pages and self.count.exact:
             raise HTTPNotFound(title="No such page",
-                                      description=f"This list has {self.pages} pages.")
+                               description=f"This list has {self.pages} pages.")
         page = query.order_by(*self.ordering()).paginate(self.page_number, self.per_page)
         self.rows = list(self._with_related(page))
         self.total: Count | None = None
-        if narrowed and not self.trash:
-            self.total = count_rows(self.base_query(req), filtered=type(
-                self.model_admin).get_queryset is not ModelAdmin.get_queryset)
+        if filtered and not self.trash:
+            self.total = count_rows(self.base_query(req), filtered=False, narrowed=narrowed)
 
     def _with_related(self, query: peewee.ModelSelect) -> peewee.ModelSelect:
         """Join the related rows of foreign-key columns (one query for the page)."""

@@ -11,7 +11,9 @@ from markupsafe import Markup
 
 from rustforge.contrib.admin import forms as widgets
 from rustforge.contrib.admin.history import diff, snapshot
+from rustforge.contrib.admin.options import plural, words
 from rustforge.contrib.admin.pages import admin_url
+from rustforge.db.scoping import internal_fields
 from rustforge.forms import ValidationError, ValidationFailed
 
 EMPTY = "—"
@@ -129,8 +131,10 @@ class ChangeForm:
             inline = inline_class()
             fk = inline.foreign_key(self.model_admin.model)
             model = inline.model
+            internal = internal_fields(model)
             names = list(inline.fields) or [f.name for f in model._meta.sorted_fields
-                                            if not f.primary_key and f is not fk][:5]
+                                            if not f.primary_key and f is not fk
+                                            and f.name not in internal][:5]
             query = model.select().where(fk == self.obj._pk)
             total = query.count()
             rows = list(query.order_by(model._meta.primary_key.desc()).limit(inline.max_rows))
@@ -138,7 +142,7 @@ class ChangeForm:
             links = related_admin is not None and related_admin.has_permission(
                 self.req.context.user, "view")
             out.append({
-                "title": inline.verbose_name or model.__name__,
+                "title": inline.verbose_name or plural(words(model.__name__)).capitalize(),
                 "headers": [n.replace("_", " ").capitalize() for n in names],
                 "rows": [{"cells": [_inline_cell(r, n) for n in names],
                           "url": admin_url("object", related_admin, pk=r._pk, view="change")

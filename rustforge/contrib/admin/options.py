@@ -28,6 +28,7 @@ from typing import Any
 
 import peewee
 
+from rustforge.db.scoping import internal_fields
 from rustforge.exceptions import ImproperlyConfigured
 
 ACTIONS = ("view", "add", "change", "delete")
@@ -155,9 +156,9 @@ class ModelAdmin:
             else model.__module__.split(".")[-2]
         self.model_name = model.__name__.lower()
         self.verbose_name = getattr(model._meta, "verbose_name", None) or \
-            _words(model.__name__)
+            words(model.__name__)
         self.verbose_name_plural = getattr(model._meta, "verbose_name_plural", None) or \
-            self.verbose_name + "s"
+            plural(self.verbose_name)
         self.soft_delete = getattr(model._meta, "soft_delete_field", None) is not None
         self.validate()
 
@@ -205,9 +206,9 @@ class ModelAdmin:
         elif self.fields is not None:
             names = list(self.fields)
         else:
-            soft = getattr(self.opts, "soft_delete_field", None)
+            internal = internal_fields(self.model)  # deleted_at, a row scope's tenant
             names = [f.name for f in self.opts.sorted_fields
-                     if not f.primary_key and f.name != soft]
+                     if not f.primary_key and f.name not in internal]
         hidden = set(self.exclude) | set(self.sensitive_fields) | set(self.readonly_fields)
         return [n for n in names if n not in hidden and n in self.opts.fields
                 and n not in self.many_to_many]
@@ -245,7 +246,7 @@ class ModelAdmin:
                 name = getattr(entry, "action_name", None) or entry.__name__
                 bound = _bind(entry, self)
                 fn = entry
-            out[name] = (bound, getattr(fn, "short_description", _words(name)))
+            out[name] = (bound, getattr(fn, "short_description", words(name)))
         return out
 
     def actions_for(self, user: Any, trash: bool = False) -> dict[str, tuple[Callable, str]]:
@@ -317,7 +318,17 @@ class ModelAdmin:
         return field.rel_model._meta.fields.get(tail)
 
 
-def _words(name: str) -> str:
+def plural(noun: str) -> str:
+    """English plural of a model's name, for the common cases (``Meta.verbose_name_plural``
+    says it for the others)."""
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "o", "u"):
+        return noun[:-1] + "ies"
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    return noun + "s"
+
+
+def words(name: str) -> str:
     out = []
     for i, c in enumerate(name):
         if c.isupper() and i:
@@ -338,4 +349,4 @@ def _bind(fn: Callable, model_admin: ModelAdmin) -> Callable:
     return bound
 
 
-__all__ = ["InlineAdmin", "ManyToMany", "ModelAdmin", "action", "display"]
+__all__ = ["InlineAdmin", "ManyToMany", "ModelAdmin", "action", "display", "plural", "words"]

@@ -23,6 +23,9 @@ from rustforge.exceptions import ImproperlyConfigured
 TEXT, NUMBER, BOOL, DATE, DATETIME, OTHER = "text", "number", "bool", "date", "datetime", "other"
 
 _NUMBER_FIELDS = (peewee.IntegerField, peewee.FloatField, peewee.DecimalField)
+# Field types whose values psycopg2 hands over as the Python type already.
+_DRIVER_NATIVE = (*_NUMBER_FIELDS, peewee.DateField, peewee.DateTimeField, peewee.BooleanField,
+                  peewee.CharField, peewee.TextField, peewee.ForeignKeyField)
 
 
 @dataclass(frozen=True)
@@ -50,11 +53,24 @@ class BoundColumn:
     expr: Any
     kind: str
     width: float
-    convert: Callable[[Any], Any] | None
+    read: Callable[[Any], Any] | None = None
+    format: Callable[[Any], Any] | None = None
 
     @property
     def name(self) -> str:
         return self.path
+
+    def converter(self, vendor: str = "") -> Callable[[Any], Any] | None:
+        """Database value -> exported value for this database, or None when they are equal.
+
+        psycopg2 already returns ints, decimals, dates, datetimes and booleans,
+        so on PostgreSQL only a formatter (or an odd field type) costs a call.
+        """
+        read = self.read
+        if vendor == "postgresql" and isinstance(self.field, _DRIVER_NATIVE) \
+                and not isinstance(self.field, peewee.UUIDField):
+            read = None
+        return _compose(read, self.format)
 
 
 def _kind(field: peewee.Field) -> str:
@@ -95,10 +111,21 @@ def _reader(field: peewee.Field, kind: str) -> Callable[[Any], Any] | None:
     if kind == BOOL:
         return lambda value: None if value is None else bool(value)
     if isinstance(field, peewee.DecimalField):
+        places = getattr(field, "decimal_places", None)
+        exponent = decimal.Decimal(1).scaleb(-places) if isinstance(places, int) else None
+
         def read_decimal(value: Any) -> Any:
-            if value is None or isinstance(value, decimal.Decimal):
-                return value
-            return python_value(value)
+            # SQLite keeps decimals as REAL: 7572.50 comes back as 7572.5.
+            if value is None:
+                return None
+            if not isinstance(value, decimal.Decimal):
+                value = python_value(value)
+            if exponent is not None and value is not None:
+                try:
+                    return value.quantize(exponent)
+                except decimal.InvalidOperation:
+                    return value
+            return value
         return read_decimal
     if kind in (DATE, DATETIME):
         wanted = dt.datetime if kind == DATETIME else dt.date
@@ -159,7 +186,7 @@ def bind_columns(model: type[peewee.Model], columns: list[str | Column]
             path=column.path, label=str(label), field=field,
             expr=getattr(source, field.name), kind=kind if column.format is None else OTHER,
             width=float(column.width or _default_width(field, kind)),
-            convert=_compose(_reader(field, kind), column.format)))
+            read=_reader(field, kind), format=column.format))
     return bound, joins
 
 

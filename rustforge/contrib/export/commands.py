@@ -59,7 +59,7 @@ def export(name: str, fmt: str, output: str, filters: tuple[str, ...], ordering:
         total = exporter.count(selection)
     except FilterError as exc:
         raise CommandError(str(exc)) from None
-    stream = click.get_binary_stream("stdout") if output == "-" else None
+    stream = sys.stdout.buffer if output == "-" else None
     try:
         handle = stream or open(output, "wb")  # noqa: SIM115  (closed below)
     except OSError as exc:

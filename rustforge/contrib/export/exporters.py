@@ -24,7 +24,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,8 +33,12 @@ import peewee
 from rustforge.contrib.export.columns import BoundColumn, Column, bind_columns
 from rustforge.contrib.export.filters import build_where, parse_filters, parse_ordering
 from rustforge.contrib.export.rows import CHUNK_SIZE, iter_chunks
+from rustforge.db import get_database
 from rustforge.exceptions import ImproperlyConfigured
 
+# Values PostgreSQL may hand over as text for CSV (see rows.iter_chunks).
+_TEXT_FIELDS = (peewee.DecimalField, peewee.DateField, peewee.DateTimeField,
+                peewee.ForeignKeyField)
 NAME = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 FORMATS = ("csv", "jsonl", "pdf", "xlsx")
 _DEFAULT = object()
@@ -164,13 +168,31 @@ class Exporter:
     def count(self, selection: Selection, user: Any = None) -> int:
         return self.query(selection, user).order_by().count()
 
+    def column_chunks(self, selection: Selection, user: Any = None, *,
+                      as_text: bool = False) -> Iterator[list[list]]:
+        """The rows chunk by chunk, as columns (one list of values per column).
+
+        PERF: converting a column with one comprehension costs a fraction of
+        converting each row with a loop over its cells. ``as_text`` (CSV):
+        on PostgreSQL, decimals, dates and datetimes may come as the server's
+        text when no formatter of this exporter wants them as objects.
+        """
+        vendor = getattr(get_database(), "vendor", "")
+        converters = [(i, f) for i, c in enumerate(self.plan.columns)
+                      if (f := c.converter(vendor)) is not None]
+        server_text = as_text and vendor == "postgresql" and not any(
+            c.format is not None and isinstance(c.field, _TEXT_FIELDS) for c in self.plan.columns)
+        for rows in iter_chunks(self.query(selection, user), self.chunk_size,
+                                server_text=server_text):
+            columns = [list(values) for values in zip(*rows, strict=True)]
+            for index, convert in converters:
+                columns[index] = list(map(convert, columns[index]))
+            yield columns
+
     def chunks(self, selection: Selection, user: Any = None) -> Iterator[list[tuple]]:
         """Lists of rows (tuples of exported values, one per column), streamed."""
-        converters = [(i, c.convert) for i, c in enumerate(self.plan.columns) if c.convert]
-        for rows in iter_chunks(self.query(selection, user), self.chunk_size):
-            if converters:
-                rows = [_apply(row, converters) for row in rows]
-            yield rows
+        for columns in self.column_chunks(selection, user):
+            yield list(zip(*columns, strict=True))
 
     def rows(self, selection: Selection | None = None, user: Any = None) -> Iterator[tuple]:
         for chunk in self.chunks(selection or Selection(), user):
@@ -181,8 +203,3 @@ class Exporter:
         return [c.label for c in self.plan.columns]
 
 
-def _apply(row: tuple, converters: list[tuple[int, Callable]]) -> tuple:
-    values = list(row)
-    for index, convert in converters:
-        values[index] = convert(values[index])
-    return tuple(values)

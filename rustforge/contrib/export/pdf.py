@@ -25,7 +25,14 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdfcanvas
-from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import (
+    LayoutError,
+    LongTable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    TableStyle,
+)
 
 from rustforge.contrib.export.columns import BOOL, NUMBER, BoundColumn
 from rustforge.contrib.export.fonts import report_fonts
@@ -38,10 +45,17 @@ UNIT_WIDTH = 28 * mm
 HEADER_BG = colors.HexColor("#2f3b52")
 ZEBRA = (colors.white, colors.HexColor("#eef1f6"))
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# A cell longer than this is cut (and says so): a report is for reading, and one
+# cell taller than a page could not be laid out at all.
+MAX_CELL_CHARS = 2000
 
 
 class TooManyPages(RustForgeError):
     """The report would be longer than the page bound."""
+
+
+class ReportLayoutError(RustForgeError):
+    """reportlab could not fit the content on the page."""
 
 
 def markup_text(value: Any) -> str:
@@ -91,6 +105,8 @@ def _cell(column: BoundColumn, style: ParagraphStyle, fits: int) -> Callable[[An
         if isinstance(value, dt.datetime):
             return value.strftime("%Y-%m-%d %H:%M")
         value = str(value)
+        if len(value) > MAX_CELL_CHARS:
+            value = f"{value[:MAX_CELL_CHARS]}… ({len(value):,} characters, cut)"
         if len(value) <= fits and "\n" not in value:
             return _CONTROL.sub("", value)  # drawn as it is: never parsed as markup
         return Paragraph(markup_text(value), style)
@@ -129,7 +145,7 @@ def write_pdf(out: IO[bytes], columns: list[BoundColumn], chunks: Iterable[list[
     title_style = ParagraphStyle("title", fontName=fonts.bold, fontSize=15, leading=19)
     meta_style = ParagraphStyle("meta", fontName=fonts.regular, fontSize=8, leading=11,
                                 textColor=colors.grey)
-    table = LongTable(data, colWidths=widths, repeatRows=1)
+    table = LongTable(data, colWidths=widths, repeatRows=1, splitInRow=1)
     style = [
         ("FONT", (0, 0), (-1, -1), fonts.regular, FONT_SIZE, FONT_SIZE + 2),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
@@ -150,5 +166,8 @@ def write_pdf(out: IO[bytes], columns: list[BoundColumn], chunks: Iterable[list[
     story = [Paragraph(markup_text(title), title_style), Paragraph(markup_text(meta), meta_style),
              Spacer(0, 4 * mm), table]
     footer = _CONTROL.sub("", title)[:80]
-    doc.build(story, canvasmaker=_page_canvas(max_pages, footer, fonts.regular))
+    try:
+        doc.build(story, canvasmaker=_page_canvas(max_pages, footer, fonts.regular))
+    except LayoutError as exc:
+        raise ReportLayoutError("a row does not fit on a page; export CSV instead") from exc
     return count

@@ -33,27 +33,45 @@ FORMATS = {
 }
 
 
-def _counted(chunks: Iterator[list[tuple]], on_rows: Callable[[int], None] | None
-             ) -> Iterator[list[tuple]]:
+def _counted(chunks: Iterator[list], on_rows: Callable[[int], None] | None,
+             columnar: bool = False) -> Iterator[list]:
     if on_rows is None:
         yield from chunks
         return
     done = 0
-    for rows in chunks:
-        yield rows
-        done += len(rows)
+    for chunk in chunks:
+        yield chunk
+        done += len(chunk[0]) if columnar else len(chunk)
         on_rows(done)
 
 
 def stream(exporter: Exporter, fmt: str, selection: Selection, user: Any = None, *,
            bom: bool = False, on_rows: Callable[[int], None] | None = None) -> Iterator[bytes]:
     """The CSV or JSON Lines export as byte chunks."""
-    chunks = _counted(exporter.chunks(selection, user), on_rows)
     if fmt == "csv":
-        return csv_chunks(exporter.bound_columns, chunks, bom=bom)
+        columns = _counted(exporter.column_chunks(selection, user, as_text=True), on_rows,
+                           columnar=True)
+        return csv_chunks(exporter.bound_columns, columns, bom=bom)
     if fmt == "jsonl":
-        return jsonl_chunks(exporter.bound_columns, chunks)
+        return jsonl_chunks(exporter.bound_columns,
+                            _counted(exporter.chunks(selection, user), on_rows))
     raise ValueError(f"{fmt!r} does not stream")
+
+
+def in_transaction(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Run the rows' query inside one transaction while a response streams.
+
+    The server iterates the body after the middleware has finished the
+    request (and rolled back anything left open), so the transaction that
+    holds the PostgreSQL cursor is opened here, by the first chunk.
+    """
+    from rustforge.db import atomic, get_database
+
+    if getattr(get_database(), "vendor", "") != "postgresql":
+        yield from chunks
+        return
+    with atomic():
+        yield from chunks
 
 
 def write(out: IO[bytes], exporter: Exporter, fmt: str, selection: Selection, user: Any = None,

@@ -28,8 +28,7 @@ from rustforge.contrib.export.links import EXPIRED, VALID, check_token, download
 from rustforge.contrib.export.models import DONE, ExportJob
 from rustforge.contrib.export.names import content_disposition
 from rustforge.contrib.export.registry import exports
-from rustforge.contrib.export.render import FORMATS, filename, stream, write
-from rustforge.db import atomic, get_database
+from rustforge.contrib.export.render import FORMATS, filename, in_transaction, stream, write
 from rustforge.exceptions import RustForgeError
 
 RESERVED = ("bom", "filename", "ordering", "background")
@@ -111,13 +110,13 @@ class ExportResource:
         resp.set_header("Cache-Control", "no-store")
         resp.set_header("X-Export-Rows", str(total))
         if FORMATS[fmt].streams:
-            resp.stream = _in_transaction(stream(exporter, fmt, selection, user, bom=bom))
+            resp.stream = in_transaction(stream(exporter, fmt, selection, user, bom=bom))
             return
         self.file(resp, exporter, fmt, selection, user, now)
 
     def file(self, resp: falcon.Response, exporter: Exporter, fmt: str, selection: Selection,
              user: Any, now: dt.datetime) -> None:
-        from rustforge.contrib.export.pdf import TooManyPages
+        from rustforge.contrib.export.pdf import ReportLayoutError, TooManyPages
 
         if fmt == "pdf":
             out = io.BytesIO()
@@ -127,6 +126,9 @@ class ExportResource:
                 raise falcon.HTTPContentTooLarge(
                     title="Report too long",
                     description=f"{exc}; narrow the filters or add ?background=1.") from None
+            except ReportLayoutError as exc:
+                raise falcon.HTTPUnprocessableEntity(title="Report cannot be laid out",
+                                                     description=str(exc)) from None
             resp.data = out.getvalue()
             return
         handle = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the WSGI server)
@@ -155,20 +157,6 @@ def _jobs_path(req: falcon.Request, job_id: str) -> str:
     from rustforge.http import reverse
 
     return reverse("export:job", id=job_id)
-
-
-def _in_transaction(chunks: Any) -> Any:
-    """Run the rows' query inside one transaction while the response streams.
-
-    The server iterates the body after the middleware has finished the
-    request (and rolled back anything left open), so the transaction that
-    holds the PostgreSQL cursor is opened here, by the first chunk.
-    """
-    if getattr(get_database(), "vendor", "") != "postgresql":
-        yield from chunks
-        return
-    with atomic():
-        yield from chunks
 
 
 def _job_for(req: falcon.Request, job_id: str) -> ExportJob:

@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from rustforge.contrib.export.columns import BOOL, NUMBER, BoundColumn
+from rustforge.contrib.export.columns import BOOL, DATE, DATETIME, NUMBER, BoundColumn
 
 # Full-width forms too: some spreadsheet programs fold them to the ASCII ones.
 FORMULA_START = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
@@ -39,29 +39,34 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def _csv_cell(column: BoundColumn) -> Callable[[Any], Any] | None:
-    if column.kind == NUMBER:
-        return None
-    if column.kind == BOOL:
-        return lambda value: "" if value is None else ("true" if value else "false")
-    return neutralise
+def _neutralise_column(values: list) -> list:
+    return [f"'{v}" if v.__class__ is str and v and v[0] in FORMULA_START else v
+            for v in values]
 
 
-def csv_chunks(columns: list[BoundColumn], chunks: Iterable[list[tuple]], *,
+def _bool_column(values: list) -> list:
+    return [None if v is None else ("true" if v else "false") for v in values]
+
+
+def csv_chunks(columns: list[BoundColumn], chunks: Iterable[list[list]], *,
                bom: bool = False, header: bool = True) -> Iterator[bytes]:
-    """The CSV file (RFC 4180, CRLF line ends) as byte chunks."""
+    """The CSV file (RFC 4180, CRLF line ends) as byte chunks, from column chunks
+    (``Exporter.column_chunks``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     if header:
         writer.writerow([neutralise(c.label) for c in columns])
-    cells = [(i, f) for i, column in enumerate(columns) if (f := _csv_cell(column))]
+    # Numbers, dates and datetimes cannot start with a formula character as text.
+    fixes: list[tuple[int, Callable[[list], list]]] = [
+        (i, _bool_column if c.kind == BOOL else _neutralise_column)
+        for i, c in enumerate(columns) if c.kind not in (NUMBER, DATE, DATETIME)]
     pending = (BOM if bom else b"") + buffer.getvalue().encode()
     buffer.seek(0)
     buffer.truncate()
-    for rows in chunks:
-        if cells:
-            rows = [_cells(row, cells) for row in rows]
-        writer.writerows(rows)
+    for values in chunks:
+        for index, fix in fixes:
+            values[index] = fix(values[index])
+        writer.writerows(zip(*values, strict=True))
         if buffer.tell() >= _FLUSH_AT:
             yield pending + buffer.getvalue().encode()
             pending = b""
@@ -70,15 +75,6 @@ def csv_chunks(columns: list[BoundColumn], chunks: Iterable[list[tuple]], *,
     tail = pending + buffer.getvalue().encode()
     if tail:
         yield tail
-
-
-def _cells(row: tuple, cells: list[tuple[int, Callable]]) -> list:
-    values = list(row)
-    for index, cell in cells:
-        value = values[index]
-        if value is not None:
-            values[index] = cell(value)
-    return values
 
 
 def json_default(value: Any) -> Any:

@@ -26,7 +26,7 @@ def blog(db):
     ada = Author.create(name="Ada Lovelace", email="ada@example.com")
     bob = Author.create(name="Bob Stone", email="bob@example.com")
     news = Category.create(name="News")
-    posts = [Post.create(title=f"Post {i:02d}", body="one two three " * (i % 3 + 1),
+    posts = [Post.create(title=f"Post {i:02d}", body=" ".join(["one two three"] * (i % 3 + 1)),
                          author=ada if i % 2 else bob, category=news if i % 3 else None,
                          status=["draft", "review", "published"][i % 3],
                          published=i % 3 == 2)

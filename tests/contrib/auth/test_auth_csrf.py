@@ -118,7 +118,11 @@ def test_token_rotates_at_login(client, db, make_user, login):
     assert client.cookies["csrftoken"] != before
 
 
-def test_bearer_requests_need_no_token_and_get_no_session_user(victim):
+def test_bearer_requests_need_no_token_and_get_no_session_user(victim, monkeypatch):
+    from rustforge.contrib.auth import bearer
+
+    # No token app's backend (the oauth app rejects an unknown token with 401).
+    monkeypatch.setattr(bearer, "_backends", [])
     response = victim.post("/authdemo/transfer", data={"amount": "1"},
                            headers={"Authorization": "Bearer some-oauth-token"})
     assert response.status_code == 200

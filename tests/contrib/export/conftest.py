@@ -53,3 +53,27 @@ def ledger(make_user):
 def ada_client(client, ledger, login):
     login(client, ledger["ada"])
     return client
+
+
+@pytest.fixture
+def rq_worker(redis_url, test_database_url, settings):
+    """``run()`` runs ``manage.py rqworker --burst`` in a subprocess on the test's
+    database, Redis and storage; the app enqueues to the same Redis."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    settings.REDIS_URL = redis_url
+    tests = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "RUSTFORGE_SETTINGS_MODULE": "testproject.worker_settings",
+           "PYTHONPATH": os.pathsep.join([str(tests), os.environ.get("PYTHONPATH", "")]),
+           "DATABASE_URL": test_database_url, "REDIS_URL": redis_url,
+           "STORAGE_ROOT": str(settings.STORAGE_ROOT)}
+    script = str(Path(sys.executable).parent / "rustforge")
+
+    def run():
+        return subprocess.run([script, "rqworker", "--burst"], env=env, capture_output=True,
+                              text=True, timeout=120, check=False)
+
+    return run

@@ -80,7 +80,9 @@ def test_jsonl(ada_client, ledger):
 def test_superuser_sees_every_row_and_formatter_applies(client, ledger, login, make_user):
     boss = make_user("boss", is_staff=True, is_superuser=True)
     login(client, boss)
-    assert len(rows_of(client.get("/export/entries.csv"))) == 1 + 13
+    rows = rows_of(client.get("/export/entries.csv"))
+    assert len(rows) == 1 + 13
+    assert [row[4] for row in rows if row[2].startswith("Bob")] == ["1.00"] * 3  # two places
     rows = rows_of(client.get("/export/accounts.csv"))
     assert rows[1:] == [[rows[1][0], "ADA'S CASH"], [rows[2][0], "BOB'S BANK"]]
 

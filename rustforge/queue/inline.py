@@ -18,6 +18,7 @@ from typing import Any
 
 from rustforge.conf import settings
 from rustforge.importing import import_string
+from rustforge.metrics import count_job
 from rustforge.queue.jobs import JobSpec
 
 logger = logging.getLogger("rustforge.queue")
@@ -87,12 +88,14 @@ class InlineDispatcher:
         job = InlineJob(spec, args, kwargs,
                         spec.unique_id(args, kwargs) if spec.unique else None)
         attempts = 1 + (spec.retry.max if spec.retry else 0)
+        count_job(spec.queue, "enqueued")
         for attempt in range(1, attempts + 1):
             job.attempts = attempt
             job.status = "started"
             try:
                 job.result = call_job(spec, args, kwargs)
             except Exception as exc:
+                count_job(spec.queue, "failed")
                 job.exc_info = "".join(traceback.format_exception(*sys.exc_info()))
                 if attempt < attempts:
                     logger.warning("job %s failed (attempt %d of %d), retrying: %s",
@@ -104,5 +107,6 @@ class InlineDispatcher:
                     raise
                 return job
             job.status = "finished"
+            count_job(spec.queue, "succeeded")
             return job
         return job  # pragma: no cover (the loop always returns)

@@ -22,6 +22,8 @@ from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 
 from rustforge.conf import settings
+from rustforge.logging import get_request_id, request_id
+from rustforge.metrics import count_job
 from rustforge.queue.connection import get_redis, redis_errors
 from rustforge.queue.jobs import JobSpec
 
@@ -67,8 +69,15 @@ class RustForgeJob(Job):
             self.save_meta()
         except Exception:  # bookkeeping only: never fail a job for it
             logger.warning("could not record the work horse of job %s", self.id, exc_info=True)
-        with job_context():
-            return super()._execute()
+        queue = self.origin or "default"
+        with job_context(), request_id(self.meta.get("request_id")):
+            try:
+                result = super()._execute()
+            except BaseException:
+                count_job(queue, "failed")
+                raise
+        count_job(queue, "succeeded")
+        return result
 
 
 def make_queue(name: str = "default") -> Queue:
@@ -102,11 +111,17 @@ class RQDispatcher:
             "retry": _rq_retry(spec),
             "description": spec.description,
         }
+        rid = get_request_id()
+        if rid:  # the logs of the job carry the id of the request that enqueued it
+            options["meta"] = {"request_id": rid}
         with redis_errors(f"enqueue job {spec.path}"):
             queue = make_queue(spec.queue)
             if spec.unique:
-                return self._enqueue_unique(queue, spec, args, kwargs, when, options)
-            return self._submit(queue, spec, args, kwargs, when, options)
+                job = self._enqueue_unique(queue, spec, args, kwargs, when, options)
+            else:
+                job = self._submit(queue, spec, args, kwargs, when, options)
+        count_job(spec.queue, "enqueued")
+        return job
 
     def _submit(self, queue: Queue, spec: JobSpec, args: tuple, kwargs: dict,
                 when: dt.datetime | None, options: dict) -> Job:

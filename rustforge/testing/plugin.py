@@ -35,6 +35,7 @@ FIXTURE_MODULES = [
     "rustforge.testing.cache",
     "rustforge.testing.queue",
     "rustforge.testing.queries",
+    "rustforge.testing.metrics",
     "rustforge.testing.browser",
     "rustforge.contrib.graphql.testing",
 ]

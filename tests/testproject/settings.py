@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "rustforge.contrib.mail",
     "rustforge.contrib.graphql",
     "testproject.gqlblog",
+    "rustforge.contrib.ops",
 ]
 ROOT_ROUTES = "testproject.urls"
 TEMPLATE_DIRS = ["templates"]

@@ -16,6 +16,7 @@ from typing import Any
 
 from rustforge.cache.keys import make_key
 from rustforge.cache.remember import remember
+from rustforge.metrics import count_cache
 
 
 class _DefaultTimeout:
@@ -57,6 +58,7 @@ class BaseCache:
     # Public API -----------------------------------------------------------------
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
         value = self._get(self.make_key(key, version), _MISSING)
+        count_cache(value is not _MISSING)
         return default if value is _MISSING else value
 
     def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT,

@@ -31,16 +31,18 @@ services: $(STAMP)
 	bash tests/setup-services.sh
 
 # The suite runs twice, on SQLite and on PostgreSQL, side by side; each run
-# has its own Redis database so their queues never meet. Output is printed
+# has its own Redis databases (queue, cache backend tests) so they never meet. Output is printed
 # per run when it finishes.
 test: services
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: $(STAMP)
-	RUSTFORGE_TEST_REDIS_URL=$(REDIS_TEST_URL)/10 $(PY) -m pytest -q
+	RUSTFORGE_TEST_REDIS_URL=$(REDIS_TEST_URL)/10 \
+	RUSTFORGE_TEST_CACHE_REDIS_URL=$(REDIS_TEST_URL)/12 $(PY) -m pytest -q
 
 test-postgres: $(STAMP)
 	RUSTFORGE_TEST_REDIS_URL=$(REDIS_TEST_URL)/11 \
+	RUSTFORGE_TEST_CACHE_REDIS_URL=$(REDIS_TEST_URL)/13 \
 	RUSTFORGE_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -q
 
 bench: services

@@ -39,9 +39,11 @@ _PROVIDERS = {
     "templates": "rustforge.http.templates",
     "reverser": "rustforge.http.routing",
     "cache": "rustforge.cache",
+    "caches": "rustforge.cache",
     "redis": "rustforge.queue",
     "jobs": "rustforge.queue",
     "mailer": "rustforge.mail",
+    "storage": "rustforge.storage",
     # How rustforge.events enqueues a queued receiver: the events layer sits
     # below the job queue and finds it here, by name, when one fires.
     "events.queued": "rustforge.queue.receivers",

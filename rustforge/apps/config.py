@@ -23,7 +23,8 @@ class AppConfig:
                 from blog import receivers   # wire signals; no I/O here
 
     Everything else is found by convention in the app package: ``models``,
-    ``routes`` (a ``routes`` list), ``commands`` (click commands), ``checks``,
+    ``routes`` (a ``routes`` list, and ``root_routes`` for paths outside the
+    prefix), ``commands`` (click commands), ``checks``,
     ``templates/``, ``static/`` and ``migrations/``.
     """
 
@@ -48,6 +49,9 @@ class AppConfig:
         self.path = Path(inspect.getfile(module)).parent if getattr(module, "__file__", None) \
             else Path(next(iter(module.__path__)))
         self.models_module: ModuleType | None = None
+        # The registry that loaded this app (set by Apps.populate): the
+        # project's ``apps``, or a private one (SQL snapshots, tests).
+        self.registry: Any = None
         self.models: list[type] = []
 
     def __repr__(self) -> str:
@@ -81,6 +85,13 @@ class AppConfig:
     def get_routes(self) -> list[Any]:
         module = self.import_submodule("routes")
         return list(getattr(module, "routes", [])) if module else []
+
+    def get_root_routes(self) -> list[Any]:
+        """The ``root_routes`` list of the app's ``routes`` module: mounted at the
+        site root, outside ``url_prefix`` (well-known URIs such as
+        ``/.well-known/oauth-authorization-server``); named ``"<label>:<name>"``."""
+        module = self.import_submodule("routes")
+        return list(getattr(module, "root_routes", [])) if module else []
 
     def get_commands(self) -> list[Any]:
         import click

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from rustforge.apps.config import AppConfig
 from rustforge.conf import settings
@@ -60,6 +61,7 @@ class Apps:
                             f"{config.name!r} both use {config.label!r}; set a different "
                             "`label` on one AppConfig"
                         )
+                    config.registry = self
                     configs[config.label] = config
                 self.app_configs = configs
                 self._module_labels.clear()
@@ -160,17 +162,18 @@ class Apps:
     def _import_models(self, config: AppConfig) -> None:
         module = config.import_submodule("models")
         config.models_module = module
-        base = Apps.model_base
+        base: Any = Apps.model_base
         if module is None or base is None:
             return
         prefix = module.__name__
-        seen = []
+        seen: list[Any] = []
         for value in _walk_models(module):
             if (isinstance(value, type) and issubclass(value, base) and value is not base
                     and (value.__module__ == prefix or value.__module__.startswith(prefix + "."))
                     and value not in seen):
-                value._meta.app_label = config.label
                 seen.append(value)
+        for model in seen:
+            model._meta.app_label = config.label
         config.models = seen
 
     # Queries ------------------------------------------------------------------------

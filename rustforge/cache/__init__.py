@@ -9,7 +9,8 @@
 ``cache`` is a lazy proxy to the ``cache`` service, so importing this module
 opens no connection and a forked worker gets its own client. ``CACHE_URL``
 chooses the backend (``locmem://`` by default, ``memcached://host:11211,...``,
-``dummy://``).
+``redis://host:6379/2``, ``dummy://``); ``CACHES`` adds named caches, reached
+with ``caches["sessions"]`` (see :mod:`rustforge.cache.aliases`).
 """
 
 from __future__ import annotations
@@ -17,22 +18,23 @@ from __future__ import annotations
 from typing import Any
 
 from rustforge.cache import checks as _checks  # noqa: F401  (registers the cache checks)
+from rustforge.cache.aliases import CacheHandler, alias_config
 from rustforge.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from rustforge.cache.decorators import cache_response, memoize
 from rustforge.cache.factory import create_cache
+from rustforge.cache.lock import Lock, LockNotAcquired
 from rustforge.cache.remember import remember
-from rustforge.conf import settings
 from rustforge.services import services
 
-__all__ = ["DEFAULT_TIMEOUT", "BaseCache", "cache", "cache_response", "create_cache",
-           "get_cache", "memoize", "remember"]
+__all__ = ["DEFAULT_TIMEOUT", "BaseCache", "Lock", "LockNotAcquired", "cache", "cache_response",
+           "caches", "create_cache", "get_cache", "memoize", "remember"]
+
+_SETTINGS = {"CACHE_URL", "CACHE_KEY_PREFIX", "CACHE_VERSION", "CACHE_DEFAULT_TIMEOUT",
+             "CACHE_OPTIONS", "CACHES"}
 
 
 def _create() -> BaseCache:
-    return create_cache(settings.CACHE_URL, prefix=settings.CACHE_KEY_PREFIX,
-                        version=settings.CACHE_VERSION,
-                        default_timeout=settings.CACHE_DEFAULT_TIMEOUT,
-                        options=settings.CACHE_OPTIONS)
+    return create_cache(**alias_config("default"))
 
 
 def _after_fork(instance: BaseCache) -> None:
@@ -43,8 +45,9 @@ def _after_fork(instance: BaseCache) -> None:
 
 
 services.register("cache", _create, close=lambda c: c.close(), after_fork=_after_fork,
-                  settings={"CACHE_URL", "CACHE_KEY_PREFIX", "CACHE_VERSION",
-                            "CACHE_DEFAULT_TIMEOUT", "CACHE_OPTIONS"})
+                  settings=_SETTINGS)
+services.register("caches", CacheHandler, close=lambda h: h.close(),
+                  after_fork=lambda h: h.forget_connections(), settings=_SETTINGS)
 
 
 def get_cache() -> BaseCache:
@@ -72,3 +75,21 @@ class _CacheProxy:
 
 
 cache: BaseCache = _CacheProxy()  # type: ignore[assignment]
+
+
+class _CachesProxy:
+    """``caches["alias"]``: the backend of a named cache (``CACHES``), per process."""
+
+    __slots__ = ()
+
+    def __getitem__(self, alias: str) -> BaseCache:
+        return services.get("caches")[alias]
+
+    def aliases(self) -> list[str]:
+        return services.get("caches").aliases()
+
+    def __repr__(self) -> str:
+        return f"<caches {', '.join(self.aliases())}>"
+
+
+caches = _CachesProxy()

@@ -23,6 +23,25 @@ def check_cache_url(app_configs: Any, **kwargs: Any) -> list:
     return []
 
 
+@register("cache")
+def check_caches(app_configs: Any, **kwargs: Any) -> list:
+    from rustforge.cache.aliases import alias_config
+    from rustforge.cache.factory import create_cache
+    from rustforge.conf import settings
+    from rustforge.exceptions import ImproperlyConfigured
+
+    if not isinstance(settings.CACHES, dict):
+        return [Error("CACHES must be a dict of alias -> URL or options", id="cache.E002")]
+    errors = []
+    for alias in settings.CACHES:
+        try:
+            create_cache(**alias_config(alias))  # opens no connection
+        except ImproperlyConfigured as exc:
+            errors.append(Error(f"CACHES[{alias!r}]: {exc}", id="cache.E002",
+                                hint="e.g. CACHES = {'sessions': 'redis://127.0.0.1:6379/3'}"))
+    return errors
+
+
 @register("cache", deploy=True)
 def check_cache_shared(app_configs: Any, **kwargs: Any) -> list:
     from rustforge.conf import settings

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from rustforge.cache.remember import remember, resolve_cache
+from rustforge.identity import request_user_key
 
 
 def _digest(*parts: Any) -> str:
@@ -55,13 +56,6 @@ def memoize(ttl: float = 300, *, key: str | None = None, cache: Any = None) -> C
     return decorator
 
 
-def _user_id(req: Any) -> Any:
-    user = getattr(req.context, "user", None)
-    if user is not None and getattr(user, "is_authenticated", False):
-        return getattr(user, "id", None) or getattr(user, "pk", None) or str(user)
-    return None
-
-
 def cache_response(ttl: float, *, vary: Iterable[str] = (), key_prefix: str = "",
                    cache: Any = None) -> Callable:
     """Cache a falcon GET/HEAD responder's whole response for ``ttl`` seconds.
@@ -82,7 +76,7 @@ def cache_response(ttl: float, *, vary: Iterable[str] = (), key_prefix: str = ""
             req, resp = args[-2], args[-1]
             if req.method not in ("GET", "HEAD"):
                 return responder(*args, **kwargs)
-            user = _user_id(req)
+            user = request_user_key(req)
             parts = (req.relative_uri, user, [req.get_header(h) for h in vary])
             key = f"{prefix}:{_digest(*parts)}"
             backend = resolve_cache(cache)

@@ -9,15 +9,45 @@ cache key on every backend:
     'site:1:user:1'
     >>> make_key("a key with spaces", prefix="", version=1)[:8]
     ':1:h:4c7'
+
+Key scopes: an app whose data is partitioned (tenancy) registers a function
+returning the current partition's name, or None outside one. Every cache key
+made while it returns a name lives under ``<prefix>@<name>``, so two tenants
+never read each other's entries while code keeps writing ``cache.get("stats")``:
+
+    add_key_scope(lambda: "acme")
+    scoped_prefix("site")              # 'site@acme'
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from typing import Any
 
 MAX_KEY_LENGTH = 250
+
+_scopes: list[Callable[[], str | None]] = []
+
+
+def add_key_scope(scope: Callable[[], str | None]) -> None:
+    """Register ``scope()`` (idempotent): the name of the current key space, or None."""
+    if scope not in _scopes:
+        _scopes.append(scope)
+
+
+def remove_key_scope(scope: Callable[[], str | None]) -> None:
+    if scope in _scopes:
+        _scopes.remove(scope)
+
+
+def scoped_prefix(prefix: str) -> str:
+    """``prefix`` extended by the names the registered key scopes return now."""
+    if not _scopes:  # PERF: the common case, one list test per key
+        return prefix
+    names = [name for name in (scope() for scope in _scopes) if name]
+    return f"{prefix}@{'@'.join(names)}" if names else prefix
 
 
 # Anything but printable ASCII: space, control characters, everything above 0x7e.

@@ -11,7 +11,7 @@ import contextlib
 import importlib
 import os
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rustforge.conf import global_settings
 from rustforge.exceptions import ImproperlyConfigured
@@ -37,6 +37,9 @@ def on_change(hook: Callable[[frozenset[str]], None]) -> Callable[[frozenset[str
 class Settings:
     """A flat namespace of UPPERCASE settings, defaults first."""
 
+    if TYPE_CHECKING:  # every setting is set in __init__, by name
+        def __getattr__(self, name: str) -> Any: ...
+
     def __init__(self, module_name: str | None = None, **overrides: Any) -> None:
         self.SETTINGS_MODULE = module_name
         sources = [global_settings]
@@ -60,7 +63,8 @@ class Settings:
             if not isinstance(getattr(self, name), (list, tuple)):
                 raise ImproperlyConfigured(
                     f"{name} must be a list of {what}, got {getattr(self, name)!r}")
-        for name in ("MAX_BODY_SIZE", "MAX_FORM_FIELDS", "MAX_JSON_DEPTH"):
+        for name in ("MAX_BODY_SIZE", "MAX_FORM_FIELDS", "MAX_JSON_DEPTH",
+                     "UPLOAD_FILENAME_MAX_LENGTH"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise ImproperlyConfigured(f"{name} must be a positive integer, got {value!r}")

@@ -23,7 +23,7 @@ _FALSE = {"0", "false", "no", "off", ""}
 _NO_DEFAULT: Any = object()
 
 
-def _raw(name: str, default: Any) -> Any:
+def _raw(name: builtins.str, default: Any) -> Any:
     value = os.environ.get(name)
     if value is None:
         if default is _NO_DEFAULT:

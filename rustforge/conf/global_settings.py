@@ -40,6 +40,9 @@ MAX_BODY_SIZE = 2_621_440
 MAX_FORM_FIELDS = 1000
 # Deepest nesting of arrays/objects accepted in a JSON body: 400 above.
 MAX_JSON_DEPTH = 64
+# Longest name an uploaded file keeps (characters, extension kept): longer
+# names are shortened, after unsafe characters became "_".
+UPLOAD_FILENAME_MAX_LENGTH = 100
 # Trailing slash handling: strip it before routing.
 STRIP_TRAILING_SLASH = True
 
@@ -103,6 +106,9 @@ CACHE_DEFAULT_TIMEOUT = 300
 CACHE_OPTIONS: dict = {}
 # Seconds between two log lines about the same unreachable memcached server.
 CACHE_ERROR_LOG_INTERVAL = 60.0
+# Named caches besides the default: alias -> URL, or a dict with URL, KEY_PREFIX,
+# VERSION, TIMEOUT, OPTIONS; reached with caches["alias"] (docs/cache.md).
+CACHES: dict = {}
 # redis://host:6379/0; empty runs background jobs inline.
 REDIS_URL = ""
 # --- Background jobs (rustforge.queue; docs/jobs.md) ---
@@ -116,6 +122,11 @@ JOBS_RESULT_TTL = 500
 JOBS_FAILURE_TTL = 7 * 24 * 3600
 # Inline mode only: re-raise a job's exception after its last retry (tests).
 JOBS_INLINE_RAISE = False
+# --- Storage (rustforge.storage; docs/storage.md) ---
+# Dotted path of the storage class (the embedded default keeps files on the local disk).
+STORAGE_BACKEND = "rustforge.storage.FileSystemStorage"
+# Folder of the file-system storage; None means BASE_DIR/storage (or ./storage).
+STORAGE_ROOT = None
 # --- Events (rustforge.events; docs/events.md) ---
 # Re-raise a failing event receiver's exception instead of logging it (tests).
 EVENTS_RAISE_ERRORS = False
@@ -127,6 +138,8 @@ RATELIMITS: dict = {}
 RATELIMIT_ENABLED = True
 # When the cache cannot count: True lets requests through, False answers 503.
 RATELIMIT_FAIL_OPEN = True
+# The named cache (CACHES) that holds the rate-limit counters.
+RATELIMIT_CACHE_ALIAS = "default"
 # console:// (embedded default), smtp://user:pass@host:587?starttls=1, file:///dir, memory://, dummy://
 EMAIL_URL = "console://"
 DEFAULT_FROM_EMAIL = "webmaster@localhost"
@@ -150,6 +163,8 @@ EMAIL_RETRY_INTERVALS: list[int] = [60, 300, 1800]
 API_PAGE_SIZE = 20
 # Largest ?limit= a ModelResource list accepts (a larger one is a 400).
 API_MAX_PAGE_SIZE = 100
+# Most items one bulk request of a ModelResource may carry (413 beyond).
+API_MAX_BULK_SIZE = 100
 # Title and version in the OpenAPI description (rustforge.contrib.api).
 API_TITLE = ""
 API_VERSION = "1.0.0"
@@ -215,6 +230,8 @@ PASSWORD_VALIDATORS: list[dict] = [
 PASSWORD_RESET_TIMEOUT = 3600
 # "db" (embedded default) or "cache" (the CACHE_URL backend, e.g. memcached).
 SESSION_ENGINE = "db"
+# The named cache (CACHES) of SESSION_ENGINE = "cache".
+SESSION_CACHE_ALIAS = "default"
 SESSION_COOKIE_NAME = "sessionid"
 # Seconds of inactivity after which a session expires (two weeks).
 SESSION_COOKIE_AGE = 1_209_600
@@ -225,7 +242,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # ".example.com" to share the session with subdomains; None: this host only.
 SESSION_COOKIE_DOMAIN = None
 SESSION_COOKIE_PATH = "/"
-# Cookie holding the CSRF secret (readable by scripts, which send it back as a header).
+# Where the CSRF secret lives. True: in the session (a cookie planted by a sibling
+# subdomain or a plain-http response cannot stand in for it), rotated at login.
+# False: in the CSRF cookie only. None: the session whenever SessionMiddleware
+# comes before CsrfMiddleware in MIDDLEWARE (the auth app's set-up).
+CSRF_USE_SESSIONS: bool | None = None
+# Cookie readable by scripts, which send its value back as a header: the secret
+# itself in cookie mode; in session mode a masked token, set for this host only.
 CSRF_COOKIE_NAME = "csrftoken"
 CSRF_COOKIE_SECURE = False
 # Header scripts send the token in (falcon reads it case-insensitively).
@@ -262,3 +285,98 @@ GRAPHQL_PAGE_SIZE = 20
 GRAPHQL_MAX_PAGE_SIZE = 100
 # Parsed and validated documents kept per process (LRU); 0 turns the cache off.
 GRAPHQL_DOCUMENT_CACHE_SIZE = 500
+
+# --- OAuth 2.0 authorization server (rustforge.contrib.oauth; docs/oauth.md) ---
+# Scopes this server knows, name -> what the consent page says it allows.
+OAUTH_SCOPES: dict[str, str] = {"read": "Read your data", "write": "Change your data"}
+# Scopes granted when a client asks for none (each must be in OAUTH_SCOPES).
+OAUTH_DEFAULT_SCOPES: list[str] = ["read"]
+# Seconds an authorization code, an access token and a refresh token live.
+OAUTH_CODE_EXPIRE_SECONDS = 60
+OAUTH_ACCESS_TOKEN_EXPIRE_SECONDS = 3600
+OAUTH_REFRESH_TOKEN_EXPIRE_SECONDS = 30 * 24 * 3600
+# PKCE for every client (public clients always need it); False lets
+# confidential clients skip it.
+OAUTH_PKCE_REQUIRED = True
+# Accept code_challenge_method=plain (RFC 7636 keeps it for clients that cannot
+# hash); S256 is always accepted.
+OAUTH_PKCE_PLAIN_ALLOWED = False
+# Offer the resource owner password grant (RFC 6749 4.3; discouraged, off).
+OAUTH_PASSWORD_GRANT = False
+# "opaque" random access tokens (looked up in the database) or "jwt" (RFC 9068,
+# signed with OAUTH_JWT_KEYS; needs the `jwt` extra: pip install rustforge[jwt]).
+OAUTH_ACCESS_TOKEN_FORMAT = "opaque"  # noqa: S105 - a format name
+# Signing keys of JWT access tokens: [{"kid": "2026-12", "private_key": "<PEM>"}];
+# the first signs, all are published at the JWKS endpoint (rotation).
+OAUTH_JWT_KEYS: list[dict] = []
+# RS256 (RSA keys) or ES256 (P-256 keys).
+OAUTH_JWT_ALGORITHM = "RS256"
+# The issuer identifier (https://auth.example.com); empty: this request's origin.
+OAUTH_ISSUER = ""
+# Requests per client IP to the token, revocation and introspection endpoints.
+OAUTH_TOKEN_RATELIMIT = "120/m"  # noqa: S105 - a rate
+# Rows deleted per statement by `cleartokens` and the periodic clean-up job.
+OAUTH_CLEANUP_BATCH_SIZE = 1000
+# When the periodic clean-up job runs (cron, UTC).
+OAUTH_CLEANUP_CRON = "23 * * * *"
+
+# --- Multi-tenancy (rustforge.contrib.tenancy) ---------------------------------
+# Domains whose subdomains name tenants: with "example.com", a request to
+# acme.example.com is tenant "acme". Custom domains are Domain rows.
+TENANCY_BASE_DOMAINS: list[str] = []
+# A request header naming the tenant by slug ("X-Tenant"); "" turns it off.
+# Anyone can send a header: use it for trusted clients (internal services, tests).
+TENANCY_HEADER = ""
+# A request that names no tenant (the bare base domain): 404 when True,
+# served without a current tenant when False (a public landing page).
+TENANCY_REQUIRED = False
+# Path prefixes served without resolving a tenant at all ("/health").
+TENANCY_EXEMPT_PATHS: list[str] = []
+# One PostgreSQL schema per tenant (search_path) for the apps listed in
+# TENANCY_SCHEMA_APPS; off: every tenant's rows share the tables (row scoping).
+TENANCY_SCHEMAS = False
+TENANCY_SCHEMA_APPS: list[str] = []
+# Schema of tenant "acme": "<prefix>acme" (dashes become underscores).
+TENANCY_SCHEMA_PREFIX = "tenant_"
+# Tenant schemas `migrate --tenants` migrates at once.
+TENANCY_MIGRATE_PARALLEL = 4
+
+# --- Export (rustforge.contrib.export; docs/export.md) -----------------------------
+# Above this many rows an export runs as a background job and gives a download link.
+EXPORT_SYNC_MAX_ROWS = 50_000
+# A PDF answered within the request holds at most this many rows and pages;
+# a larger one becomes a background job (rows) or a 413 (pages).
+EXPORT_PDF_MAX_ROWS = 2_000
+EXPORT_PDF_MAX_PAGES = 100
+# A PDF written by a background job holds at most this many pages.
+EXPORT_JOB_PDF_MAX_PAGES = 5_000
+# Seconds a signed download link of a background export stays valid.
+EXPORT_LINK_MAX_AGE = 24 * 3600
+# Start CSV files with a UTF-8 byte order mark (for spreadsheet programs); ?bom=1 per request.
+EXPORT_CSV_BOM = False
+# TrueType font for PDF reports (covers non-Latin text); None looks for DejaVu Sans
+# (Debian package fonts-dejavu-core) and falls back to Helvetica (Latin-1 only).
+EXPORT_PDF_FONT = None
+# E-mail the download link of a finished background export to its owner.
+EXPORT_EMAIL_LINK = True
+# Queue of the background export jobs.
+EXPORT_QUEUE = "default"
+
+# --- Admin (rustforge.contrib.admin) -----------------------------------------------
+# Title in the header and the browser tab of every admin page.
+ADMIN_SITE_TITLE = "RustForge administration"
+# Rows per list page (a ModelAdmin's list_per_page overrides it).
+ADMIN_LIST_PER_PAGE = 100
+# Longest search text accepted on a list page or an autocomplete: 400 above.
+ADMIN_SEARCH_MAX_LENGTH = 200
+# A foreign key is a <select> of the related rows up to this many; above, a
+# searchable input (the related model's admin needs search_fields).
+ADMIN_FK_SELECT_LIMIT = 100
+# A foreign-key filter lists the related rows up to this many; above, filter by URL.
+ADMIN_FILTER_CHOICES_LIMIT = 50
+# Rows above which an unfiltered list page on PostgreSQL shows the planner's
+# estimate instead of an exact count. None: exact.
+ADMIN_COUNT_ESTIMATE_THRESHOLD: int | None = None
+# A searched or filtered list page counts at most this many rows ("more than N").
+# None: exact.
+ADMIN_FILTERED_COUNT_LIMIT: int | None = None

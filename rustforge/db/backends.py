@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from time import perf_counter
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -53,6 +54,11 @@ class _Savepoint(peewee._savepoint):
 class LifecycleMixin:
     """Reconnect-on-failure, the test access gate and savepoint-aware on-commit
     callbacks, shared by all backends."""
+
+    # Provided by peewee's Database and by each backend class below.
+    _state: Any
+    _transaction_open: Callable[[Any], bool]
+    _rollback_raw: Callable[[Any], None]
 
     def savepoint(self):
         return _Savepoint(self)

@@ -22,7 +22,8 @@ foreign-key primary keys, ``only=``/``only_save_dirty``, models overriding
 ``__init__``...) falls back to peewee untouched.
 
 The compiled SQL is cached on the model's ``_meta`` together with the database
-it was compiled for; a different database (another ``DATABASE_URL``, a model
+it was compiled for (a model with a row scope, see ``rustforge.db.scoping``,
+always goes through peewee); a different database (another ``DATABASE_URL``, a model
 re-bound in a test) recompiles, and ``clear_cache(Model)`` forgets it.
 ``DATABASE_FAST_PATH = False`` in settings turns the whole path off.
 """
@@ -190,6 +191,10 @@ def _cached_plan(model: type[peewee.Model], key: str, database: Any, build: Any)
     is bound to another database; ``_UNSUPPORTED`` when the fast path is off
     (``build`` may return it too)."""
     meta = model._meta
+    if getattr(model, "_scope_fields", None):
+        # A scoped model's queries carry the scope's condition (the current
+        # tenant...), which compiled SQL would freeze: peewee builds them.
+        return _UNSUPPORTED
     db = _concrete(database)
     plan = meta.__dict__.get(key)
     if plan is not None and (plan is _UNSUPPORTED or plan.db is db):
@@ -209,7 +214,7 @@ def _build_get_plan(model: type[peewee.Model], db: peewee.Database) -> Any:
 
 def get_by_id(model: type[peewee.Model], pk: Any) -> Any:
     """``model.get_by_id(pk)`` through the compiled SQL (peewee for odd shapes)."""
-    plan = _UNSUPPORTED if pk is None or isinstance(pk, _Node) else _get_plan(model)
+    plan: Any = _UNSUPPORTED if pk is None or isinstance(pk, _Node) else _get_plan(model)
     if plan is _UNSUPPORTED:
         return peewee.Model.get.__func__(model, model._meta.primary_key == pk)
     return plan.run(model, pk)
@@ -330,6 +335,9 @@ class _RowsCursorWrapper(peewee.CursorWrapper):
     loop; ``iterator()`` still streams row by row without caching.
     """
 
+    populated: bool  # peewee's CursorWrapper sets both
+    count: int
+
     def __init__(self, cursor: Any, rows: _Rows) -> None:
         super().__init__(cursor)
         self.process_row = rows.build
@@ -426,12 +434,13 @@ def clear_cache(model: type[peewee.Model] | None = None) -> None:
             cls._meta.__dict__.pop(key, None)
 
 
-def _all_models(root: type) -> list[type]:
-    found, stack = [], [root]
+def _all_models(root: type) -> list[type[peewee.Model]]:
+    found: list[type[peewee.Model]] = []
+    stack: list[type] = [root]
     while stack:
-        for sub in stack.pop().__subclasses__():
-            found.append(sub)
-            stack.append(sub)
+        subclasses: list[Any] = stack.pop().__subclasses__()
+        found.extend(subclasses)
+        stack.extend(subclasses)
     return [m for m in found if hasattr(m, "_meta")]
 
 

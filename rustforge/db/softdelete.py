@@ -30,7 +30,10 @@ soft delete.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import peewee
@@ -40,6 +43,31 @@ from rustforge.events import signals
 from rustforge.exceptions import RustForgeError
 
 SOFT_DELETE_FIELD = "deleted_at"
+
+
+# (model, "all" | "deleted") while a block builds queries of deleted rows.
+_SCOPE: contextvars.ContextVar[tuple[type, str] | None] = contextvars.ContextVar(
+    "softdelete_scope", default=None)
+
+
+@contextlib.contextmanager
+def deleted_rows(model: type[peewee.Model], scope: str = "all") -> Iterator[None]:
+    """Inside the block, ``model.select()`` sees every row (``"all"``) or only the
+    deleted ones (``"deleted"``); other models are unaffected.
+
+    For code that builds its query in one place for live rows (a resource's
+    ``get_query``, with its own scoping) and needs the same query over the trash:
+
+        with deleted_rows(Post, "deleted"):
+            query = resource.get_query(req)       # Post.select() ... sees the trash
+    """
+    if scope not in ("all", "deleted"):
+        raise ValueError("scope must be 'all' or 'deleted'")
+    token = _SCOPE.set((model, scope))
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
 
 
 class RestoreConflict(RustForgeError):
@@ -84,7 +112,10 @@ def _live_unique_indexes(cls: type[peewee.Model]) -> None:
     meta.soft_delete_field = SOFT_DELETE_FIELD
 
 
-class SoftDeleteBase(type(Model)):
+_ModelMetaclass: Any = type(Model)  # peewee's, or the project base's
+
+
+class SoftDeleteBase(_ModelMetaclass):
     def __new__(mcs, name: str, bases: tuple, attrs: dict, **kwargs: Any):
         meta = attrs.get("Meta")
         # peewee hands unknown Meta options to Metadata but does not inherit them.
@@ -114,7 +145,11 @@ class SoftDeleteModel(Model, metaclass=SoftDeleteBase):
     # Queries ---------------------------------------------------------------------
     @classmethod
     def select(cls, *fields: Any) -> peewee.ModelSelect:
-        """Live rows only."""
+        """Live rows only (but see :func:`deleted_rows`)."""
+        scope = _SCOPE.get()
+        if scope is not None and issubclass(cls, scope[0]):
+            query = super().select(*fields)
+            return query if scope[1] == "all" else query.where(cls.deleted_at.is_null(False))
         return super().select(*fields).where(cls.deleted_at.is_null(True))
 
     @classmethod

@@ -43,3 +43,13 @@ migrations_applied = Signal(
 user_logged_in = Signal("user_logged_in", "kwargs: req, user.")
 user_logged_out = Signal("user_logged_out", "kwargs: req, user.")
 user_login_failed = Signal("user_login_failed", "kwargs: req, username.")
+password_reset_mail_failed = Signal(
+    "password_reset_mail_failed", "The reset mail of a known account could not be sent or "
+    "queued; the page answered as usual. kwargs: req, user, exception.")
+oauth_token_issued = Signal(
+    "oauth_token_issued", "The OAuth server issued an access token. sender: the client "
+    "application. kwargs: application, user (None for client credentials), scopes (list), "
+    "grant_type.")
+export_finished = Signal(
+    "export_finished", "A background export wrote its file (rustforge.contrib.export). "
+    "sender: the ExportJob model. kwargs: job, user (None for command-line exports).")

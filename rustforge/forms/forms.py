@@ -45,6 +45,8 @@ class FormMeta(type):
     """Collects declared fields (in declaration order, inherited ones first)
     into ``base_fields``; assigning ``None`` in a subclass removes one."""
 
+    base_fields: dict[str, Field]
+
     def __new__(mcs, name: str, bases: tuple, namespace: dict, **kwargs: Any):
         declared = sorted(((k, v) for k, v in namespace.items() if isinstance(v, Field)),
                           key=lambda item: item[1]._creation)

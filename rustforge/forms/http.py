@@ -19,9 +19,11 @@ import falcon
 
 from rustforge.forms.errors import ErrorDict, ValidationFailed
 from rustforge.forms.fields import UploadedFile
+from rustforge.http.multipart import form_parts
 
 
-class HTTPValidationFailed(ValidationFailed, falcon.HTTPUnprocessableEntity):
+# (type: ignore: falcon declares status/description as properties, ValidationFailed as values)
+class HTTPValidationFailed(ValidationFailed, falcon.HTTPUnprocessableEntity):  # type: ignore[misc]
     """``ValidationFailed`` that falcon renders as 422 with the envelope."""
 
     def __init__(self, errors: ErrorDict, description: str | None = None) -> None:
@@ -76,7 +78,7 @@ def read_request(req: falcon.Request) -> tuple[Any, bool]:
 
 def _read_multipart(req: falcon.Request) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for part in req.get_media():
+    for part in form_parts(req):  # read once, shared with the CSRF check
         name = part.name
         if not name:
             continue
@@ -102,7 +104,7 @@ def _read_multipart(req: falcon.Request) -> dict[str, Any]:
     return data
 
 
-class HTTPConflictFailed(ValidationFailed, falcon.HTTPConflict):
+class HTTPConflictFailed(ValidationFailed, falcon.HTTPConflict):  # type: ignore[misc]
     """409 with the same envelope: the input clashes with an existing row
     (a unique value already taken)."""
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import peewee
 
+from rustforge.db.scoping import internal_fields, scope_fields
 from rustforge.forms import fields as f
 from rustforge.forms.errors import NON_FIELD, ErrorDict, ValidationError, add_error
 from rustforge.forms.forms import BaseForm, FormMeta
@@ -118,11 +119,12 @@ def form_field_for(mfield: peewee.Field, include_pk: bool = False) -> f.Field:
 
 def model_fields(model: type[peewee.Model], names: Any = None,
                  exclude: Any = ()) -> dict[str, peewee.Field]:
-    """Editable model fields by name: the primary key and ``deleted_at`` are left out."""
+    """Editable model fields by name: the primary key, ``deleted_at`` and the
+    fields of a row scope (``rustforge.db.scoping``) are left out."""
     out = {}
-    soft = getattr(model._meta, "soft_delete_field", None)
+    internal = internal_fields(model)
     for mfield in model._meta.sorted_fields:
-        if mfield.primary_key or mfield.name in exclude or mfield.name == soft:
+        if mfield.primary_key or mfield.name in exclude or mfield.name in internal:
             continue
         if names not in (None, "__all__") and mfield.name not in names:
             continue
@@ -137,6 +139,12 @@ def unique_groups(model: type[peewee.Model]) -> list[tuple[str, ...]]:
         if isinstance(index, (list, tuple)) and len(index) == 2 and index[1]:
             groups.append(tuple(index[0]))
     groups.extend(getattr(model._meta, "live_unique", ()) or ())
+    scope = set(scope_fields(model))
+    if scope:
+        # A scoped model's queries only see its own scope (one tenant), so
+        # ("tenant", "slug") unique is checked as "slug" unique in the scope.
+        groups = [kept for kept in (tuple(n for n in g if n not in scope) for g in groups)
+                  if kept]
     return list(dict.fromkeys(groups))  # without repeats, in order
 
 
@@ -183,6 +191,7 @@ class ModelForm(BaseForm, metaclass=ModelFormMeta):
         model = self.Meta.model
         if model is None:
             raise TypeError(f"{type(self).__name__}.Meta.model is not set")
+        self._model: type[peewee.Model] = model
         self.instance = instance
         if instance is not None:
             initial = {name: getattr(instance, name) for name in self.base_fields
@@ -207,7 +216,7 @@ class ModelForm(BaseForm, metaclass=ModelFormMeta):
         return value._pk if isinstance(value, peewee.Model) else value
 
     def _check_unique(self) -> None:
-        model = self.Meta.model
+        model = self._model
         for group in unique_groups(model):
             if self.partial and not any(name in self.cleaned_data for name in group):
                 continue
@@ -219,7 +228,7 @@ class ModelForm(BaseForm, metaclass=ModelFormMeta):
                 self._conflict(group)
 
     def _conflict(self, group: tuple[str, ...]) -> None:
-        model_name = self.Meta.model.__name__
+        model_name = self._model.__name__
         if len(group) == 1 and group[0] in self.fields:
             path = group[0]
             label = self.fields[path].label or path.replace("_", " ")
@@ -233,7 +242,7 @@ class ModelForm(BaseForm, metaclass=ModelFormMeta):
     def save(self, commit: bool = True) -> peewee.Model:
         """Create or update the row from ``cleaned_data`` (validating first)."""
         data = self.validate()
-        model = self.Meta.model
+        model = self._model
         instance = self.instance if self.instance is not None else model()
         for name, value in data.items():
             if name in model._meta.fields:
@@ -260,7 +269,7 @@ class ModelForm(BaseForm, metaclass=ModelFormMeta):
         if any(v is None for v in values):
             return False
         try:
-            return _taken(self.Meta.model, group, values, instance._pk)
+            return _taken(self._model, group, values, instance._pk)
         except peewee.DatabaseError:
             return False
 

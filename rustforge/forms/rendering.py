@@ -232,7 +232,7 @@ class BoundField:
                                                                   self.field.help_text)
 
     # Nested forms -------------------------------------------------------------------
-    def _children(self, form_class: type, prefix: str, in_row: bool = False) -> Markup:
+    def _children(self, form_class: type[BaseForm], prefix: str, in_row: bool = False) -> Markup:
         return Markup("").join(
             # __html__() of a BoundField is markup built with escaping already.
             Markup(BoundField(self.form, name, field, f"{prefix}.{name}",  # noqa: S704
@@ -257,6 +257,8 @@ class BoundField:
             return Markup('<fieldset id="{}"{}>{}{}{}{}</fieldset>').format(
                 self.id, Markup(' aria-describedby="{}_errors"').format(self.id)
                 if self.errors else "", head, errors, body, self.help_html())
+        if not isinstance(field, ListField):
+            raise TypeError(f"{self.path} is neither a form nor a list of forms")
         child = field.child  # a ListField of forms
         count = self._row_count()
         if field.max_items is None or count < field.max_items:

@@ -17,6 +17,7 @@ import importlib
 import inspect
 import logging
 import os
+from collections.abc import Callable
 from typing import Any
 
 import falcon
@@ -55,7 +56,8 @@ def _load_middleware(path: str) -> Any:
     params = [p for p in inspect.signature(cls).parameters.values()
               if p.default is inspect.Parameter.empty
               and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return cls(settings) if params else cls()
+    factory: Callable[..., Any] = cls
+    return factory(settings) if params else factory()
 
 
 def _instantiate(resource: Any) -> Any:

@@ -10,6 +10,9 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 resets connections of a burst of
+    # concurrent clients (a page's assets, the concurrency tests).
+    request_queue_size = 64
 
 
 class QuietHandler(WSGIRequestHandler):

@@ -45,7 +45,7 @@ def serialize_error(req: falcon.Request, resp: falcon.Response,
     """falcon error serializer: HTML for browsers, JSON for everyone else."""
     if wants_html(req):
         resp.content_type = falcon.MEDIA_HTML
-        resp.text = _render_page(exception.title, exception.description, resp.status)
+        resp.text = _render_page(exception.title, exception.description, str(resp.status))
     else:
         resp.content_type = falcon.MEDIA_JSON
         resp.text = json.dumps(exception.to_dict())
@@ -63,13 +63,73 @@ def _database_unreachable(ex: Exception) -> bool:
     return db is not None and not db.is_connection_usable()
 
 
+def declared_http_error(ex: Exception) -> falcon.HTTPError | None:
+    """The HTTP error an exception class declares for itself, if any.
+
+    Code below the web layer (or an app) cannot raise falcon's errors, yet
+    some of its exceptions are plainly a client's fault. Such a class says
+    so with an ``http_status`` attribute, optionally ``http_title`` and
+    ``http_description`` (the text a client sees; default: the exception's
+    own text, so keep internals out of it or set this):
+
+        class UnknownTenant(RustForgeError):
+            http_status = 404
+            http_title = "Unknown tenant"
+    """
+    status = getattr(ex, "http_status", None)
+    if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
+        return None
+    title = getattr(ex, "http_title", None)
+    description = getattr(ex, "http_description", None) or str(ex) or None
+    return falcon.HTTPError(falcon.code_to_http_status(status), title=title,
+                            description=description)
+# SQLSTATEs of values the database refused as data (class 22), each caused by
+# input: invalid text (a number spelled wrong), a character the encoding lacks,
+# a string too long or a number out of range for its column.
+_BAD_VALUE_SQLSTATES = frozenset({"22P02", "22021", "22P05", "22001", "22003", "22007",
+                                  "22008"})
+
+
+def _unstorable_input(ex: Exception) -> str | None:
+    """Why ``ex`` is input a database could not take (logged), or None.
+
+    Text fields refuse NUL and lone surrogates before a query is built
+    (``rustforge.forms.text``); this catches what a hand-written responder
+    lets through, so it still is a 400 and never a 500.
+    """
+    if isinstance(ex, UnicodeEncodeError) and ex.reason == "surrogates not allowed":
+        # Only input makes lone surrogates (json.loads of "\ud800"); every
+        # driver and the response encoder fail on them.
+        return "a lone surrogate"
+    if type(ex) is ValueError and "NUL (0x00)" in str(ex):  # psycopg2's own check
+        return "a NUL character"
+    peewee = sys.modules.get("peewee")
+    if peewee is not None and isinstance(ex, peewee.DataError):
+        code = getattr(getattr(ex, "orig", None), "pgcode", None)
+        if code in _BAD_VALUE_SQLSTATES:
+            return f"SQLSTATE {code}"
+    return None
+
+
 def handle_uncaught(req: falcon.Request, resp: falcon.Response, ex: Exception,
                     params: dict[str, Any]) -> None:
     """Last resort for exceptions that are not HTTP errors."""
+    declared = declared_http_error(ex)
+    if declared is not None:
+        raise declared
     # Exceptions that are really bad input, raised deep inside parsers.
     if isinstance(ex, (UnicodeDecodeError, RecursionError)):
         raise falcon.HTTPBadRequest(title="Malformed request",
                                     description="The request could not be decoded.")
+    unstorable = _unstorable_input(ex)
+    if unstorable is not None:
+        # A warning, not silence: a responder let unchecked input reach the database.
+        logger.warning("%s %s: input the database cannot store (%s) reached it unvalidated",
+                       req.method, req.path, unstorable)
+        raise falcon.HTTPBadRequest(
+            title="Invalid text",
+            description="The request holds a value that cannot be stored (a NUL or "
+                        "unpaired surrogate character, or a value out of range).")
     if _database_unreachable(ex):
         # Not a bug in the responder: the database is down or restarting. 503
         # tells load balancers and clients to retry; the next request connects

@@ -5,6 +5,10 @@
 * ``MAX_FORM_FIELDS``: urlencoded and multipart forms with more fields: 400.
 * ``MAX_JSON_DEPTH``: deeper JSON nesting: 400 (before Python's recursion
   limit turns it into a 500).
+* multipart parts: falcon's own per-part cap (1 MiB by default) is raised to
+  ``MAX_BODY_SIZE``, so the documented limits (the body cap, a
+  ``FileField``'s ``max_size``) are the real ones; uploaded file names are
+  sanitised and cut to ``UPLOAD_FILENAME_MAX_LENGTH`` (extension kept).
 """
 
 from __future__ import annotations
@@ -69,6 +73,11 @@ def json_depth_exceeds(data: bytes, limit: int) -> bool:
     return max(accumulate(map(_STEP, brackets))) > limit
 
 
+def _no_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON (RFC 8259): no database column takes them.
+    raise ValueError(f"{name} is not valid JSON")
+
+
 class JSONHandler(media.JSONHandler):
     def __init__(self, max_depth: int) -> None:
         super().__init__()
@@ -83,7 +92,7 @@ class JSONHandler(media.JSONHandler):
                 title="JSON nested too deeply",
                 description=f"JSON bodies may nest at most {self.max_depth} levels.")
         try:
-            return json.loads(data)
+            return json.loads(data, parse_constant=_no_constant)
         except (ValueError, RecursionError) as exc:
             raise falcon.MediaMalformedError("JSON") from exc
 
@@ -102,9 +111,20 @@ class URLEncodedFormHandler(media.URLEncodedFormHandler):
         return self._deserialize(data)
 
 
-def media_handlers(settings) -> media.Handlers:
+def multipart_handler(settings) -> media.MultipartFormHandler:
+    """falcon's multipart parser, bounded by the framework's settings only."""
     multipart = media.MultipartFormHandler()
-    multipart.parse_options.max_body_part_count = settings.MAX_FORM_FIELDS
+    options = multipart.parse_options
+    options.max_body_part_count = settings.MAX_FORM_FIELDS
+    # NOTE: falcon's default (1 MiB per part) would refuse a file that the
+    # body cap and the field's max_size allow, as "malformed multipart".
+    options.max_body_part_buffer_size = settings.MAX_BODY_SIZE
+    options.max_secure_filename_length = settings.UPLOAD_FILENAME_MAX_LENGTH
+    return multipart
+
+
+def media_handlers(settings) -> media.Handlers:
+    multipart = multipart_handler(settings)
     return media.Handlers({
         falcon.MEDIA_JSON: JSONHandler(settings.MAX_JSON_DEPTH),
         falcon.MEDIA_URLENCODED: URLEncodedFormHandler(settings.MAX_FORM_FIELDS),

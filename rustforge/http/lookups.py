@@ -28,7 +28,7 @@ def get_or_404(source: Any, *expressions: Any, description: str | None = None,
     """
     import peewee
 
-    query = source.select() if isinstance(source, type) else source
+    query = source.select() if isinstance(source, peewee.ModelBase) else source
     model = query.model
     for name, value in filters.items():
         if not _fits(getattr(model, name, None), value):

@@ -97,7 +97,8 @@ def _import_routes_module(dotted: str, where: str) -> Any:
 
 
 def collect_routes(settings, apps) -> list[Route]:
-    """The project's routes, then each installed app's under its prefix."""
+    """The project's routes, then each installed app's under its prefix (and
+    its ``root_routes`` at the root)."""
     flat: list[Route] = []
     if settings.ROOT_ROUTES:
         module = _import_routes_module(settings.ROOT_ROUTES, "ROOT_ROUTES")
@@ -107,6 +108,9 @@ def collect_routes(settings, apps) -> list[Route]:
         if app_routes:
             prefix = settings.URL_PREFIXES.get(config.label, config.url_prefix)
             flat.extend(flatten(app_routes, prefix, config.label))
+        root_routes = config.get_root_routes()
+        if root_routes:
+            flat.extend(flatten(root_routes, "", config.label))
     return flat
 
 

@@ -43,6 +43,6 @@ def wrap_static(app):
             return wrapped(environ, start_response)
         return app(environ, start_response)
 
-    application.whitenoise = wrapped  # type: ignore[attr-defined]
-    application.application = app  # type: ignore[attr-defined]
+    application.whitenoise = wrapped
+    application.application = app
     return application

@@ -8,7 +8,7 @@ messages' own ``validate()`` and ``recipients()``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rustforge.conf import settings
@@ -20,6 +20,22 @@ if TYPE_CHECKING:
     from rustforge.mail.message import EmailMessage
 
 logger = logging.getLogger("rustforge.mail")
+
+
+# Called with each message before it is validated and sent or queued; an app
+# adds what the message must carry (tenancy: an X-Tenant header).
+_message_hooks: list[Callable[[Any], None]] = []
+
+
+def add_message_hook(hook: Callable[[Any], None]) -> None:
+    """Register ``hook(message)`` (idempotent), run on every message sent or queued."""
+    if hook not in _message_hooks:
+        _message_hooks.append(hook)
+
+
+def remove_message_hook(hook: Callable[[Any], None]) -> None:
+    if hook in _message_hooks:
+        _message_hooks.remove(hook)
 
 
 def get_mailer() -> Any:
@@ -35,6 +51,8 @@ def send_messages(messages: Sequence[EmailMessage], *, fail_silently: bool = Fal
     """
     messages = [m for m in messages if m.recipients()]
     for message in messages:
+        for hook in _message_hooks:
+            hook(message)
         message.validate()
     if not messages:
         return 0

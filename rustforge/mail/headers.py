@@ -134,4 +134,4 @@ def parse_addresses(values: AddressLike | Iterable[AddressLike] | None,
         return []
     if isinstance(values, (str, Address)) or is_pair(values):
         values = [values]  # type: ignore[list-item]
-    return [parse_address(v, field=field) for v in values]  # type: ignore[union-attr]
+    return [parse_address(v, field=field) for v in values]

@@ -271,7 +271,7 @@ class EmailMessage:
         if self.html is not None:
             msg.add_alternative(self.html, subtype="html")
             if self.inline_images:
-                html_part = msg.get_payload()[-1]
+                html_part: email.message.EmailMessage = msg.get_payload()[-1]  # type: ignore[index, assignment]
                 for image in self.inline_images:
                     maintype, _, subtype = image.mimetype.partition("/")
                     html_part.add_related(image.content, maintype, subtype,

@@ -64,7 +64,7 @@ def _project_sources(root: Path | None = None) -> list[str]:
     """Every .py file of the project: a check may have swallowed the error
     that names the broken one."""
     root = root or Path.cwd()
-    found = []
+    found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".") and d not in _SKIP_DIRS]
         found.extend(os.path.join(dirpath, f) for f in filenames if f.endswith(".py"))

@@ -5,7 +5,8 @@
     @job(queue="default", retry=Retry(max=3, interval=[10, 60]))
     def rebuild_index(post_id: int) -> None: ...
 
-    rebuild_index.enqueue(post.id)             # QueueUnavailable if Redis is down
+    handle = rebuild_index.enqueue(post.id)    # QueueUnavailable if Redis is down
+    handle.status, handle.result               # fetch_job(handle.id) later
     rebuild_index.enqueue_on_commit(post.id)   # only once the transaction commits
 
 With ``REDIS_URL`` set, jobs go to rq and run in ``manage.py rqworker``;
@@ -18,14 +19,17 @@ from typing import Any
 
 from rustforge.conf import settings
 from rustforge.queue import checks as _checks  # noqa: F401  (registers the queue checks)
+from rustforge.queue.batches import Batch, BatchProgress
 from rustforge.queue.connection import get_redis
 from rustforge.queue.exceptions import JobFailed, QueueUnavailable
+from rustforge.queue.handles import JobHandle, fetch_job
 from rustforge.queue.jobs import JobFunction, JobSpec, Retry, job
 from rustforge.queue.periodic import periodic
 from rustforge.services import services
 
-__all__ = ["JobFailed", "JobFunction", "JobSpec", "QueueUnavailable", "Retry", "enqueue",
-           "get_queue", "get_redis", "is_inline", "job", "periodic"]
+__all__ = ["Batch", "BatchProgress", "JobFailed", "JobFunction", "JobHandle", "JobSpec",
+           "QueueUnavailable", "Retry", "enqueue", "fetch_job", "get_queue", "get_redis",
+           "is_inline", "job", "periodic"]
 
 
 def _create_dispatcher() -> Any:

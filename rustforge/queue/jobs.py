@@ -64,7 +64,19 @@ class JobSpec:
     result_ttl: int | None = None
     failure_ttl: int | None = None
     description: str | None = None
+    # Per call (set with ``using()``): jobs to wait for, callbacks (dotted
+    # paths), and the batch the job belongs to.
+    depends_on: tuple = ()
+    on_success: str | None = None
+    on_failure: str | None = None
+    batch_id: str | None = None
     func: Callable | None = field(default=None, compare=False, repr=False)
+
+    def meta(self) -> dict[str, str]:
+        """What the worker needs to run this job's callbacks (stored with the job)."""
+        found = {"on_success": self.on_success, "on_failure": self.on_failure,
+                 "batch": self.batch_id}
+        return {k: v for k, v in found.items() if v}
 
     def unique_id(self, args: tuple, kwargs: dict) -> str:
         """The job id shared by every call with these arguments."""
@@ -91,7 +103,18 @@ class JobFunction:
         return (import_string, (self.spec.path,))
 
     def using(self, **options: Any) -> JobFunction:
-        """A copy with other options: ``report.using(queue="slow").enqueue(...)``."""
+        """A copy with other options: ``report.using(queue="slow").enqueue(...)``.
+
+        Besides the options of :func:`job`: ``depends_on`` (a job handle or id,
+        or a list of them: run only after they all finished), ``on_success``
+        (called as ``fn(job, result)``) and ``on_failure`` (``fn(job, exc_info)``,
+        after the last retry); callbacks are module-level functions.
+        """
+        if "depends_on" in options:
+            options["depends_on"] = _job_ids(options["depends_on"])
+        for name in ("on_success", "on_failure"):
+            if options.get(name) is not None:
+                options[name] = callback_path(options[name], name)
         return JobFunction(self.fn, replace(self.spec, **options))
 
     def enqueue(self, *args: Any, **kwargs: Any) -> Any:
@@ -121,12 +144,17 @@ class JobFunction:
         data is already committed: the failure is logged, not raised.
         """
         from rustforge.db import on_commit
+        from rustforge.queue import context
+
+        # The context of the caller, not of whatever runs when the commit happens.
+        captured = context.capture()
 
         def fire() -> None:
             from rustforge.queue.exceptions import QueueUnavailable
 
             try:
-                self.enqueue(*args, **kwargs)
+                with context.entered(captured):
+                    self.enqueue(*args, **kwargs)
             except QueueUnavailable:
                 logger.exception("job %s was not queued after commit", self.spec.path)
 
@@ -151,6 +179,39 @@ def job(fn: Callable | None = None, *, queue: str = "default", timeout: int | No
         return JobFunction(func, spec)
 
     return decorate(fn) if fn is not None else decorate
+
+
+def _job_ids(depends_on: Any) -> tuple[str, ...]:
+    if depends_on is None:
+        return ()
+    if isinstance(depends_on, str) or not isinstance(depends_on, (list, tuple, set)):
+        depends_on = [depends_on]
+    ids = []
+    for item in depends_on:
+        job_id = item if isinstance(item, str) else getattr(item, "id", None)
+        if not isinstance(job_id, str):
+            raise TypeError(f"depends_on takes job handles or job ids, not {item!r}")
+        ids.append(job_id)
+    return tuple(ids)
+
+
+def callback_path(fn: Any, what: str = "callback") -> str:
+    """The dotted path of a module-level function (a worker imports it by name)."""
+    if isinstance(fn, str):
+        return fn
+    if isinstance(fn, JobFunction):
+        return fn.spec.path
+    path = f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', '')}"
+    if not callable(fn) or "<locals>" in path or "<lambda>" in path \
+            or path.startswith(("__main__.", ".")):
+        raise ValueError(f"{what} must be a module-level function of an importable module, "
+                         f"not {fn!r}")
+    # This process can call it without importing it (inline mode, tests).
+    known_callbacks[path] = fn
+    return path
+
+
+known_callbacks: dict[str, Callable] = {}
 
 
 def _dispatcher() -> Any:

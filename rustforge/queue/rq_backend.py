@@ -16,15 +16,16 @@ import socket
 from collections.abc import Iterator
 from typing import Any
 
-from rq import Queue
+from rq import Callback, Queue
 from rq import Retry as RQRetry
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 
 from rustforge.conf import settings
-from rustforge.logging import get_request_id, request_id
 from rustforge.metrics import count_job
+from rustforge.queue import context
 from rustforge.queue.connection import get_redis, redis_errors
+from rustforge.queue.handles import JobHandle
 from rustforge.queue.jobs import JobSpec
 
 logger = logging.getLogger("rustforge.queue")
@@ -34,7 +35,11 @@ PENDING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.D
 
 @contextlib.contextmanager
 def job_context() -> Iterator[None]:
-    """The framework around one job: apps ready, a database connection released after."""
+    """The framework around one job: apps ready, a database connection released after.
+
+    The context the job was enqueued from (``rustforge.queue.context``) is
+    entered inside this, once the apps are ready.
+    """
     from rustforge.apps import apps
     from rustforge.services import services
 
@@ -70,7 +75,7 @@ class RustForgeJob(Job):
         except Exception:  # bookkeeping only: never fail a job for it
             logger.warning("could not record the work horse of job %s", self.id, exc_info=True)
         queue = self.origin or "default"
-        with job_context(), request_id(self.meta.get("request_id")):
+        with job_context(), context.entered(self.meta.get(context.META_KEY)):
             try:
                 result = super()._execute()
             except BaseException:
@@ -98,7 +103,7 @@ class RQDispatcher:
     name = "rq"
 
     def enqueue(self, spec: JobSpec, args: tuple, kwargs: dict,
-                when: dt.datetime | None = None) -> Job:
+                when: dt.datetime | None = None) -> JobHandle:
         if "<locals>" in spec.path or spec.path.startswith("__main__."):
             raise ValueError(f"job {spec.path} must be a module-level function of an "
                              "importable module to run in a worker")
@@ -111,9 +116,17 @@ class RQDispatcher:
             "retry": _rq_retry(spec),
             "description": spec.description,
         }
-        rid = get_request_id()
-        if rid:  # the logs of the job carry the id of the request that enqueued it
-            options["meta"] = {"request_id": rid}
+        meta = spec.meta()
+        if meta:
+            options["meta"] = meta
+            # Always attached: they count batch progress even without user callbacks.
+            options["on_success"] = Callback("rustforge.queue.callbacks.rq_on_success")
+            options["on_failure"] = Callback("rustforge.queue.callbacks.rq_on_failure")
+        if spec.depends_on:
+            options["depends_on"] = list(spec.depends_on)
+        captured = context.capture()
+        if captured:
+            options["meta"] = {**options.get("meta", {}), context.META_KEY: captured}
         with redis_errors(f"enqueue job {spec.path}"):
             queue = make_queue(spec.queue)
             if spec.unique:
@@ -121,7 +134,16 @@ class RQDispatcher:
             else:
                 job = self._submit(queue, spec, args, kwargs, when, options)
         count_job(spec.queue, "enqueued")
-        return job
+        return JobHandle(job)
+
+    def fetch(self, job_id: str) -> JobHandle | None:
+        if not isinstance(job_id, str) or not job_id or len(job_id) > 200:
+            return None
+        with redis_errors(f"fetch job {job_id}"):
+            try:
+                return JobHandle(RustForgeJob.fetch(job_id, connection=get_redis()))
+            except NoSuchJobError:
+                return None
 
     def _submit(self, queue: Queue, spec: JobSpec, args: tuple, kwargs: dict,
                 when: dt.datetime | None, options: dict) -> Job:

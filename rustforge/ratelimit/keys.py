@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rustforge.exceptions import ImproperlyConfigured
+from rustforge.identity import request_user_key
 
 KeySpec = str | Callable[[Any], Any]
 
@@ -29,10 +30,8 @@ def key_for(req: Any, spec: KeySpec) -> str:
     if spec == "ip":
         return _ip(req)
     if spec == "user":
-        user = getattr(req.context, "user", None)
-        if user is not None and getattr(user, "is_authenticated", False):
-            return f"user:{getattr(user, 'id', None) or getattr(user, 'pk', None) or user}"
-        return _ip(req)
+        user_key = request_user_key(req)
+        return f"user:{user_key}" if user_key is not None else _ip(req)
     if spec.startswith("header:"):
         value = req.get_header(spec[7:])
         return f"header:{value}" if value else _ip(req)

@@ -55,8 +55,9 @@ class Decision:
 
 def _cache(cache: Any) -> Any:
     from rustforge.cache.remember import resolve_cache
+    from rustforge.conf import settings
 
-    return resolve_cache(cache)
+    return resolve_cache(settings.RATELIMIT_CACHE_ALIAS if cache is None else cache)
 
 
 def _window_keys(name: str, key: str, window: int) -> tuple[str, str]:

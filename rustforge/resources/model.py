@@ -36,13 +36,23 @@ from typing import Any, ClassVar
 import falcon
 import peewee
 
+from rustforge.db.scoping import internal_fields
 from rustforge.exceptions import ImproperlyConfigured
 from rustforge.forms.errors import NON_FIELD, ValidationError
 from rustforge.forms.http import HTTPConflictFailed, HTTPValidationFailed, read_request
 from rustforge.forms.models import ModelForm, form_field_for
 from rustforge.resources import pagination as pg
+from rustforge.resources.bulk import BULK_ACTIONS, BulkMixin
+from rustforge.resources.conditional import (
+    check_if_match,
+    etag_for,
+    not_modified,
+    stored_etag,
+    write_transaction,
+)
 from rustforge.resources.fields import schema_for_model_field, to_json
 from rustforge.resources.query import (
+    ITEM_PARAMS,
     bad_request,
     parse_fields,
     parse_filters,
@@ -50,18 +60,20 @@ from rustforge.resources.query import (
     parse_order,
 )
 from rustforge.resources.resource import Resource
+from rustforge.resources.trash import TRASH_ACTIONS, TrashMixin, flag
 
 _JSON_NATIVE = frozenset({str, int, bool})
 ACTIONS = ("list", "retrieve", "create", "update", "partial_update", "destroy")
-READ_ACTIONS = {"list", "retrieve"}
-_ITEM_PARAMS = {"fields", "include"}
+EXTRA_ACTIONS = (*TRASH_ACTIONS, *BULK_ACTIONS)  # opt-in: list them in ``actions``
+READ_ACTIONS = {"list", "retrieve", "trash"}
+_ITEM_PARAMS = set(ITEM_PARAMS)
 _LIST_PARAMS = {"fields", "include", "order", "limit", "offset", "cursor"}
 
 
-class ModelResource(Resource):
+class ModelResource(TrashMixin, BulkMixin, Resource):
     """REST for ``model``. Class attributes (all optional but ``model``):
 
-    ``fields`` (default: every column but ``deleted_at``), ``read_only_fields``,
+    ``fields`` (default: every column but ``deleted_at`` and a row scope's), ``read_only_fields``,
     ``form_class`` (a ModelForm; default generated from the writable fields),
     ``filter_fields`` (name -> lookups, or a list for exact matches),
     ``ordering_fields``, ``default_order``, ``pagination`` ("offset" or
@@ -69,7 +81,12 @@ class ModelResource(Resource):
     API_MAX_PAGE_SIZE settings), ``actions`` (subset of ACTIONS),
     ``permissions`` (action -> permission name checked with
     ``req.context.user.has_perm``), ``required_scopes`` ("read"/"write" ->
-    OAuth scopes checked when the request carries a token).
+    OAuth scopes checked when the request carries a token),
+    ``require_if_match`` (writes need ``If-Match``: 428 without it),
+    ``max_bulk_size``. The opt-in actions of EXTRA_ACTIONS add the trash of a
+    soft-delete model (:mod:`rustforge.resources.trash`) and bulk writes
+    (:mod:`rustforge.resources.bulk`); items carry an ``ETag``
+    (:mod:`rustforge.resources.conditional`).
     """
 
     model: ClassVar[type[peewee.Model] | None] = None
@@ -84,6 +101,7 @@ class ModelResource(Resource):
     actions: ClassVar[tuple[str, ...]] = ACTIONS
     permissions: ClassVar[dict[str, str]] = {}
     required_scopes: ClassVar[dict[str, list[str]]] = {}
+    require_if_match: ClassVar[bool] = False
 
     @classmethod
     def setup(cls) -> None:
@@ -96,16 +114,19 @@ class ModelResource(Resource):
                 raise ImproperlyConfigured(f"{cls.__name__}.{attr} must be a list of names, "
                                            f"not the string {getattr(cls, attr)!r}")
         meta = model._meta
-        soft = getattr(meta, "soft_delete_field", None)
+        internal = internal_fields(model)
         names = list(cls.fields) if cls.fields else [
-            f.name for f in meta.sorted_fields if f.name != soft]
+            f.name for f in meta.sorted_fields if f.name not in internal]
+        soft = getattr(meta, "soft_delete_field", None)
+        if soft and not cls.fields and "trash" in cls.actions:
+            names.append(soft)  # the trash shows when a row was deleted
         for name in names:
             if name not in meta.fields:
                 raise ImproperlyConfigured(f"{cls.__name__}.fields: {model.__name__} has no "
                                            f"field {name!r}")
         cls.model_field_names = names
         cls.field_schemas = {}
-        read_only = {meta.primary_key.name, *cls.read_only_fields}
+        read_only = {meta.primary_key.name, *cls.read_only_fields, *([soft] if soft else [])}
         for name in names:
             schema = schema_for_model_field(meta.fields[name])
             if name in read_only:
@@ -265,12 +286,16 @@ class ModelResource(Resource):
                 for row in rows:
                     row.__dict__[fk.backref] = groups.get(row._pk, [])
 
-    def get_object(self, req: falcon.Request, pk: str) -> peewee.Model:
+    def get_object(self, req: falcon.Request, pk: str, *, scope: str | None = None,
+                   lock: bool = False) -> peewee.Model:
+        """The row ``pk`` of ``get_query`` (404 otherwise). ``scope``: ``"all"`` or
+        ``"deleted"`` for a soft-delete model's trash; ``lock``: ``FOR UPDATE``."""
         try:
             key = self._key.clean(pk)
         except ValidationError:
             raise self._not_found(pk) from None
-        obj = self.get_query(req).where(self.model._meta.primary_key == key).first()
+        query = self.scoped_query(req, scope).where(self.model._meta.primary_key == key)
+        obj = (query.for_update() if lock else query).first()
         if obj is None:
             raise self._not_found(pk)
         return obj
@@ -295,15 +320,17 @@ class ModelResource(Resource):
         self.authorize(req, "list")
         params = req.params
         reserved = _LIST_PARAMS | {k for k in params if k.partition("__")[0] in self._filters}
-        only, include = self._output_params(req, reserved)
+        only, include = self._output_params(req, reserved | self.list_params())
+        scope = self.trash_scope(req)
         if self.pagination == "cursor" and "offset" in params:
             raise bad_request("Invalid pagination", "This list is paged with cursor, not offset.")
         if self.pagination == "offset" and "cursor" in params:
             raise bad_request("Invalid pagination", "This list is paged with limit and offset.")
-        query = self.get_query(req)
+        query = self.scoped_query(req, scope)
+        skip = _LIST_PARAMS | self.list_params()
         conditions = parse_filters(
-            {k: v for k, v in params.items() if k not in _LIST_PARAMS}, self._filters,
-            self.model, self._clean_filter_value, _LIST_PARAMS)
+            {k: v for k, v in params.items() if k not in skip}, self._filters,
+            self.model, self._clean_filter_value, skip)
         if conditions:
             query = query.where(*conditions)
         meta = self.model._meta
@@ -354,6 +381,7 @@ class ModelResource(Resource):
         obj = self._save(req, None, partial=False)
         resp.status = falcon.HTTP_201
         resp.location = f"{req.path.rstrip('/')}/{obj._pk}"
+        resp.etag = stored_etag(obj)
         self.load_includes([obj], include)
         resp.media = self.serialize(obj, req, only=only, include=include)
 
@@ -361,6 +389,10 @@ class ModelResource(Resource):
         only, include = self._output_params(req, _ITEM_PARAMS)
         obj = self.get_object(req, pk)
         self.authorize(req, "retrieve", obj)
+        resp.etag = etag_for(obj)
+        if not_modified(req, resp.etag):
+            resp.status = falcon.HTTP_304
+            return
         self.load_includes([obj], include)
         resp.media = self.serialize(obj, req, only=only, include=include)
 
@@ -371,11 +403,17 @@ class ModelResource(Resource):
         self._update(req, resp, pk, partial=True)
 
     def on_delete_item(self, req: falcon.Request, resp: falcon.Response, pk: str) -> None:
-        self._output_params(req, set())
-        obj = self.get_object(req, pk)
-        self.authorize(req, "destroy", obj)
+        force_allowed = self.trash_enabled("force_delete")
+        self._output_params(req, {"force"} if force_allowed else set())
+        if force_allowed and flag(req.params, "force"):
+            self.force_delete(req, pk)
+            resp.status = falcon.HTTP_204
+            return
         try:
-            with self.model._meta.database.atomic():
+            with write_transaction(self.model) as lock:
+                obj = self.get_object(req, pk, lock=lock)
+                self.authorize(req, "destroy", obj)
+                check_if_match(req, obj, required=self.require_if_match)
                 obj.delete_instance()
         except peewee.IntegrityError:
             raise falcon.HTTPConflict(
@@ -386,9 +424,12 @@ class ModelResource(Resource):
     def _update(self, req: falcon.Request, resp: falcon.Response, pk: str, *,
                 partial: bool) -> None:
         only, include = self._output_params(req, _ITEM_PARAMS)
-        obj = self.get_object(req, pk)
-        self.authorize(req, "partial_update" if partial else "update", obj)
-        obj = self._save(req, obj, partial=partial)
+        with write_transaction(self.model) as lock:
+            obj = self.get_object(req, pk, lock=lock)
+            self.authorize(req, "partial_update" if partial else "update", obj)
+            check_if_match(req, obj, required=self.require_if_match)
+            obj = self._save(req, obj, partial=partial)
+            resp.etag = stored_etag(obj)
         obj.__rel__.clear()  # a changed foreign key must not show the old related row
         self.load_includes([obj], include)
         resp.media = self.serialize(obj, req, only=only, include=include)
@@ -435,9 +476,17 @@ class ModelResource(Resource):
         instance = cls()
         name = name or cls.model._meta.table_name
         prefix = "/" + prefix.strip("/")
-        return [route(prefix, instance, name=f"{name}-list", suffix="collection"),
-                route(prefix.rstrip("/") + "/{pk}", instance, name=f"{name}-detail",
-                      suffix="item")]
+        found = [route(prefix, instance, name=f"{name}-list", suffix="collection")]
+        if any(a in cls.actions for a in BULK_ACTIONS):
+            # Before the item route: a static segment wins over {pk} in falcon anyway.
+            found.append(route(prefix.rstrip("/") + "/bulk", instance, name=f"{name}-bulk",
+                               suffix="bulk"))
+        found.append(route(prefix.rstrip("/") + "/{pk}", instance, name=f"{name}-detail",
+                           suffix="item"))
+        if instance.trash_enabled("restore"):
+            found.append(route(prefix.rstrip("/") + "/{pk}/restore", instance,
+                               name=f"{name}-restore", suffix="restore"))
+        return found
 
     def openapi(self, path: str, suffix: str | None) -> dict | None:
         from rustforge.resources.openapi import describe_model_resource

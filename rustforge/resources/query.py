@@ -35,6 +35,9 @@ LOOKUPS: dict[str, tuple[Any, bool]] = {
 MAX_IN_VALUES = 100
 
 
+# The query parameters every item endpoint takes.
+ITEM_PARAMS = frozenset({"fields", "include"})
+
 def bad_request(title: str, description: str) -> falcon.HTTPBadRequest:
     return falcon.HTTPBadRequest(title=title, description=description)
 
@@ -84,7 +87,7 @@ def parse_order(params: dict, allowed: list[str], default: list[str]) -> list[tu
     return out
 
 
-def parse_filters(params: dict, filters: dict[str, list[str]], model: type,
+def parse_filters(params: dict, filters: dict[str, list[str]], model: type[peewee.Model],
                   field_cleaner: Any, reserved: set[str]) -> list[Any]:
     """peewee expressions for the filter parameters; unknown ones are a 400."""
     expressions = []

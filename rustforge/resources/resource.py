@@ -20,6 +20,10 @@ from rustforge.resources.registry import register
 
 
 class ResourceMeta(type):
+    computed_fields: dict[str, Computed]
+    nested_fields: dict[str, Nested]
+    setup: Any  # the resource class's classmethod
+
     def __new__(mcs, name: str, bases: tuple, namespace: dict, **kwargs: Any):
         cls = super().__new__(mcs, name, bases, namespace, **kwargs)
         computed: dict[str, Computed] = {}

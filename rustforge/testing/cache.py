@@ -1,7 +1,10 @@
-"""Cache fixtures: a fresh local cache per test, and a real memcached server.
+"""Cache fixtures: a fresh local cache per test, a real memcached server, a Redis cache.
 
     def test_counts(locmem_cache):
         locmem_cache.set("a", 1)             # rustforge.cache.cache sees it too
+
+    def test_redis(redis_cache):
+        redis_cache.set("a", 1)              # a real Redis (RUSTFORGE_TEST_CACHE_REDIS_URL)
 
     def test_shared(memcached):
         settings.CACHE_URL = memcached.url   # memcached://127.0.0.1:<port>
@@ -107,3 +110,22 @@ def memcached() -> Iterator[MemcachedServer]:
         if server.process is not None and server.process.poll() is None:
             server.resume()  # a paused server cannot handle SIGTERM
         server.stop()
+
+
+@pytest.fixture
+def redis_cache() -> Iterator[Any]:
+    """A ``redis://`` cache on ``RUSTFORGE_TEST_CACHE_REDIS_URL`` (default
+    ``redis://127.0.0.1:6379/12``), emptied first, standing in for the ``cache``
+    service. Skipped when that Redis does not answer."""
+    from rustforge.cache import create_cache
+    from rustforge.services import services
+
+    url = os.environ.get("RUSTFORGE_TEST_CACHE_REDIS_URL", "redis://127.0.0.1:6379/12")
+    backend = create_cache(url, prefix="test", default_timeout=60)
+    backend.clear()
+    if not backend.available:
+        pytest.skip(f"Redis at {url} is not reachable; set RUSTFORGE_TEST_CACHE_REDIS_URL")
+    with services.override("cache", backend):
+        yield backend
+    backend.clear()
+    backend.close()

@@ -34,6 +34,7 @@ FIXTURE_MODULES = [
     "rustforge.testing.mail",
     "rustforge.testing.cache",
     "rustforge.testing.queue",
+    "rustforge.testing.storage",
     "rustforge.testing.queries",
     "rustforge.testing.metrics",
     "rustforge.testing.browser",
@@ -56,7 +57,7 @@ class _State:
     url = ""
     vendor = ""
     schema_ready = False
-    override = None
+    override: Any = None
 
 
 _state = _State()
@@ -82,9 +83,9 @@ def pytest_configure(config: pytest.Config) -> None:
         from rustforge.apps import apps
 
         for app_config in apps.get_app_configs():
-            plugin = app_config.import_submodule("testing")
-            if plugin is not None:
-                _register(config, plugin)
+            app_fixtures = app_config.import_submodule("testing")
+            if app_fixtures is not None:
+                _register(config, app_fixtures)
 
 
 def _register(config: pytest.Config, plugin: Any) -> None:
@@ -289,7 +290,7 @@ class LiveServer:
         from rustforge.http.devserver import make_threaded_server
 
         self.server = make_threaded_server(app, "127.0.0.1", 0)
-        self.host, self.port = self.server.server_address[:2]
+        self.host, self.port = "127.0.0.1", self.server.server_address[1]
         self.url = f"http://{self.host}:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

@@ -30,19 +30,45 @@ class RecordedJob:
     spec: Any
     status: str = "queued"
     result: Any = None
+    exc_info: str | None = None
+    context: dict | None = None
 
     @property
     def id(self) -> str:
         return f"recorded-{id(self):x}"
 
+    @property
+    def meta(self) -> dict:
+        return self.spec.meta()
+
     def get_status(self, refresh: bool = True) -> str:
         return self.status
 
+    def return_value(self, refresh: bool = False) -> Any:
+        return self.result
+
+    def cancel(self) -> bool:
+        if self.status != "queued":
+            return False
+        self.status = "canceled"
+        return True
+
     def run(self) -> Any:
+        """Run the job here (its callbacks and batch bookkeeping too); a failure raises."""
+        import traceback
+
+        from rustforge.queue.callbacks import job_failed, job_succeeded
         from rustforge.queue.inline import call_job
 
-        self.result = call_job(self.spec, self.args, self.kwargs)
+        try:
+            self.result = call_job(self.spec, self.args, self.kwargs, self.context)
+        except Exception as exc:
+            self.status = "failed"
+            self.exc_info = "".join(traceback.format_exception(exc))
+            job_failed(self, self.meta, self.exc_info)
+            raise
         self.status = "finished"
+        job_succeeded(self, self.meta, self.result)
         return self.result
 
 
@@ -61,9 +87,15 @@ class JobRecorder:
                 if pending.spec.unique_id(pending.args, pending.kwargs) == \
                         spec.unique_id(args, kwargs):
                     return pending
-        recorded = RecordedJob(spec.path, spec.queue, args, kwargs, when, spec)
+        from rustforge.queue import context
+
+        recorded = RecordedJob(spec.path, spec.queue, args, kwargs, when, spec,
+                               context=context.capture())
         self.jobs.append(recorded)
         return recorded
+
+    def fetch(self, job_id: str) -> RecordedJob | None:
+        return next((j for j in self.jobs if j.id == job_id), None)
 
     def pending(self) -> list[RecordedJob]:
         return [j for j in self.jobs if j.status == "queued"]

@@ -40,5 +40,11 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; 
 fi
 
 "$VENV/bin/python" tests/benchmarks/bench.py "$@"
+# Export throughput: streamed CSV against the csv module on a raw cursor (docs/export.md).
+"$VENV/bin/python" tests/benchmarks/export_bench.py "$@"
 # GraphQL against REST on the same rows (docs/graphql.md); takes the same options.
-exec "$VENV/bin/python" tests/benchmarks/graphql_bench.py "$@"
+"$VENV/bin/python" tests/benchmarks/graphql_bench.py "$@"
+# Cache hot paths: Redis against memcached on throwaway servers (docs/cache.md).
+"$VENV/bin/python" tests/benchmarks/cache_bench.py "$@"
+# Admin list pages over 100,000 rows (docs/admin.md); takes --quick too.
+exec "$VENV/bin/python" tests/benchmarks/admin_list.py "$@"

@@ -172,7 +172,7 @@ def test_dummy_caches_nothing():
 
 
 @pytest.mark.parametrize("url, message", [
-    ("redis://x", "unknown scheme"),
+    ("mongodb://x", "unknown scheme"),
     ("locmem://?size=3", "unknown locmem:// option"),
     ("memcached://", "names no memcached server"),
     ("memcached://h:1?bogus=1", "unknown memcached:// option"),

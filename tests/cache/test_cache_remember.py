@@ -107,3 +107,45 @@ def test_memcached_down_computes_without_waiting(memcached):
     assert remember("k", 60, lambda: 5, cache=backend) == 5
     assert remember("k", 60, lambda: 6, cache=backend) == 6
     assert time.monotonic() - started < 1.5
+
+
+def test_background_refresh_serves_stale_to_everyone(backend):
+    started, release = threading.Event(), threading.Event()
+    calls = []
+
+    def build():
+        calls.append(1)
+        if len(calls) > 1:        # the refresh: block until the test lets it finish
+            started.set()
+            release.wait(10)
+        return f"v{len(calls)}"
+
+    assert remember("swr", 0.01, build, stale=60, background=True) == "v1"
+    time.sleep(0.05)              # "v1" is now stale (but kept 60 s longer)
+    # The caller that finds it stale gets the stale value at once, the refresh runs aside.
+    assert remember("swr", 60, build, stale=60, background=True) == "v1"
+    assert started.wait(10)
+    assert remember("swr", 60, build, stale=60, background=True) == "v1"
+    release.set()
+    deadline = time.monotonic() + 10
+    while remember("swr", 60, build, stale=60, background=True) != "v2":
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert len(calls) == 2
+
+
+def test_background_refresh_failure_keeps_the_stale_value(backend, caplog):
+    assert remember("swr-fail", 0.01, lambda: "old", stale=60) == "old"
+    time.sleep(0.05)
+
+    def broken():
+        raise RuntimeError("backend down")
+
+    with caplog.at_level("ERROR", logger="rustforge.cache"):
+        assert remember("swr-fail", 60, broken, stale=60, background=True) == "old"
+        deadline = time.monotonic() + 10
+        while "in the background failed" not in caplog.text:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+    # The lock was released: the next caller refreshes.
+    assert remember("swr-fail", 60, lambda: "new", stale=60) == "new"

@@ -21,9 +21,17 @@ def _operations(app):
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_no_server_error_and_responses_match_schema(app, db, mode):
+def test_no_server_error_and_responses_match_schema(app, db, mode, request):
     from testproject.shop.models import Author, Book
 
+    from rustforge.contrib.tenancy.lifecycle import create_tenant
+
+    # The project's tenant-scoped resources (crm) are fuzzed inside a tenant.
+    rf_settings = request.getfixturevalue("settings")
+    rf_settings.MIDDLEWARE = [*rf_settings.MIDDLEWARE,
+                              "rustforge.contrib.tenancy.middleware.TenantMiddleware"]
+    rf_settings.TENANCY_HEADER = "X-Tenant"
+    create_tenant("fuzz")
     author = Author.create(name="Seed", email="seed@example.com")
     Book.create(title="Seed", isbn="9780000000001", price="1.00", author=author)
     seen = []
@@ -34,7 +42,7 @@ def test_no_server_error_and_responses_match_schema(app, db, mode):
         @settings(max_examples=25, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
         def run(case):
-            response = case.call(headers={"Host": "testserver"})
+            response = case.call(headers={"Host": "testserver", "X-Tenant": "fuzz"})
             assert response.status_code < 500, (case.method, case.formatted_path,
                                                 response.text)
             case.validate_response(response, checks=CHECKS)
@@ -47,3 +55,4 @@ def test_no_server_error_and_responses_match_schema(app, db, mode):
             assert mode is GenerationMode.NEGATIVE
             seen.pop()
     assert "POST /shop/books" in seen and "PATCH /shop/books/{pk}" in seen
+    assert "POST /crm/companies" in seen

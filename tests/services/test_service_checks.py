@@ -31,6 +31,9 @@ def test_deploy_warns_about_per_process_cache_and_inline_jobs(settings):
 @pytest.mark.parametrize("name, value, check_id", [
     ("CACHE_URL", "memcache://x", "cache.E001"),
     ("CACHE_URL", "memcached://h:1?timeout=soon", "cache.E001"),
+    ("CACHES", {"sessions": "redis://h:6379/x"}, "cache.E002"),
+    ("CACHES", {"pages": {"URL": "locmem://", "TTL": 3}}, "cache.E002"),
+    ("CACHES", ["redis://h"], "cache.E002"),
     ("REDIS_URL", "http://localhost:6379", "queue.E001"),
     ("RATELIMITS", {"api": {"rate": "lots"}}, "ratelimit.E001"),
     ("RATELIMITS", {"api": {"rate": "5/m"}}, "ratelimit.E002"),  # middleware missing

@@ -13,6 +13,8 @@ from testproject.settings import *
 DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_URL = os.environ.get("CACHE_URL", "locmem://")
+# Background exports write their files where the test reads them.
+STORAGE_ROOT = os.environ.get("STORAGE_ROOT") or None
 RATELIMIT_FAIL_OPEN = os.environ.get("RATELIMIT_FAIL_OPEN", "1") == "1"
 # The rate-limit tests count requests to /worklog/plain across gunicorn workers.
 MIDDLEWARE = [*global_settings.MIDDLEWARE, "rustforge.ratelimit.RateLimitMiddleware"]

@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from rustforge.cache.keys import make_key
+from rustforge.cache.keys import make_key, scoped_prefix
+from rustforge.cache.lock import Lock
 from rustforge.cache.remember import remember
+from rustforge.cache.tags import TaggedCache
 from rustforge.metrics import count_cache
 
 
@@ -46,7 +48,7 @@ class BaseCache:
 
     # Helpers ------------------------------------------------------------------
     def make_key(self, key: Any, version: int | None = None) -> str:
-        return make_key(key, prefix=self.prefix,
+        return make_key(key, prefix=scoped_prefix(self.prefix),
                         version=self.version if version is None else version)
 
     def get_timeout(self, timeout: Any = DEFAULT_TIMEOUT) -> float | None:
@@ -202,7 +204,36 @@ class BaseCache:
         """
         return remember(key, ttl, fn, cache=self, **kwargs)
 
+    def lock(self, name: str, timeout: float | None = 10,
+             blocking_timeout: float | None = 10) -> Lock:
+        """A :class:`~rustforge.cache.lock.Lock` named ``name`` on this cache.
+
+            with cache.lock("invoice:42", timeout=30):
+                ...
+        """
+        return Lock(self, name, timeout, blocking_timeout)
+
+    def restore_lock(self, name: str, owner: str, timeout: float | None = 10) -> Lock:
+        """The lock ``name`` as held by ``owner`` (a token from ``lock.owner``), so
+        another process (a job) can release a lock a request acquired."""
+        return Lock(self, name, timeout, owner=owner)
+
+    def delete_if_equal(self, key: Any, value: Any, version: int | None = None) -> bool:
+        """Delete ``key`` only while it holds ``value``, atomically; True when deleted."""
+        return self._delete_if_equal(self.make_key(key, version), value)
+
+    def tags(self, *names: str) -> TaggedCache:
+        """A view of this cache whose entries ``flush()`` drops together.
+
+            cache.tags("posts", "user:7").set("feed:7", feed)
+            cache.tags("posts").flush()          # feed:7 is gone
+        """
+        return TaggedCache(self, names)
+
     # Primitives for backends ------------------------------------------------------------
+    def _delete_if_equal(self, key: str, value: Any) -> bool:
+        raise NotImplementedError
+
     def _get(self, key: str, default: Any) -> Any:
         raise NotImplementedError
 

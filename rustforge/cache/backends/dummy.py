@@ -23,6 +23,9 @@ class DummyCache(BaseCache):
     def _delete(self, key: str) -> bool:
         return False
 
+    def _delete_if_equal(self, key: str, value: Any) -> bool:
+        return False
+
     def _touch(self, key: str, timeout: float | None) -> bool:
         return False
 

@@ -74,6 +74,14 @@ class LocMemCache(BaseCache):
         with self._lock:
             return self._data.pop(key, None) is not None
 
+    def _delete_if_equal(self, key: str, value: Any) -> bool:
+        with self._lock:
+            blob = self._live(key, time.monotonic())
+            if blob is None or pickle.loads(blob) != value:  # noqa: S301 - our own pickle
+                return False
+            del self._data[key]
+            return True
+
     def _touch(self, key: str, timeout: float | None) -> bool:
         with self._lock:
             now = time.monotonic()

@@ -57,6 +57,7 @@ _DEFAULTS: dict[str, Any] = {
 # memcached reads an expiry above 30 days as an absolute Unix time.
 _RELATIVE_LIMIT = 30 * 24 * 3600
 _ERRORS = (MemcacheError, OSError)
+_TOMBSTONE = "\x00released"
 
 
 def _server(address: str) -> tuple[str, int]:
@@ -201,6 +202,24 @@ class MemcachedCache(BaseCache):
             self.client.delete_many(keys)
         except _ERRORS as exc:
             self._failed("delete_many", exc)
+
+    def _delete_if_equal(self, key: str, value: Any) -> bool:
+        # memcached has no compare-and-delete. cas() swaps our value for a
+        # short-lived tombstone only if nobody wrote the key since gets(); the
+        # tombstone is then ours alone (no other owner's token matches it), so
+        # the plain delete after it cannot remove another owner's lock.
+        try:
+            # HashClient answers None (not a pair) for a server it treats as failing.
+            current, cas_token = self.client.gets(key) or (None, None)
+            if cas_token is None or current != value:
+                return False
+            if not self.client.cas(key, _TOMBSTONE, cas_token, expire=5):
+                return False
+            self.client.delete(key)
+            return True
+        except _ERRORS as exc:
+            self._failed("delete_if_equal", exc)
+            return False
 
     def _touch(self, key: str, timeout: float | None) -> bool:
         try:

@@ -64,8 +64,10 @@ def _operations(document: dict) -> list[dict[str, Any]]:
             body = op.get("requestBody", {}).get("content", {}).get("application/json")
             schema = None
             if body:
-                ref = body["schema"]["$ref"].rsplit("/", 1)[1]
-                schema = json.dumps(document["components"]["schemas"][ref], indent=2)
+                shown = body["schema"]
+                if "$ref" in shown:
+                    shown = document["components"]["schemas"][shown["$ref"].rsplit("/", 1)[1]]
+                schema = json.dumps(shown, indent=2)
             operations.append({"method": method.upper(), "path": path,
                                "summary": op.get("summary", op.get("operationId", "")),
                                "parameters": op.get("parameters", []),

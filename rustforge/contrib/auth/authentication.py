@@ -27,7 +27,7 @@ __all__ = ["authenticate", "get_user_model", "login", "logout", "set_password_an
 _model_cache: dict[str, type] = {}
 
 
-def get_user_model() -> type:
+def get_user_model() -> type[Any]:
     """The model named by ``AUTH_USER_MODEL``."""
     name = settings.AUTH_USER_MODEL
     model = _model_cache.get(name)

@@ -20,7 +20,6 @@ a model with a table.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +27,7 @@ from peewee import BooleanField, CharField, DateTimeField
 
 from rustforge.db import Model
 from rustforge.exceptions import ImproperlyConfigured
+from rustforge.identity import normalize_username
 
 
 def _no_permission_tables(user: Any) -> set[str]:
@@ -85,8 +85,10 @@ class AbstractUser(Model):
 
     @staticmethod
     def normalize_username(username: str) -> str:
-        """NFKC, so look-alike Unicode spellings are one username."""
-        return unicodedata.normalize("NFKC", username).strip()
+        """The canonical spelling (NFKC, case-folded, stripped): every spelling
+        that folds to it is the same account, for the lookup at login and for
+        the login throttle alike (``rustforge.identity``)."""
+        return normalize_username(username)
 
     # Passwords ----------------------------------------------------------------------
     def set_password(self, raw: str | None) -> None:

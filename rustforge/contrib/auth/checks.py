@@ -27,6 +27,39 @@ def check_middleware(app_configs, **kwargs):
 
 
 @register("auth")
+def check_csrf(app_configs, **kwargs):
+    from urllib.parse import urlsplit
+
+    from rustforge.conf import settings
+
+    messages = []
+    stack = list(settings.MIDDLEWARE)
+    if settings.CSRF_USE_SESSIONS and _CSRF in stack and (
+            _SESSION not in stack or stack.index(_SESSION) > stack.index(_CSRF)):
+        messages.append(Error("CSRF_USE_SESSIONS is on but SessionMiddleware does not come "
+                              "before CsrfMiddleware",
+                              hint=f"Add {_SESSION!r} before {_CSRF!r} in MIDDLEWARE, or set "
+                                   "CSRF_USE_SESSIONS = False.", id="auth.E005"))
+    for origin in settings.CSRF_TRUSTED_ORIGINS:
+        text = origin if isinstance(origin, str) else repr(origin)
+        try:
+            parts = urlsplit(text.replace("*.", "x.", 1))
+            bad = parts.scheme not in ("http", "https") or not parts.hostname \
+                or parts.path not in ("", "/") or parts.query or parts.fragment
+        except ValueError:
+            bad = True
+        if bad:
+            # Such an entry never matches an Origin header: dropped silently, it
+            # would leave the operator wondering why their front end gets 403.
+            bare = text.split("://")[-1].strip("/")
+            messages.append(Error(
+                f"CSRF_TRUSTED_ORIGINS entry {text!r} is not an origin (scheme and host)",
+                hint=f"Write it with its scheme, e.g. 'https://{bare}' "
+                     f"(or 'https://*.{bare}' for every subdomain).", id="auth.E006"))
+    return messages
+
+
+@register("auth")
 def check_user_model(app_configs, **kwargs):
     from rustforge.contrib.auth.authentication import get_user_model
     from rustforge.contrib.auth.base_user import AbstractUser
@@ -55,6 +88,12 @@ def check_cookies(app_configs, **kwargs):
     if not settings.CSRF_COOKIE_SECURE:
         messages.append(Warning("CSRF_COOKIE_SECURE is off", hint="Set CSRF_COOKIE_SECURE = True.",
                                 id="auth.W011"))
+    if settings.CSRF_USE_SESSIONS is False and _SESSION in settings.MIDDLEWARE:
+        messages.append(Warning(
+            "CSRF secrets live in a cookie although sessions are on (CSRF_USE_SESSIONS = False)",
+            hint="Anyone who can set a cookie for the site (a sibling subdomain, a plain-http "
+                 "response) can forge requests that carry no Origin header; leave "
+                 "CSRF_USE_SESSIONS at None or True.", id="auth.W012"))
     return messages
 
 

@@ -87,7 +87,7 @@ def changepassword(username: str | None) -> None:
 
     model = get_user_model()
     username = username or getpass.getuser()
-    user = model.get_or_none(model.username == username)
+    user = model.get_or_none(model.username == model.normalize_username(username))
     if user is None:
         raise CommandError(f"no user named {username!r}")
     password = _prompt_password(user)

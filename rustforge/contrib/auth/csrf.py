@@ -6,9 +6,20 @@ from another site must prove they come from our pages:
 * the ``Origin`` header (or, on HTTPS without it, the ``Referer``) must be
   this site or one of ``CSRF_TRUSTED_ORIGINS``;
 * a token must come in the form field ``csrf_token`` (``csrf_input()`` in a
-  template) or the ``X-CSRFToken`` header, matching the secret in the
-  ``csrftoken`` cookie. Tokens are masked with a fresh random pad every time
-  they are rendered (BREACH), and the secret rotates at login.
+  template) or the ``X-CSRFToken`` header, matching the secret. Tokens are
+  masked with a fresh random pad every time they are rendered (BREACH), and
+  the secret rotates at login.
+
+Where the secret lives (``CSRF_USE_SESSIONS``):
+
+* session mode (the default when ``SessionMiddleware`` comes before this
+  middleware): in the server-side session. The ``csrftoken`` cookie then only
+  carries a masked token to scripts, for this host only, and is never
+  compared with anything: a cookie planted by a sibling subdomain or a
+  plain-http response proves nothing.
+* cookie mode: in the ``csrftoken`` cookie itself ("double submit"). Whoever
+  can set a cookie for the site can plant a secret of their own and forge
+  requests that carry no ``Origin`` header; use it only without sessions.
 
 Exempt: requests with ``Authorization: Bearer`` (not cookie-authenticated),
 cookie-less requests with a body a cross-site form cannot produce (JSON API
@@ -24,7 +35,6 @@ clients), and responders marked with ``@csrf_exempt``.
 from __future__ import annotations
 
 import hmac
-import io
 import logging
 import secrets
 import string
@@ -35,6 +45,7 @@ import falcon
 from markupsafe import Markup, escape
 
 from rustforge.contrib.auth.bearer import is_bearer
+from rustforge.http.multipart import form_field
 from rustforge.http.routing import responder_for
 
 logger = logging.getLogger("rustforge.security.csrf")
@@ -46,7 +57,23 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 SIMPLE_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain")
 _INDEX = {c: i for i, c in enumerate(CHARS)}
 
-__all__ = ["CsrfMiddleware", "csrf_exempt", "csrf_input", "get_token", "rotate_token"]
+# The session key of the secret in session mode.
+SESSION_KEY = "_csrf_secret"
+_SESSION_MIDDLEWARE = "rustforge.contrib.auth.middleware.SessionMiddleware"
+_CSRF_MIDDLEWARE = "rustforge.contrib.auth.csrf.CsrfMiddleware"
+
+__all__ = ["CsrfMiddleware", "csrf_exempt", "csrf_input", "get_token", "rotate_token",
+           "uses_sessions"]
+
+
+def uses_sessions(settings: Any) -> bool:
+    """Whether the secret lives in the session (``CSRF_USE_SESSIONS``; None:
+    when ``SessionMiddleware`` comes before ``CsrfMiddleware``)."""
+    if settings.CSRF_USE_SESSIONS is not None:
+        return bool(settings.CSRF_USE_SESSIONS)
+    stack = list(settings.MIDDLEWARE)
+    return (_SESSION_MIDDLEWARE in stack and _CSRF_MIDDLEWARE in stack
+            and stack.index(_SESSION_MIDDLEWARE) < stack.index(_CSRF_MIDDLEWARE))
 
 
 def _new_secret() -> str:
@@ -68,20 +95,51 @@ def _well_formed(value: str, length: int) -> bool:
     return len(value) == length and all(c in _INDEX for c in value)
 
 
+def _live_session(req: Any) -> Any:
+    """The request's session in session mode when it exists or is being made."""
+    context = req.context
+    if not context.get("csrf_use_sessions"):
+        return None
+    session = context.get("session")
+    if session is None:
+        return None
+    session.get(SESSION_KEY)  # loads it: an unknown or expired key is dropped
+    return session if (session.key or session.modified) else None
+
+
+def _secret(req: Any) -> str | None:
+    """This request's secret: the session's when there is a session (a cookie
+    never stands in for it then), else the cookie's."""
+    session = _live_session(req)
+    if session is not None:
+        value = session.get(SESSION_KEY)
+        return value if isinstance(value, str) and _well_formed(value, SECRET_LENGTH) else None
+    return req.context.get("csrf_secret")
+
+
+def _store(req: Any, secret: str) -> None:
+    session = _live_session(req)
+    if session is not None:
+        session[SESSION_KEY] = secret  # saved with the session
+    else:
+        req.context.csrf_secret = secret
+    req.context.csrf_send_cookie = True
+
+
 def get_token(req: Any) -> str:
-    """A masked token for this request's secret (made, and the cookie set, if needed)."""
-    secret = req.context.get("csrf_secret")
+    """A masked token for this request's secret (made, and stored, if needed)."""
+    secret = _secret(req)
     if not secret:
         secret = _new_secret()
-        req.context.csrf_secret = secret
-        req.context.csrf_send_cookie = True
+        _store(req, secret)
+    elif req.context.get("csrf_use_sessions"):
+        req.context.csrf_send_cookie = True  # scripts' copy follows the session's secret
     return _mask(secret)
 
 
 def rotate_token(req: Any) -> None:
     """A new secret: tokens rendered before stop working (called at login)."""
-    req.context.csrf_secret = _new_secret()
-    req.context.csrf_send_cookie = True
+    _store(req, _new_secret())
 
 
 def csrf_input(req: Any) -> Markup:
@@ -131,27 +189,6 @@ def _matches(origin: str, pattern: str) -> bool:
         origin.endswith(rest) and len(parts.netloc) > len(rest.lstrip(".")))
 
 
-def _multipart_field(req: Any, name: str) -> str | None:
-    """The text field ``name`` of a multipart body, leaving the body readable.
-
-    The body (already capped by ``MAX_BODY_SIZE``) is buffered and put back
-    as the request's input, so the responder still gets every part.
-    """
-    body = req.bounded_stream.read()
-    buffered = io.BytesIO(body)
-    req.env["wsgi.input"] = req.stream = buffered
-    req._bounded_stream = None  # falcon re-wraps wsgi.input on next access
-    try:
-        form = falcon.media.MultipartFormHandler().deserialize(
-            io.BytesIO(body), req.content_type, len(body))
-        for part in form:
-            if part.name == name and part.filename is None:
-                return part.get_text()
-    except (falcon.HTTPError, ValueError, UnicodeDecodeError):
-        return None  # a malformed body has no token; the responder reports the rest
-    return None
-
-
 class CsrfFailure(falcon.HTTPForbidden):
     def __init__(self, reason: str) -> None:
         super().__init__(title="CSRF verification failed", description=reason)
@@ -167,14 +204,27 @@ class CsrfMiddleware:
         self.trusted_exact = {_origin_of(p) for p in trusted if "*" not in p} - {None}
         self.trusted_wild = [p for p in trusted if "*" in p]
         self.proxy_header = settings.SECURE_PROXY_SSL_HEADER
+        self.use_sessions = uses_sessions(settings)
+        if self.use_sessions and _SESSION_MIDDLEWARE not in settings.MIDDLEWARE:
+            from rustforge.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(
+                f"CSRF_USE_SESSIONS = True needs {_SESSION_MIDDLEWARE!r} before "
+                "CsrfMiddleware in MIDDLEWARE (or set CSRF_USE_SESSIONS = False)")
         self.cookie = {"path": "/", "domain": settings.SESSION_COOKIE_DOMAIN,
                        "secure": bool(settings.CSRF_COOKIE_SECURE), "http_only": False,
                        "same_site": "Lax", "max_age": 31_449_600}
+        if self.use_sessions:
+            # This host only: no sibling subdomain reads the token it carries.
+            self.cookie.update(domain=None)
 
     def is_secure(self, req: Any) -> bool:
         return is_secure(req, self.proxy_header)
 
     def process_request(self, req: Any, resp: Any) -> None:
+        # Session mode: the session's secret is read when needed; the cookie's
+        # (below) serves only visitors who have no session (the login form).
+        req.context.csrf_use_sessions = self.use_sessions
         secret = None
         if "HTTP_COOKIE" in req.env:
             for value in req.get_cookie_values(self.cookie_name) or ():
@@ -226,16 +276,17 @@ class CsrfMiddleware:
                 return "Referer checking failed: the Referer is not a secure URL."
             if not self.trusted_origin(ref_origin, req):
                 return f"Referer checking failed: {ref_origin} is not a trusted origin."
-        secret = req.context.get("csrf_secret")
+        secret = _secret(req)
         if not secret:
-            return "CSRF cookie not set."
+            return ("CSRF secret not set: load the form's page first."
+                    if _live_session(req) is not None else "CSRF cookie not set.")
         token = req.env.get(self.header)
         if not token and content_type == "application/x-www-form-urlencoded":
             form = req.get_media(default_when_empty={})
             value = form.get(self.field) if isinstance(form, dict) else None
             token = value[0] if isinstance(value, list) and value else value
         elif not token and content_type == "multipart/form-data":
-            token = _multipart_field(req, self.field)
+            token = form_field(req, self.field)  # the parts are kept for the responder
         if not token:
             return "CSRF token missing."
         if not isinstance(token, str):
@@ -249,6 +300,24 @@ class CsrfMiddleware:
         return None
 
     def process_response(self, req: Any, resp: Any, resource: Any, req_succeeded: bool) -> None:
+        if self.use_sessions and req.context.get("csrf_secret"):
+            self.adopt_cookie_secret(req)
         if req.context.get("csrf_send_cookie"):
-            resp.set_cookie(self.cookie_name, req.context.csrf_secret, **self.cookie)
+            secret = _secret(req)
+            if secret is None:
+                return
+            # With a session, scripts get a masked token (the secret stays on
+            # the server); without one, the cookie is the secret.
+            value = _mask(secret) if _live_session(req) is not None else secret
+            resp.set_cookie(self.cookie_name, value, **self.cookie)
             resp.append_header("Vary", "Cookie")
+
+    def adopt_cookie_secret(self, req: Any) -> None:
+        """An anonymous session made by this request keeps the cookie's secret,
+        so the tokens already in the visitor's pages go on working. Never for
+        a session with a user: login rotates the secret into the session, and
+        a cookie (perhaps planted) must not stand in for it."""
+        session = _live_session(req)
+        if session is None or session.get(SESSION_KEY) or session.user_id is not None:
+            return
+        session[SESSION_KEY] = req.context.csrf_secret

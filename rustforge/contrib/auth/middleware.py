@@ -10,8 +10,10 @@
 ``req.context.session`` is the session and ``req.context.user`` the user (an
 ``AnonymousUser`` when nobody is logged in). A request without a session
 cookie costs no database query. A request carrying ``Authorization: Bearer``
-is authenticated by its token (OAuth), never by a cookie: the session user is
-not attached, which is also what lets CSRF skip such requests.
+is authenticated by its token (OAuth, through the backends registered with
+``rustforge.contrib.auth.bearer.register_bearer_backend``), never by a cookie:
+the session user is not attached, which is also what lets CSRF skip such
+requests.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import datetime as dt
 from typing import Any
 
 from rustforge.contrib.auth.base_user import ANONYMOUS, utcnow
-from rustforge.contrib.auth.bearer import is_bearer
+from rustforge.contrib.auth.bearer import authenticate_bearer, is_bearer
 from rustforge.contrib.auth.sessions import Session, get_backend
 from rustforge.exceptions import ImproperlyConfigured
 from rustforge.http.client_ip import client_ip
@@ -77,7 +79,9 @@ class AuthenticationMiddleware:
         context = req.context
         if is_bearer(req):
             context.bearer = True
-            if "user" not in context:
+            # A token app (``register_bearer_backend``) sets the user and scopes,
+            # unless a middleware before this one authenticated the request.
+            if "user" not in context and not authenticate_bearer(req):
                 context.user = ANONYMOUS
             return
         session = context.get("session")

@@ -42,6 +42,12 @@ def _user_fk(**kwargs) -> ForeignKeyField:
     return field
 
 
+def user_foreign_key(**kwargs) -> ForeignKeyField:
+    """A foreign key to ``AUTH_USER_MODEL`` for other apps' models (``on_delete``
+    CASCADE), resolved like auth's own when the user model is swapped."""
+    return _user_fk(**kwargs)
+
+
 class Permission(Model):
     """``<app_label>.<codename>``, e.g. ``blog.change_post``."""
 

@@ -25,7 +25,7 @@ from rustforge.contrib.auth.authentication import (
     set_password_and_logout_others,
 )
 from rustforge.contrib.auth.base_user import utcnow
-from rustforge.contrib.auth.csrf import csrf_input, get_token
+from rustforge.contrib.auth.csrf import csrf_input, get_token, rotate_token
 from rustforge.contrib.auth.hooks import login_required
 from rustforge.contrib.auth.passwords import (
     PasswordValidationError,
@@ -34,7 +34,10 @@ from rustforge.contrib.auth.passwords import (
 )
 from rustforge.contrib.auth.redirects import safe_next
 from rustforge.contrib.auth.sessions import get_backend, hash_key
+from rustforge.events.signals import password_reset_mail_failed
+from rustforge.forms.text import unstorable_reason
 from rustforge.http.errors import wants_html
+from rustforge.http.multipart import form_parts
 from rustforge.http.routing import reverse
 from rustforge.http.templates import render
 
@@ -61,19 +64,30 @@ def form(req: Any) -> dict[str, str]:
         raise falcon.HTTPUnsupportedMediaType(
             description="Send the form urlencoded, as multipart or as JSON.")
     try:
-        data = req.get_media(default_when_empty={})
-    except falcon.MediaMalformedError:
+        if content_type == "multipart/form-data":
+            data: Any = {part.name: part.get_text() or ""
+                         for part in form_parts(req) if part.filename is None}
+        else:
+            data = req.get_media(default_when_empty={})
+    except (falcon.MediaMalformedError, UnicodeDecodeError):
         raise falcon.HTTPBadRequest(title="Malformed body",
                                     description="The form could not be read.") from None
-    if content_type == "multipart/form-data":
-        data = {part.name: part.get_text() or "" for part in data if part.filename is None}
     if not isinstance(data, dict):
         raise falcon.HTTPBadRequest(title="Malformed body", description="Expected an object.")
     out = {}
     for name, value in data.items():
         if isinstance(value, list):
             value = value[0] if value else ""
-        out[name] = value if isinstance(value, str) else ("" if value is None else str(value))
+        value = value if isinstance(value, str) else ("" if value is None else str(value))
+        # Refused here, before any view queries with it or builds a cache key
+        # from it: PostgreSQL cannot take NUL, no database a lone surrogate.
+        # ("next" is never stored: safe_next() turns any control character into
+        # the default target, and the login goes on.)
+        reason = unstorable_reason(value) if name != "next" else None
+        if reason is not None:
+            raise falcon.HTTPBadRequest(title="Invalid text",
+                                        description=f"Field {name[:50]!r}: {reason}")
+        out[name] = value
     return out
 
 
@@ -141,8 +155,10 @@ class LoginPage:
             session = req.context.session
             session.cycle_key()
             session[_PENDING] = {"user": user._pk, "next": next_url, "at": time.time()}
+            # A session starts here: its own CSRF secret, not the cookie's.
+            rotate_token(req)
             if wants_json(req):
-                resp.media = {"second_factor_required": True,
+                resp.media = {"second_factor_required": True, "csrf_token": get_token(req),
                               "verify_url": reverse("auth:login-verify")}
                 resp.status = falcon.HTTP_202
                 return
@@ -290,9 +306,26 @@ class PasswordResetPage:
             for user in model.select().where(
                     (model.email == email) & (model.is_active == True)):
                 if user.has_usable_password():
-                    send_reset_email(req, user)
-        # The same answer whether or not the address is known.
+                    _send_reset_email_or_report(req, user)
+        # The same answer whether or not the address is known, and whatever
+        # the mail server does.
         redirect(reverse("auth:password-reset-done"))
+
+
+def _send_reset_email_or_report(req: Any, user: Any) -> None:
+    """Send (or queue) the reset mail; a failure is the operator's to see.
+
+    A 500 here would tell a stranger which addresses have accounts (only known
+    ones reach the mail server), so the page answers as for any address, the
+    error is logged and ``password_reset_mail_failed`` is sent.
+    """
+    try:
+        send_reset_email(req, user)
+    except Exception as exc:  # noqa: BLE001 - any failure: SMTP, DNS, TLS, the queue
+        logger.error("password reset mail for user %s could not be sent: %s: %s",
+                     user._pk, type(exc).__name__, exc)
+        if password_reset_mail_failed.receivers:
+            password_reset_mail_failed.send(req, req=req, user=user, exception=exc)
 
 
 def send_reset_email(req: Any, user: Any) -> None:

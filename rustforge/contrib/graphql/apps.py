@@ -12,11 +12,15 @@ class GraphQLConfig(AppConfig):
     url_prefix = "/graphql"
 
     def ready(self) -> None:
+        from rustforge.apps import apps
         from rustforge.contrib.graphql.registry import autodiscover
         from rustforge.events.signals import setting_changed
 
         # Importing the modules only registers types; the schema is built on first use.
-        autodiscover()
+        # A private registry (the SQL snapshots load the built-in apps in one) is
+        # not the project: its apps' modules are not imported.
+        if self.registry is apps:
+            autodiscover()
         setting_changed.connect(_forget_documents, weak=False)
 
 

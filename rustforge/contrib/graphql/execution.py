@@ -11,8 +11,9 @@ import json
 import logging
 import traceback
 from collections import OrderedDict
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
 from graphql import (
     ExecutionResult,
@@ -205,7 +206,8 @@ def run(schema: GraphQLSchema, query: Any, variables: Any, operation_name: Any,
     prepared = prepare(schema, query)
     if prepared.errors:
         return Outcome(400, {"errors": [format_error(e, debug) for e in prepared.errors]})
-    op = get_operation_ast(prepared.document, operation_name)
+    document = cast(DocumentNode, prepared.document)  # set whenever there are no errors
+    op = get_operation_ast(document, operation_name)
     if op is None:
         message = (f"Unknown operation named {operation_name!r}." if operation_name
                    else "Name the operation to run in `operationName`.")
@@ -220,12 +222,12 @@ def run(schema: GraphQLSchema, query: Any, variables: Any, operation_name: Any,
     # PERF: every resolver here is synchronous; graphql-core's default check for
     # awaitables costs a call per resolved value.
     result = cast(ExecutionResult, execute(  # synchronous resolvers: never an awaitable
-        schema, prepared.document, context_value=context, variable_values=variables,
+        schema, document, context_value=context, variable_values=variables,
         operation_name=operation_name, is_awaitable=_never))
     return _outcome(result, debug)
 
 
-def _never(value: Any) -> bool:
+def _never(value: Any) -> TypeGuard[Awaitable[Any]]:
     return False
 
 

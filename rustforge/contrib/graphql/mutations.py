@@ -64,7 +64,7 @@ def _input_scalar(field: ff.Field) -> Any:
     return GraphQLString
 
 
-def input_type(name: str, form_class: type) -> GraphQLInputObjectType:
+def input_type(name: str, form_class: type[ModelForm]) -> GraphQLInputObjectType:
     """An input type with one nullable field per form field: the form, not
     GraphQL, says what is required, so a missing value is a field error
     with its path like any other."""
@@ -89,7 +89,7 @@ class FormErrors(GraphQLError):
 def _failure(form: Any, exc: ValidationFailed | None = None) -> FormErrors:
     errors = exc.errors if exc is not None else form.errors
     conflicts = getattr(form, "conflicts", None)
-    return FormErrors(errors, conflict=bool(conflicts) and set(errors) <= set(conflicts))
+    return FormErrors(errors, conflict=bool(conflicts) and set(errors) <= set(conflicts or ()))
 
 
 def validated(form: Any) -> dict:
@@ -121,7 +121,7 @@ def form_mutation(schema: Any, name: str, form_class: type, returns: str,
                                             description=description))
 
 
-def _default_permissions(model: type) -> dict[str, str]:
+def _default_permissions(model: Any) -> dict[str, str]:
     from rustforge.apps import apps
 
     label = apps.label_for_module(model.__module__) or model.__module__.rpartition(".")[0]

@@ -52,6 +52,10 @@ def _big_int(value: Any) -> int:
     return value
 
 
+def _big_int_literal(node: ValueNode, _variables: Any = None) -> int:
+    return _big_int(_literal(node))
+
+
 def _serialize_big(value: Any) -> int:
     return int(value)
 
@@ -86,7 +90,7 @@ Decimal = GraphQLScalarType(
 BigInt = GraphQLScalarType(
     "BigInt", description="A 64-bit integer (GraphQL's Int holds only 32 bits).",
     serialize=_serialize_big, parse_value=_big_int,
-    parse_literal=lambda node, _v=None: _big_int(_literal(node)))
+    parse_literal=_big_int_literal)
 JSON = GraphQLScalarType(
     "JSON", description="Any JSON value.",
     serialize=_json_value, parse_value=_json_value, parse_literal=_json_literal)

@@ -312,6 +312,7 @@ class _Builder:
         gtype = self.named[scalar_name(mfield)]
         if not mfield.null and perm is None:
             gtype = GraphQLNonNull(gtype)
+        resolver: Callable[..., Any] | None
         if isinstance(mfield, peewee.ForeignKeyField):
             def resolver(obj: Any, info: Any, key: str = name) -> Any:
                 return obj.__data__.get(key)

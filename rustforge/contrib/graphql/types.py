@@ -17,13 +17,13 @@ same schema (else its key, as an ``ID``). Field names are camelCase
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 import peewee
 
 from rustforge.contrib.graphql.permissions import Permission
+from rustforge.db.scoping import internal_fields
 from rustforge.exceptions import ImproperlyConfigured
 from rustforge.forms.errors import ValidationError
 from rustforge.forms.models import form_field_for
@@ -133,7 +133,7 @@ class ModelType(ObjectType):
     out; ``relations``: reverse relations (backref names) exposed as
     connections. Override ``get_query`` to narrow the rows a request sees."""
 
-    model: ClassVar[type[peewee.Model] | None] = None
+    model: ClassVar[Any] = None  # the peewee model class; required
     fields: ClassVar[Any] = None
     exclude: ClassVar[Any] = ()
     relations: ClassVar[Any] = ()
@@ -146,11 +146,11 @@ class ModelType(ObjectType):
     @classmethod
     def columns(cls) -> list[peewee.Field]:
         meta = cls.model._meta
-        soft = getattr(meta, "soft_delete_field", None)
+        internal = internal_fields(cls.model)
         if isinstance(cls.fields, str) or isinstance(cls.exclude, str):
             raise ImproperlyConfigured(f"{cls.__name__}.fields/exclude must be lists of names")
         names = list(cls.fields) if cls.fields else [
-            f.name for f in meta.sorted_fields if f.name != soft]
+            f.name for f in meta.sorted_fields if f.name not in internal]
         for name in (*names, *cls.exclude):
             if name not in meta.fields:
                 raise ImproperlyConfigured(f"{cls.__name__}: {cls.model.__name__} has no "
@@ -170,10 +170,16 @@ class ModelType(ObjectType):
         return out
 
 
-@functools.cache
+_KEY_CLEANERS: dict[type, Callable[[Any], Any]] = {}
+
+
 def key_cleaner(type_: type[ModelType]) -> Callable[[Any], Any]:
     """The primary key's form-field ``clean`` (one per type, made once)."""
-    return form_field_for(type_.model._meta.primary_key, include_pk=True).clean
+    cleaner = _KEY_CLEANERS.get(type_)
+    if cleaner is None:
+        field = form_field_for(type_.model._meta.primary_key, include_pk=True)
+        cleaner = _KEY_CLEANERS[type_] = field.clean
+    return cleaner
 
 
 def clean_key(type_: type[ModelType], raw: Any) -> Any:

@@ -21,7 +21,7 @@ from peewee_migrate.auto import NEWLINE
 
 from rustforge.db.migrations.errors import MigrationError
 from rustforge.db.migrations.indexes import declarable_indexes, diff_indexes, partial_indexes
-from rustforge.db.migrations.loader import FILE_RE, Key, MigrationGraph, migration_files
+from rustforge.db.migrations.loader import Key, MigrationGraph, file_number, migration_files
 from rustforge.db.migrations.state import ProjectState
 
 NAME_RE = re.compile(r"^[a-z0-9_]+$")
@@ -126,7 +126,7 @@ def describe_change(change: str) -> str:
 
 
 def next_number(folder: Path) -> int:
-    numbers = [int(FILE_RE.match(p.name).group(1)) for p in migration_files(folder)]
+    numbers = [file_number(p) or 0 for p in migration_files(folder)]
     return max(numbers, default=0) + 1
 
 
@@ -143,7 +143,7 @@ def check_name(name: str) -> str:
     return name
 
 
-def _field_advice(model: type, source: type, added: set[str], removed: set[str],
+def _field_advice(model: type[peewee.Model], source: type[peewee.Model], added: set[str], removed: set[str],
                   notes: list[str]) -> None:
     """Warn about changes the generated code would get wrong or lossy."""
     table = model._meta.table_name
@@ -168,7 +168,7 @@ def _field_advice(model: type, source: type, added: set[str], removed: set[str],
                     f"'{old}', '{new}') or the column's data is lost")
 
 
-def _diff_fields(model: type, source: type, notes: list[str] | None = None) -> list[str]:
+def _diff_fields(model: type[peewee.Model], source: type[peewee.Model], notes: list[str] | None = None) -> list[str]:
     """peewee-migrate's field diff, minus changes that are only about indexes.
 
     A field gaining ``index=True`` or ``unique=True`` is fully handled by the
@@ -217,14 +217,14 @@ def _fix_code(code: str) -> str:
     return _ROUNDING.sub(r"rounding='\1'", code)
 
 
-def create_model_code(model: type) -> list[str]:
+def create_model_code(model: type[peewee.Model]) -> list[str]:
     """``@migrator.create_model`` for ``model``, then its partial indexes."""
     with declarable_indexes(model):
         code = _with_modern_names(pm_auto.create_model(model))
     return [code] + [spec.add() for spec in partial_indexes(model)]
 
 
-def diff_models(active: list[type], source: list[type], *, reverse: bool = False,
+def diff_models(active: list[type[peewee.Model]], source: list[type[peewee.Model]], *, reverse: bool = False,
                 notes: list[str] | None = None) -> list[str]:
     """Operations that turn ``source`` models into ``active`` ones (one app)."""
     active = list(peewee.sort_models(active))
@@ -272,7 +272,7 @@ class Autodetector:
         backward = diff_models(source, models, reverse=True)
         return AppChanges(config.label, config.migrations_dir, forward, backward, notes=notes)
 
-    def _check_references(self, config: Any, models: list[type]) -> None:
+    def _check_references(self, config: Any, models: list[type[peewee.Model]]) -> None:
         for model in models:
             for fk in model._meta.refs:
                 target = fk.rel_model
@@ -301,8 +301,8 @@ class Autodetector:
                 owner = self.state.app_of_table(table) or table_owner.get(table)
                 if owner is None or owner == changes.app:
                     continue
-                leaf_name = new_leaf.get(owner) or (
-                    self.graph.leaf(owner).name if self.graph.leaf(owner) else None)
+                leaf = self.graph.leaf(owner)
+                leaf_name = new_leaf.get(owner) or (leaf.name if leaf else None)
                 if leaf_name and (owner, leaf_name) not in deps:
                     deps.append((owner, leaf_name))
             changes.dependencies = deps

@@ -84,12 +84,19 @@ def _parse_dependency(raw: Any, where: Migration) -> Key:
         f"{where}: dependency {raw!r} must be (app_label, migration_name) or 'app.name'")
 
 
+def file_number(path: Path) -> int | None:
+    """The number a migration file's name starts with; None for other files."""
+    match = FILE_RE.match(path.name)
+    return int(match.group(1)) if match else None
+
+
 def migration_files(folder: Path) -> list[Path]:
     """Migration files of one folder, in number order."""
     if not folder.is_dir():
         return []
-    found = [p for p in folder.iterdir() if p.is_file() and FILE_RE.match(p.name)]
-    return sorted(found, key=lambda p: (int(FILE_RE.match(p.name).group(1)), p.name))
+    numbered = [(n, p) for p in folder.iterdir()
+                if p.is_file() and (n := file_number(p)) is not None]
+    return [p for _n, p in sorted(numbered, key=lambda item: (item[0], item[1].name))]
 
 
 class MigrationGraph:
@@ -103,7 +110,7 @@ class MigrationGraph:
         self.by_app: dict[str, list[Migration]] = {}
         self.nodes: dict[Key, Migration] = {}
         for label, folder in self.sources.items():
-            migrations = []
+            migrations: list[Migration] = []
             for path in migration_files(folder):
                 migration = Migration(label, path.stem, path)
                 if migrations:

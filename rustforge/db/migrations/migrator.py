@@ -53,6 +53,10 @@ class Migrator(BaseMigrator):
         return any(getattr(op, "__self__", None) is model
                    and getattr(op, "__name__", "") == "create_table" for op in self.__ops__)
 
+    def _model(self, model: str | type[peewee.Model]) -> type[peewee.Model]:
+        """The model class of a name or a class (typed for the callers)."""
+        return self.__get_model__(model)
+
     def add_index(self, model: str | type[peewee.Model], *columns: str, unique: bool = False,
                   where: str | None = None, name: str | None = None,
                   **index_params: Any) -> type[peewee.Model]:
@@ -64,7 +68,7 @@ class Migrator(BaseMigrator):
         """
         if where is None and name is None:
             return super().add_index(model, *columns, unique=unique, **index_params)
-        model = self.__get_model__(model)
+        model = self._model(model)
         meta = model._meta
         # Field names, as makemigrations writes them; column names work too.
         fields = [meta.fields.get(c) or meta.columns.get(c) for c in columns]
@@ -88,7 +92,7 @@ class Migrator(BaseMigrator):
 
     def drop_index(self, model: str | type[peewee.Model], *columns: str) -> type[peewee.Model]:
         """Drop the index on ``columns`` (plain, unique or partial)."""
-        model = self.__get_model__(model)
+        model = self._model(model)
         meta = model._meta
         wanted = tuple(columns)
         partial = next((i for i in meta.indexes if isinstance(i, peewee.ModelIndex)
@@ -111,7 +115,7 @@ class Migrator(BaseMigrator):
         SQLite's ``ALTER TABLE ... DROP COLUMN`` refuses a column that an
         index uses; peewee-migrate only drops the index of a unique field.
         """
-        model = self.__get_model__(model)
+        model = self._model(model)
         meta = model._meta
         gone = set(names)
         for index in list(meta.indexes):

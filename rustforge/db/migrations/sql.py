@@ -46,7 +46,7 @@ class RecordingMixin:
     def execute_sql(self, sql: str, params: Any = None) -> Any:
         if self.recorder.active and not _SKIP.match(sql):
             self.recorder.add(inline_params(sql, params, self.placeholder_style) + ";")
-        return super().execute_sql(sql, params)
+        return super().execute_sql(sql, params)  # type: ignore[misc]  # the database class it is mixed into
 
 
 class RecordingSqlite(RecordingMixin, peewee.SqliteDatabase):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NoReturn
 
 from rustforge.forms.errors import ValidationError
 
@@ -73,7 +73,10 @@ class Field:
 
         ``html`` is True for input from an HTML form (every value a string).
         """
-        value = self.to_python(value, html) if self.html_aware else self.to_python(value)
+        if self.html_aware:
+            value = self.to_python(value, html)  # type: ignore[call-arg]  # html_aware fields take it
+        else:
+            value = self.to_python(value)
         self.validate(value)
         for validator in self.validators:
             validator(value)
@@ -85,7 +88,7 @@ class Field:
     def validate(self, value: Any) -> None:
         """Checks on the converted value (bounds, lengths, choices)."""
 
-    def fail(self, key: str, **params: Any) -> None:
+    def fail(self, key: str, **params: Any) -> NoReturn:
         raise ValidationError(self.error_messages[key].format(**params))
 
     def json_schema(self) -> dict:

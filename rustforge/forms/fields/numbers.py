@@ -97,6 +97,8 @@ class DecimalField(Bounded):
     def validate(self, value: decimal.Decimal) -> None:
         super().validate(value)
         _, digits, exponent = value.as_tuple()
+        if not isinstance(exponent, int):  # NaN and infinities were refused by to_python
+            self.fail("invalid")
         if exponent >= 0:
             whole, places = len(digits) + exponent, 0
         else:

@@ -9,6 +9,12 @@ from typing import Any
 
 from rustforge.forms.errors import ValidationError, join_path, merge
 from rustforge.forms.fields.base import Field
+from rustforge.forms.text import unstorable_reason
+
+
+def _no_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON (RFC 8259); PostgreSQL's jsonb refuses them.
+    raise ValueError(f"{name} is not JSON")
 
 
 class JSONField(Field):
@@ -30,11 +36,16 @@ class JSONField(Field):
             if len(value) > self.max_size:
                 self.fail("too_large", n=self.max_size)
             try:
-                return json.loads(value)
+                value = json.loads(value, parse_constant=_no_constant)
             except (ValueError, RecursionError):
                 self.fail("invalid")
         if isinstance(value, float) and not math.isfinite(value):
             self.fail("invalid")
+        # NUL is refused by PostgreSQL's jsonb, lone surrogates by every UTF-8
+        # database: anywhere in the structure, keys included.
+        reason = unstorable_reason(value)
+        if reason is not None:
+            raise ValidationError(reason)
         return value
 
     def json_schema(self) -> dict:

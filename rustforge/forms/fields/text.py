@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from rustforge.forms.fields.base import Field
+from rustforge.forms.text import NUL_MESSAGE, SURROGATE_MESSAGE, unstorable_reason
 
 
 class CharField(Field):
@@ -27,15 +28,18 @@ class CharField(Field):
             "max_length": "Ensure this value has at most {n} characters (it has {got}).",
             "min_length": "Ensure this value has at least {n} characters (it has {got}).",
             "pattern": "Enter a value in the expected format.",
-            "nul": "Null characters are not allowed.",
+            "nul": NUL_MESSAGE,
+            "surrogate": SURROGATE_MESSAGE,
             **self.error_messages}
 
     def to_python(self, value: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, (str, int, float, decimal.Decimal)):
             self.fail("invalid")
         value = str(value)
-        if "\x00" in value:  # PostgreSQL refuses NUL in text: a 500 if it got that far
-            self.fail("nul")
+        # What the database cannot store would be a 500 at save time.
+        reason = unstorable_reason(value)
+        if reason is not None:
+            self.fail("nul" if reason == NUL_MESSAGE else "surrogate")
         return value.strip() if self.strip else value
 
     def validate(self, value: str) -> None:

@@ -81,7 +81,7 @@ class SMTPBackend(BaseBackend):
     def connect(self) -> smtplib.SMTP:
         """A new, authenticated connection; ``MailDeliveryError`` on failure."""
         name = self.local_hostname or _local_hostname()
-        connection = None
+        connection: smtplib.SMTP | None = None
         try:
             if self.use_ssl:
                 connection = smtplib.SMTP_SSL(self.host, self.port, name, timeout=self.timeout,

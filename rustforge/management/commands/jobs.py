@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Any
 
 import click
 
@@ -49,7 +50,7 @@ class _RedisGroup(click.Group):
             raise CommandError(str(exc)) from None
 
 
-def _redis_guard() -> Iterator[None]:
+def _redis_guard() -> AbstractContextManager[None]:
     from rustforge.conf import settings
     from rustforge.queue.connection import redis_errors
 
@@ -130,7 +131,7 @@ def _failed_jobs(job_ids: tuple[str, ...], everything: bool, queue_name: str | N
     if not job_ids and not everything:
         raise CommandError("name job ids, or pass --all")
     names = [queue_name] if queue_name else _queue_names(get_redis())
-    found = []
+    found: list[Any] = []
     for name in names:
         queue, registries = _registries(name)
         ids = registries["failed"].get_job_ids()

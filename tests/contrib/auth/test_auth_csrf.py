@@ -118,7 +118,11 @@ def test_token_rotates_at_login(client, db, make_user, login):
     assert client.cookies["csrftoken"] != before
 
 
-def test_bearer_requests_need_no_token_and_get_no_session_user(victim):
+def test_bearer_requests_need_no_token_and_get_no_session_user(victim, monkeypatch):
+    from rustforge.contrib.auth import bearer
+
+    # No token app's backend (the oauth app rejects an unknown token with 401).
+    monkeypatch.setattr(bearer, "_backends", [])
     response = victim.post("/authdemo/transfer", data={"amount": "1"},
                            headers={"Authorization": "Bearer some-oauth-token"})
     assert response.status_code == 200
@@ -174,3 +178,24 @@ def test_multipart_form_with_token_field_and_file_still_readable(victim):
     body, content_type = multipart([("amount", "3")], [("upload", "a.txt", "hello")])
     assert victim.post("/authdemo/upload", body=body,
                        content_type=content_type).status_code == 403
+
+
+def test_multipart_body_is_parsed_once_for_the_csrf_check_and_the_responder(victim,
+                                                                            monkeypatch):
+    import falcon.media
+
+    calls = []
+    original = falcon.media.MultipartFormHandler.deserialize
+
+    def counting(self, *args, **kwargs):
+        calls.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(falcon.media.MultipartFormHandler, "deserialize", counting)
+    token = form_token(victim)
+    body, content_type = multipart([("csrf_token", token), ("amount", "3")],
+                                   [("upload", "a.txt", "hello")])
+    response = victim.post("/authdemo/upload", body=body, content_type=content_type)
+    assert response.json == {"fields": {"csrf_token": token, "amount": "3"},
+                             "files": {"upload": "hello"}}
+    assert len(calls) == 1

@@ -155,3 +155,26 @@ def test_bad_trusted_proxy_setting_is_a_clear_error(settings):
     with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXIES entry"):
         client_ip({"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "1.1.1.1"})
     assert not is_trusted_proxy("not-an-ip", ["10.0.0.0/8"])
+
+
+def test_cache_outage_falls_back_to_counting_in_the_process(client, make_user, limits, memcached,
+                                                            caplog):
+    """memcached stops mid-attack: logins keep answering, and the failures are
+    still counted (in this process) instead of the limit vanishing."""
+    from rustforge.cache import create_cache
+    from rustforge.contrib.auth import throttle
+    from rustforge.services import services
+
+    make_user("ada")
+    shared = create_cache(memcached.url, prefix="t", default_timeout=60)
+    with services.override("cache", shared):
+        assert attempt(client, "ada").status_code == 400  # counted in memcached
+        memcached.stop()
+        throttle._local["cache"] = None  # a fresh process-local store for this test
+        with caplog.at_level("WARNING", logger="rustforge.auth"):
+            statuses = [attempt(client, "ada").status_code for _ in range(4)]
+        # The first failure after the stop is the one that finds the cache down.
+        assert statuses[:3] == [400, 400, 400]
+        assert statuses[3] == 429
+        assert attempt(client, "ada", PASSWORD).status_code == 429
+        assert "counted in this process only" in caplog.text

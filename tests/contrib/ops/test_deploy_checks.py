@@ -108,7 +108,8 @@ def test_at_least_thirty_deploy_checks_each_with_a_hint(offline):
 
 @pytest.mark.parametrize(("overrides", "check_id"), TRIPS, ids=[t[1] for t in TRIPS])
 def test_each_check_trips_and_the_hardened_settings_do_not(offline, overrides, check_id):
-    assert deploy_ids(**HARDENED) == set()
+    # Other installed apps (the test project has many) may report their own.
+    assert not deploy_ids(**HARDENED) & {check_id for _, check_id in TRIPS}
     assert check_id in deploy_ids(**{**HARDENED, **overrides})
 
 

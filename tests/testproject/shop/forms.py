@@ -49,6 +49,12 @@ class UploadForm(Form):
                          extensions=["txt", "png"])
 
 
+class DocumentForm(Form):
+    """An upload between falcon's old 1 MiB part cap and MAX_BODY_SIZE."""
+
+    document = FileField(max_size=2_000_000)
+
+
 class SearchForm(Form):
     q = CharField(max_length=100)
     page = IntegerField(min_value=1, default=1)

@@ -1,4 +1,5 @@
 from rustforge.resources import ModelResource, Nested, computed
+from rustforge.resources.model import ACTIONS
 from testproject.shop.models import Author, Book, Shelf, Slot
 
 
@@ -24,6 +25,8 @@ class BookResource(ModelResource):
     ordering_fields = ("id", "title", "price", "created")
     default_order = ("id",)
     max_page_size = 50
+    max_bulk_size = 20
+    actions = (*ACTIONS, "bulk_create", "bulk_update", "bulk_destroy")
     author = Nested(AuthorResource)
 
     @computed({"type": "integer"})
@@ -48,4 +51,13 @@ class ShelfResource(ModelResource):
     model = Shelf
     ordering_fields = ("id", "name")
     slots = Nested(SlotResource, many=True)
-    permissions = {"destroy": "shop.delete_shelf"}
+    actions = (*ACTIONS, "trash", "restore", "force_delete", "bulk_destroy")
+    permissions = {"destroy": "shop.delete_shelf", "trash": "shop.view_deleted_shelf",
+                   "restore": "shop.restore_shelf", "force_delete": "shop.purge_shelf"}
+
+
+class VersionedShelfResource(ShelfResource):
+    """Writes must name the version they change (If-Match)."""
+
+    require_if_match = True
+    permissions = {}

@@ -3,7 +3,7 @@
 import falcon
 
 from rustforge.http import render
-from testproject.shop.forms import OrderForm, SearchForm, UploadForm
+from testproject.shop.forms import DocumentForm, OrderForm, SearchForm, UploadForm
 
 
 class Orders:
@@ -21,6 +21,12 @@ class Uploads:
         document = data["document"]
         resp.media = {"title": data["title"], "filename": document.filename,
                       "size": document.size, "content_type": document.content_type}
+
+
+class Documents:
+    def on_post(self, req, resp):
+        document = DocumentForm.from_request(req).validate()["document"]
+        resp.media = {"filename": document.filename, "size": document.size}
 
 
 class Search:

@@ -72,3 +72,29 @@ def leave_transaction_open(text):
     db.atomic().__enter__()  # never exited
     Entry.create(text=text, pid=os.getpid())
     return db.in_transaction()
+
+
+@job
+def add(a, b):
+    return a + b
+
+
+@job
+def boom(text):
+    raise ValueError(f"boom: {text}")
+
+
+def note_success(handle, result):
+    """A success callback: records what it was told."""
+    Entry.create(text=f"success {handle.func_name.rsplit('.', 1)[-1]} {result}", pid=os.getpid())
+
+
+def note_failure(handle, exc_info):
+    last = exc_info.strip().splitlines()[-1] if exc_info.strip() else "?"
+    Entry.create(text=f"failure {last}", pid=os.getpid())
+
+
+def batch_done(batch):
+    progress = batch.progress
+    Entry.create(text=f"batch {batch.name} done={progress.done} failed={progress.failed} "
+                      f"total={progress.total}", pid=os.getpid())

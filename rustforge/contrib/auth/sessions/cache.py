@@ -19,9 +19,9 @@ _FIELDS = ("data", "user_id", "created_at", "last_seen", "expires_at", "ip", "us
 
 
 def _cache():
-    from rustforge.cache import cache
+    from rustforge.cache import caches
 
-    return cache
+    return caches[settings.SESSION_CACHE_ALIAS]
 
 
 def _key(key_hash: str) -> str:

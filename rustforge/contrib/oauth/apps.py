@@ -1,0 +1,25 @@
+"""The OAuth 2.0 authorization server app."""
+
+from __future__ import annotations
+
+import logging
+
+from rustforge.apps import AppConfig
+
+
+class OAuthConfig(AppConfig):
+    name = "rustforge.contrib.oauth"
+    label = "oauth"
+    verbose_name = "OAuth 2.0 authorization server"
+    url_prefix = "/oauth"
+
+    def ready(self) -> None:
+        from rustforge.contrib.auth.bearer import register_bearer_backend
+        from rustforge.contrib.oauth.authentication import authenticate_bearer
+        from rustforge.contrib.oauth.openapi import security_scheme
+        from rustforge.resources.openapi import register_security_scheme
+
+        register_bearer_backend(authenticate_bearer)
+        register_security_scheme("oauth2", security_scheme)
+        # oauthlib logs codes and refresh tokens at DEBUG; secrets never reach the logs.
+        logging.getLogger("oauthlib").setLevel(logging.INFO)

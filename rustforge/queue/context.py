@@ -1,0 +1,73 @@
+"""Context carried into jobs: the job runs in the context it was enqueued from.
+
+A subsystem or an app whose state is ambient (a context variable: the
+current tenant, a request id...) registers a *carrier*: how to capture the
+state when a job is enqueued, as a small picklable value, and how to enter
+it again around the job:
+
+    from rustforge.queue import context
+
+    context.register("tenant",
+                     capture=lambda: current_tenant_id(),     # None: nothing to carry
+                     enter=lambda tenant_id: use_tenant(tenant_id))   # a context manager
+
+The queue stores what was captured with the job (rq: in ``job.meta``) and the
+worker enters every carrier before calling the function. The core never
+names a carrier: apps register theirs in ``AppConfig.ready()``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+logger = logging.getLogger("rustforge.queue")
+
+META_KEY = "rustforge_context"
+
+_carriers: dict[str, tuple[Callable[[], Any], Callable[[Any], Any]]] = {}
+
+
+def register(name: str, *, capture: Callable[[], Any],
+             enter: Callable[[Any], contextlib.AbstractContextManager]) -> None:
+    """Declare a carrier (registering a name again replaces it)."""
+    _carriers[name] = (capture, enter)
+
+
+def unregister(name: str) -> None:
+    _carriers.pop(name, None)
+
+
+def capture() -> dict[str, Any]:
+    """What every carrier holds now; ``{}`` when nothing is to be carried."""
+    if not _carriers:
+        return {}
+    out = {}
+    for name, (take, _) in _carriers.items():
+        value = take()
+        if value is not None:
+            out[name] = value
+    return out
+
+
+@contextlib.contextmanager
+def entered(captured: dict[str, Any] | None) -> Iterator[None]:
+    """Enter the context ``captured`` describes, for the length of the block.
+
+    A carrier that is not registered in this process (the worker runs other
+    settings) is a configuration error: the job fails rather than run
+    outside the context it needs.
+    """
+    if not captured:
+        yield
+        return
+    with contextlib.ExitStack() as stack:
+        for name, value in captured.items():
+            carrier = _carriers.get(name)
+            if carrier is None:
+                raise LookupError(f"the job carries context {name!r}, but nothing in this "
+                                  "process registered it (is the same app installed?)")
+            stack.enter_context(carrier[1](value))
+        yield

@@ -1,0 +1,183 @@
+"""What the queues hold, read from Redis: for dashboards, commands and health checks.
+
+    from rustforge.queue import monitor
+
+    monitor.queues()           # [QueueStats(name="default", queued=3, failed=1, ...), ...]
+    monitor.workers()          # [WorkerInfo(name=..., state="busy", job_id=..., ...)]
+    monitor.failed_jobs()      # newest first, with the traceback
+    monitor.scheduled_jobs()   # with the time each will be queued
+    monitor.requeue_failed(job_id); monitor.delete_failed(job_id)
+
+Every function needs ``REDIS_URL`` (``ImproperlyConfigured`` without it) and
+raises :class:`~rustforge.queue.QueueUnavailable` when Redis cannot be
+reached. Nothing here imports the web layer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from rustforge.queue.connection import get_redis, redis_errors
+from rustforge.queue.rq_backend import make_queue
+
+STATES = ("queued", "started", "scheduled", "deferred", "finished", "failed")
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    name: str
+    queued: int
+    started: int
+    scheduled: int
+    deferred: int
+    finished: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class WorkerInfo:
+    name: str
+    state: str
+    queues: tuple[str, ...]
+    job_id: str | None
+    last_heartbeat: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    id: str
+    queue: str
+    func_name: str
+    args: str
+    enqueued_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    scheduled_for: dt.datetime | None
+    exc_info: str
+
+    @property
+    def error(self) -> str:
+        """The last line of the traceback (the exception and its message)."""
+        lines = self.exc_info.strip().splitlines()
+        return lines[-1] if lines else ""
+
+
+def queue_names() -> list[str]:
+    from rq import Queue
+
+    with redis_errors("list the queues"):
+        names = sorted(q.name for q in Queue.all(connection=get_redis()))
+    return names or ["default"]
+
+
+def _registries(queue: Any) -> dict[str, Any]:
+    return {"started": queue.started_job_registry, "scheduled": queue.scheduled_job_registry,
+            "deferred": queue.deferred_job_registry, "finished": queue.finished_job_registry,
+            "failed": queue.failed_job_registry}
+
+
+def queues() -> list[QueueStats]:
+    """One line per queue: jobs waiting, running, scheduled, deferred, done, failed."""
+    found = []
+    with redis_errors("read the queues"):
+        for name in queue_names():
+            queue = make_queue(name)
+            counts = {state: len(registry) for state, registry in _registries(queue).items()}
+            found.append(QueueStats(name=name, queued=len(queue), **counts))
+    return found
+
+
+def workers() -> list[WorkerInfo]:
+    """The workers registered in Redis (alive within their heartbeat)."""
+    from rq import Worker
+
+    with redis_errors("list the workers"):
+        found = [WorkerInfo(name=w.name, state=str(w.get_state()),
+                            queues=tuple(w.queue_names()), job_id=w.get_current_job_id(),
+                            last_heartbeat=w.last_heartbeat)
+                 for w in Worker.all(connection=get_redis())]
+    return sorted(found, key=lambda w: w.name)
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _info(job: Any, queue: str, scheduled_for: dt.datetime | None = None) -> JobInfo:
+    latest = job.latest_result() if job.is_failed else None
+    from rq.exceptions import DeserializationError
+
+    try:
+        args = _short((tuple(job.args), dict(job.kwargs)))
+    except (DeserializationError, AttributeError, ImportError, TypeError):
+        args = "?"  # arguments that no longer unpickle (a renamed class)
+    return JobInfo(id=job.id, queue=queue, func_name=job.func_name or "?", args=args,
+                   enqueued_at=job.enqueued_at, ended_at=job.ended_at,
+                   scheduled_for=scheduled_for,
+                   exc_info=(latest.exc_string if latest else "") or "")
+
+
+def _jobs(state: str, queue_name: str | None, limit: int) -> list[JobInfo]:
+    found: list[JobInfo] = []
+    with redis_errors(f"read the {state} jobs"):
+        for name in [queue_name] if queue_name else queue_names():
+            queue = make_queue(name)
+            registry = _registries(queue)[state]
+            for job_id in registry.get_job_ids(0, limit - 1):
+                job = queue.fetch_job(job_id)
+                if job is None:
+                    continue
+                when = None
+                if state == "scheduled":
+                    when = registry.get_scheduled_time(job_id)
+                found.append(_info(job, name, when))
+    return found
+
+
+def failed_jobs(queue: str | None = None, limit: int = 100) -> list[JobInfo]:
+    """Failed jobs (newest first), each with its traceback."""
+    found = _jobs("failed", queue, limit)
+    return sorted(found, key=lambda j: j.ended_at or dt.datetime.min, reverse=True)[:limit]
+
+
+def scheduled_jobs(queue: str | None = None, limit: int = 100) -> list[JobInfo]:
+    """Jobs waiting for their time (``enqueue_in`` / ``enqueue_at`` / retries)."""
+    found = _jobs("scheduled", queue, limit)
+    return sorted(found, key=lambda j: j.scheduled_for or dt.datetime.max)[:limit]
+
+
+def _failed_registry_of(job_id: str) -> tuple[Any, Any] | None:
+    if not isinstance(job_id, str) or not job_id or len(job_id) > 200:
+        return None
+    for name in queue_names():
+        queue = make_queue(name)
+        if job_id in queue.failed_job_registry:
+            return queue, queue.failed_job_registry
+    return None
+
+
+def requeue_failed(job_id: str) -> bool:
+    """Put a failed job back on its queue; False when no failed job has that id."""
+    with redis_errors(f"requeue job {job_id}"):
+        found = _failed_registry_of(job_id)
+        if found is None:
+            return False
+        found[1].requeue(job_id)
+        return True
+
+
+def delete_failed(job_id: str) -> bool:
+    """Delete a failed job for good; False when no failed job has that id."""
+    with redis_errors(f"delete job {job_id}"):
+        found = _failed_registry_of(job_id)
+        if found is None:
+            return False
+        queue, registry = found
+        job = queue.fetch_job(job_id)
+        if job is not None:
+            job.delete()
+        else:
+            registry.remove(job_id)
+        return True

@@ -1,0 +1,4 @@
+from .resources import CompanyResource, ContactResource
+
+routes = [*CompanyResource.routes("/companies", name="companies"),
+          *ContactResource.routes("/contacts", name="contacts")]

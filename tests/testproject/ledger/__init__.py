@@ -1,0 +1,1 @@
+"""A small ledger for the export tests: accounts owned by users, and their entries."""

@@ -49,7 +49,8 @@ def stream(exporter: Exporter, fmt: str, selection: Selection, user: Any = None,
            bom: bool = False, on_rows: Callable[[int], None] | None = None) -> Iterator[bytes]:
     """The CSV or JSON Lines export as byte chunks."""
     if fmt == "csv":
-        columns = _counted(exporter.column_chunks(selection, user), on_rows, columnar=True)
+        columns = _counted(exporter.column_chunks(selection, user, as_text=True), on_rows,
+                           columnar=True)
         return csv_chunks(exporter.bound_columns, columns, bom=bom)
     if fmt == "jsonl":
         return jsonl_chunks(exporter.bound_columns,

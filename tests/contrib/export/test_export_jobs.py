@@ -156,3 +156,24 @@ def test_progress_is_committed_while_the_job_runs(queued, jobs, monkeypatch):
         post_bulk_update.disconnect(watch)
     assert seen[:4] == [0, 2, 4, 5]  # started, two chunks, the last row
     assert seen[-1] == 5
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "xlsx", "jsonl"])
+def test_every_format_runs_in_the_background(transactional_db, ada_client, jobs, storage, fmt):
+    import json
+
+    import openpyxl
+    import pypdf
+
+    queued = ada_client.get(f"/export/entries.{fmt}?background=1").json
+    assert jobs.run_all() == ["done"]
+    status = ada_client.get(f"/export/jobs/{queued['job']}").json
+    body = ada_client.get(path_of(status["download_url"])).content
+    if fmt == "pdf":
+        text = pypdf.PdfReader(io.BytesIO(body)).pages[0].extract_text()
+        assert "Page 1 of 1" in text and "Привет, мир" in text
+    elif fmt == "xlsx":
+        rows = list(openpyxl.load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))
+        assert len(rows) == 11
+    else:
+        assert len([json.loads(line) for line in body.decode().splitlines()]) == 10

@@ -44,5 +44,7 @@ fi
 "$VENV/bin/python" tests/benchmarks/export_bench.py "$@"
 # GraphQL against REST on the same rows (docs/graphql.md); takes the same options.
 "$VENV/bin/python" tests/benchmarks/graphql_bench.py "$@"
+# Cache hot paths: Redis against memcached on throwaway servers (docs/cache.md).
+"$VENV/bin/python" tests/benchmarks/cache_bench.py "$@"
 # Admin list pages over 100,000 rows (docs/admin.md); takes --quick too.
 exec "$VENV/bin/python" tests/benchmarks/admin_list.py "$@"

@@ -50,11 +50,9 @@ def foreign_key_input(model_admin: ModelAdmin, bound: BoundField,
     attrs = Markup('id="{}" name="{}"').format(bound.id, bound.html_name)
     if bound.errors:
         attrs += Markup(' aria-invalid="true" aria-describedby="{}_errors"').format(bound.id)
-    rows: list[Any] = []
-    if field.name not in model_admin.autocomplete_fields:
-        rows = list(rel.select().order_by(field.rel_field).limit(limit + 1))
-    if rows is not None and field.name not in model_admin.autocomplete_fields \
-            and len(rows) <= limit:
+    searchable = field.name in model_admin.autocomplete_fields
+    rows = [] if searchable else list(rel.select().order_by(field.rel_field).limit(limit + 1))
+    if not searchable and len(rows) <= limit:
         options = [Markup('<option value=""{}>---------</option>').format(
             Markup("") if field.null else Markup(" disabled"))]
         key = field.rel_field.name

@@ -63,8 +63,10 @@ class UserAdmin(admin.ModelAdmin):
         errors: list[str] = []
         if req.method == "POST":
             data = post_data(req)
-            new1, new2 = str(data.get("password1", "")), str(data.get("password2", ""))
-            if new1 != new2:
+            new1, new2 = data.get("password1", ""), data.get("password2", "")
+            if not (isinstance(new1, str) and isinstance(new2, str)):
+                errors.append("Send each password once.")
+            elif new1 != new2:
                 errors.append("The two passwords do not match.")
             else:
                 try:

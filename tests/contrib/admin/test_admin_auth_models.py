@@ -101,3 +101,15 @@ def test_password_page_needs_the_change_permission(client, make_user, login, db)
     assert client.get(f"/admin/auth/user/{target.id}/password").status_code == 403
     assert client.post(f"/admin/auth/user/{target.id}/password",
                        data={"password1": "x" * 20, "password2": "x" * 20}).status_code == 403
+
+
+def test_password_page_hostile_input(admin_client, make_user, db):
+    ada = make_user("ada")
+    url = f"/admin/auth/user/{ada.id}/password"
+    huge = "x" * 5000
+    assert admin_client.post(url, data={"password1": huge, "password2": huge}).status_code == 400
+    twice = admin_client.post(url, data={"password1": ["a long one 1", "a long one 2"],
+                                         "password2": "a long one 1"})
+    assert twice.status_code == 400
+    assert admin_client.post(url, body=b"{}", content_type="text/xml").status_code == 415
+    assert get_user_model().get_by_id(ada.id).check_password("correct horse battery staple")

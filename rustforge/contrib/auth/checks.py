@@ -93,7 +93,7 @@ def check_cookies(app_configs, **kwargs):
             "CSRF secrets live in a cookie although sessions are on (CSRF_USE_SESSIONS = False)",
             hint="Anyone who can set a cookie for the site (a sibling subdomain, a plain-http "
                  "response) can forge requests that carry no Origin header; leave "
-                 "CSRF_USE_SESSIONS at None or True.", id="auth.W012"))
+                 "CSRF_USE_SESSIONS at None or True.", id="auth.W015"))
     return messages
 
 

@@ -112,9 +112,9 @@ def test_session_mode_without_sessions_is_a_configuration_error(settings):
 def test_cookie_mode_with_sessions_is_a_deploy_warning(settings):
     from rustforge.checks import run_checks
 
-    assert "auth.W015" not in {m.id for m in run_checks(include_deploy=True)}
+    assert "auth.W012" not in {m.id for m in run_checks(include_deploy=True)}
     settings.CSRF_USE_SESSIONS = False
-    assert "auth.W015" in {m.id for m in run_checks(include_deploy=True)}
+    assert "auth.W012" in {m.id for m in run_checks(include_deploy=True)}
 
 
 @pytest.mark.parametrize("entry", ["example.com", "app.example.com:8443", "*.example.com",

@@ -14,7 +14,7 @@ MAIL_TESTS = Path(__file__).resolve().parents[2] / "mail"
 if str(MAIL_TESTS) not in sys.path:
     sys.path.insert(0, str(MAIL_TESTS))
 
-from mailtest_servers import smtp_factory, smtp_server  # noqa: E402, F401 - fixtures
+from mailtest_servers import smtp_factory, smtp_server  # noqa: F401 - fixtures
 
 
 def closed_port():
@@ -66,8 +66,8 @@ def test_known_and_unknown_addresses_get_the_same_answer(client, make_user, mail
 
 
 @pytest.mark.parametrize("reply", [None, "550 5.7.1 Relaying denied", "451 4.3.0 Try later"])
-def test_a_real_smtp_server_accepting_or_refusing(client, make_user, settings, smtp_server,
-                                                  reply):
+def test_a_real_smtp_server_accepting_or_refusing(client, make_user, settings,
+                                                  smtp_server, reply):  # noqa: F811
     """aiosmtpd on a local port: delivered, refused for good, or for now."""
     settings.EMAIL_URL = smtp_server.url()
     settings.EMAIL_RETRY_INTERVALS = []

@@ -167,3 +167,37 @@ def test_the_fast_path_takes_the_tenant_as_a_parameter(settings, tenant_a, tenan
         assert Company.get_by_id(rows["b"].id).name == "Bolt"
     with unscoped():
         assert Company.get_by_id(rows["a"].id).employees == 11  # peewee, no scope
+
+
+def test_soft_deletes_and_tenants_together(tenant_a, tenant_b, monkeypatch):
+    from peewee import CharField
+
+    from rustforge.contrib.tenancy import TenantModel
+    from rustforge.contrib.tenancy.checks import check_models
+    from rustforge.db import SoftDeleteModel, get_database
+
+    class Memo(SoftDeleteModel, TenantModel):
+        text = CharField(max_length=20)
+
+        class Meta:
+            table_name = "tenancy_test_memo"
+
+    class WrongMemo(TenantModel, SoftDeleteModel):
+        class Meta:
+            table_name = "tenancy_test_wrong_memo"
+
+    get_database().create_tables([Memo])
+    with use_tenant(tenant_a):
+        Memo.create(text="a").delete_instance()
+        Memo.create(text="live")
+    with use_tenant(tenant_b):
+        Memo.create(text="b").delete_instance()
+        assert [m.text for m in Memo.with_deleted()] == ["b"]
+        assert [m.text for m in Memo.only_deleted()] == ["b"]
+        assert Memo.select().count() == 0
+    with use_tenant(tenant_a):
+        assert [m.text for m in Memo.select()] == ["live"]
+    from rustforge.apps import apps
+
+    monkeypatch.setattr(apps, "get_models", lambda: [Memo, WrongMemo])
+    assert [m.id for m in check_models()] == ["tenancy.E005"]

@@ -157,9 +157,9 @@ def main() -> None:
                 raise SystemExit(out.stderr)
             results[mode] = json.loads(out.stdout.strip().splitlines()[-1])
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [f"Measured {when}: in-process WSGI calls, {rounds} interleaved rounds of "
-             f"{iterations} requests (`/db`: a quarter), best of 3 batches each; "
-             f"{os.cpu_count()} CPU(s), shared machine.", "",
+    lines = [(f"Measured {when}: in-process WSGI calls, {rounds} interleaved rounds of "
+              f"{iterations} requests (`/db`: a quarter), best of 3 batches each; "
+              f"{os.cpu_count()} CPU(s), shared machine."), "",
              "| mode | route | metrics off µs | metrics on µs | on / off |",
              "|---|---|---:|---:|---:|"]
     for mode, routes in results.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rustforge import health
 from rustforge.checks import Error, Warning, register
 
 
@@ -53,3 +54,26 @@ def check_cache_shared(app_configs: Any, **kwargs: Any) -> list:
             hint="use memcached://host:11211 or redis://host:6379/N in production",
             id="cache.W001")]
     return []
+
+
+@health.register("cache")
+def cache_ready() -> str:
+    """A value written to the cache reads back (memcached reachable)."""
+    import os
+
+    from rustforge.cache import get_cache
+    from rustforge.conf import settings
+
+    scheme = (settings.CACHE_URL or "locmem://").split(":", 1)[0].lower()
+    if scheme == "dummy":
+        return "dummy (stores nothing)"
+    cache = get_cache()
+    key, token = f"rustforge:readyz:{os.getpid()}", os.urandom(8).hex()
+    cache.set(key, token, timeout=30)
+    if cache.get(key) != token:
+        raise CacheUnavailable(f"{scheme} did not return a value just written")
+    return scheme
+
+
+class CacheUnavailable(Exception):
+    """The readiness check could not round-trip a value through the cache."""

@@ -176,6 +176,29 @@ SOFT_DELETE_RETENTION = "30d"
 LOGGING = None
 # Level of the "rustforge" loggers when LOGGING is None.
 LOG_LEVEL = "INFO"
+# "console" (one readable line per record) or "json" (one JSON object per line),
+# for the app and for gunicorn (docs/operations.md).
+LOG_FORMAT = "console"
+# Request header carrying a request id from a proxy; a valid one is kept, anything
+# else is replaced by a fresh id. The id goes back in the same response header,
+# into every log record of the request and into the jobs it enqueues.
+REQUEST_ID_HEADER = "X-Request-ID"
+
+# --- Operations: probes and metrics (docs/operations.md) ------------------------
+# Collect Prometheus metrics (requests, queries, cache, jobs) and serve METRICS_PATH.
+METRICS_ENABLED = True
+# Where Prometheus scrapes; "" serves no endpoint (metrics are still collected).
+METRICS_PATH = "/metrics"
+# A scraper must send "Authorization: Bearer <token>" or come from one of the
+# allowed IPs/CIDRs (the socket peer, or the client named by TRUSTED_PROXIES).
+METRICS_TOKEN = ""
+METRICS_ALLOWED_IPS: list[str] = ["127.0.0.1", "::1"]
+# Liveness (no dependency touched) and readiness (database, cache, Redis,
+# migrations) probe paths; they bypass every middleware.
+HEALTHZ_PATH = "/healthz"
+READYZ_PATH = "/readyz"
+# Readiness: seconds one check may take before it counts as failed.
+READYZ_TIMEOUT = 2.0
 
 # --- Checks -------------------------------------------------------------------
 # Check ids to ignore, e.g. ["security.W004"].

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from time import perf_counter
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import peewee
 
+from rustforge import metrics
 from rustforge.exceptions import DatabaseAccessBlocked, ImproperlyConfigured
 
 
@@ -68,6 +70,15 @@ class LifecycleMixin:
     def execute_sql(self, sql, params=None):
         if gate.blocked:
             raise DatabaseAccessBlocked(gate.reason)
+        if not metrics.enabled():
+            return self._execute_reconnecting(sql, params)
+        start = perf_counter()
+        try:
+            return self._execute_reconnecting(sql, params)
+        finally:
+            metrics.observe_query(perf_counter() - start)
+
+    def _execute_reconnecting(self, sql, params):
         try:
             return super().execute_sql(sql, params)
         except (peewee.OperationalError, peewee.InterfaceError):

@@ -38,6 +38,7 @@ from rustforge.forms.fields import (
     FormField,
     ListField,
 )
+from rustforge.forms.text import printable
 
 if TYPE_CHECKING:
     from rustforge.forms.forms import BaseForm
@@ -65,7 +66,9 @@ def _text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
         return json.dumps(value, default=str, indent=2)
-    return str(value)
+    # Submitted text is shown back as it came: hostile characters must not make
+    # the page unencodable (a lone surrogate) or odd (a NUL).
+    return printable(str(value))
 
 
 def _walk(container: Any, path: str) -> Any:

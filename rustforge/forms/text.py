@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["NUL_MESSAGE", "SURROGATE_MESSAGE", "is_storable", "unstorable_reason"]
+__all__ = ["NUL_MESSAGE", "SURROGATE_MESSAGE", "is_storable", "printable", "unstorable_reason"]
 
 NUL_MESSAGE = "Null characters are not allowed."
 SURROGATE_MESSAGE = "Unpaired surrogate characters are not allowed."
@@ -60,3 +60,17 @@ def unstorable_reason(value: Any) -> str | None:
 def is_storable(value: Any) -> bool:
     """True when ``value`` holds no NUL and no lone surrogate."""
     return unstorable_reason(value) is None
+
+
+def printable(text: str) -> str:
+    """``text`` with NUL and lone surrogates replaced by U+FFFD, so that a
+    page showing hostile input back (a form with its errors) can be encoded.
+
+    >>> printable("a\\x00b\\ud800") == "a\\ufffdb\\ufffd"
+    True
+    """
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    if not text.isascii():
+        text = _SURROGATE.sub("\ufffd", text)
+    return text

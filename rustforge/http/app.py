@@ -6,7 +6,8 @@
 
 The factory loads settings and apps, builds the middleware chain once, adds the
 project's and every app's routes, installs error handling and the request
-body caps, and wraps the result in WhiteNoise for static files.
+body caps, and wraps the result in WhiteNoise for static files and in the
+probes layer (``/healthz``, ``/readyz``, ``/metrics``, request ids).
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from typing import Any
 import falcon
 from falcon.routing.util import SuffixedMethodNotFoundError
 
+from rustforge import metrics
 from rustforge.conf import ENVIRONMENT_VARIABLE, settings
 from rustforge.exceptions import ImproperlyConfigured
 from rustforge.http.errors import handle_uncaught, serialize_error
 from rustforge.http.limits import media_handlers
 from rustforge.http.middleware.core import CoreMiddleware
+from rustforge.http.middleware.metrics import MetricsMiddleware
 from rustforge.http.routing import project_routes
 
 logger = logging.getLogger("rustforge.http")
@@ -91,6 +94,8 @@ def create_app() -> falcon.App:
     configure_logging()
     apps.populate()
     middleware = [CoreMiddleware(settings)]
+    if metrics.enabled():
+        middleware.insert(0, MetricsMiddleware())
     middleware += [_load_middleware(path) for path in settings.MIDDLEWARE]
     app = falcon.App(middleware=middleware, independent_middleware=True)
     app.req_options.strip_url_path_trailing_slash = settings.STRIP_TRAILING_SLASH
@@ -117,6 +122,7 @@ def get_wsgi_application(settings_module: str | None = None):
     """The WSGI callable gunicorn and ``runserver`` serve."""
     if settings_module:
         os.environ.setdefault(ENVIRONMENT_VARIABLE, settings_module)
+    from rustforge.http.probes import wrap_probes
     from rustforge.http.static import wrap_static
 
-    return wrap_static(create_app())
+    return wrap_probes(wrap_static(create_app()))

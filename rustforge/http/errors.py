@@ -124,7 +124,7 @@ def handle_uncaught(req: falcon.Request, resp: falcon.Response, ex: Exception,
     unstorable = _unstorable_input(ex)
     if unstorable is not None:
         # A warning, not silence: a responder let unchecked input reach the database.
-        logger.warning("%s %s: input the database cannot store (%s) reached it unvalidated",
+        logger.warning("%s %s: unvalidated input the database cannot store (%s)",
                        req.method, req.path, unstorable)
         raise falcon.HTTPBadRequest(
             title="Invalid text",

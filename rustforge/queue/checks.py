@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rustforge import health
 from rustforge.checks import Error, Warning, register
 
 
@@ -41,3 +42,15 @@ def check_inline_jobs(app_configs: Any, **kwargs: Any) -> list:
                         "that enqueues them",
                         hint="set REDIS_URL and run `manage.py rqworker`", id="queue.W001")]
     return []
+
+
+@health.register("redis")
+def redis_ready() -> str:
+    """Redis answers PING (skipped when jobs run inline)."""
+    from rustforge.conf import settings
+    from rustforge.queue.connection import get_redis
+
+    if not settings.REDIS_URL:
+        return "not used (jobs run inline)"
+    get_redis().ping()
+    return "ping"

@@ -19,6 +19,7 @@ from typing import Any
 
 from rustforge.conf import settings
 from rustforge.importing import import_string
+from rustforge.metrics import count_job
 from rustforge.queue import context
 from rustforge.queue.callbacks import job_failed, job_succeeded
 from rustforge.queue.jobs import JobSpec
@@ -124,6 +125,7 @@ class InlineDispatcher:
                 when: dt.datetime | None = None) -> InlineJob:
         job = self._remember(InlineJob(spec, args, kwargs,
                                        spec.unique_id(args, kwargs) if spec.unique else None))
+        count_job(spec.queue, "enqueued")
         unmet = [d for d in spec.depends_on
                  if getattr(self.fetch(d), "status", "finished") != "finished"]
         if unmet:
@@ -148,6 +150,7 @@ class InlineDispatcher:
             try:
                 job.result = call_job(spec, args, kwargs, captured)
             except Exception as exc:
+                count_job(spec.queue, "failed")
                 job.exc_info = "".join(traceback.format_exception(*sys.exc_info()))
                 if attempt < attempts:
                     logger.warning("job %s failed (attempt %d of %d), retrying: %s",
@@ -158,4 +161,5 @@ class InlineDispatcher:
                 logger.exception("job %s failed after %d attempt(s)", spec.path, attempt)
                 return
             job.status = "finished"
+            count_job(spec.queue, "succeeded")
             return

@@ -22,6 +22,7 @@ from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 
 from rustforge.conf import settings
+from rustforge.metrics import count_job
 from rustforge.queue import context
 from rustforge.queue.connection import get_redis, redis_errors
 from rustforge.queue.handles import JobHandle
@@ -73,8 +74,15 @@ class RustForgeJob(Job):
             self.save_meta()
         except Exception:  # bookkeeping only: never fail a job for it
             logger.warning("could not record the work horse of job %s", self.id, exc_info=True)
+        queue = self.origin or "default"
         with job_context(), context.entered(self.meta.get(context.META_KEY)):
-            return super()._execute()
+            try:
+                result = super()._execute()
+            except BaseException:
+                count_job(queue, "failed")
+                raise
+        count_job(queue, "succeeded")
+        return result
 
 
 def make_queue(name: str = "default") -> Queue:
@@ -122,8 +130,11 @@ class RQDispatcher:
         with redis_errors(f"enqueue job {spec.path}"):
             queue = make_queue(spec.queue)
             if spec.unique:
-                return JobHandle(self._enqueue_unique(queue, spec, args, kwargs, when, options))
-            return JobHandle(self._submit(queue, spec, args, kwargs, when, options))
+                job = self._enqueue_unique(queue, spec, args, kwargs, when, options)
+            else:
+                job = self._submit(queue, spec, args, kwargs, when, options)
+        count_job(spec.queue, "enqueued")
+        return JobHandle(job)
 
     def fetch(self, job_id: str) -> JobHandle | None:
         if not isinstance(job_id, str) or not job_id or len(job_id) > 200:

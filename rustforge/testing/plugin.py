@@ -36,6 +36,7 @@ FIXTURE_MODULES = [
     "rustforge.testing.queue",
     "rustforge.testing.storage",
     "rustforge.testing.queries",
+    "rustforge.testing.metrics",
     "rustforge.testing.browser",
     "rustforge.contrib.graphql.testing",
 ]

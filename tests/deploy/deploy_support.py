@@ -64,6 +64,17 @@ PROBE_FILES = {
                               "backend": backend}
 
 
+        @csrf_exempt  # the upload drills post files with no browser around
+        class Uploads:
+            def on_post(self, req, resp):
+                from rustforge.forms import FileField, Form
+
+                class UploadForm(Form):
+                    document = FileField(max_size=2_000_000)
+
+                document = UploadForm.from_request(req).validate()["document"]
+                resp.media = {"filename": document.filename, "size": document.size}
+
         @csrf_exempt  # a machine API: the hostile-input drills post raw forms to it
         class Items:
             def on_get(self, req, resp):
@@ -93,6 +104,7 @@ PROBE_FILES = {
             route("/version", resources.Version, name="version"),
             route("/session", resources.Session, name="session"),
             route("/items", resources.Items, name="items"),
+            route("/uploads", resources.Uploads, name="uploads"),
         ]
     """,
     "probe/static/probe/hello.css": "body { color: #b7410e; }\n",

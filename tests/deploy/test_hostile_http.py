@@ -126,3 +126,43 @@ def test_browser_gets_html_error_pages(gunicorn):
 def test_server_still_healthy_after_all_that(gunicorn):
     assert gunicorn.get("/")[0] == 200
     assert "Traceback" not in gunicorn.output()
+
+
+def multipart(filename: str, data: bytes) -> tuple[bytes, str]:
+    boundary = "drill42"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="document"; '
+            f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n').encode() \
+        + data + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def test_uploads_between_one_mib_and_the_documented_limits(gunicorn):
+    """falcon's 1 MiB part cap no longer sits under MAX_BODY_SIZE and max_size."""
+    body, ctype = multipart("a" * 300 + ".pdf", b"x" * 1_500_000)
+    status, _, answer = gunicorn.request("POST", "/probe/uploads", body=body,
+                                         headers={"Content-Type": ctype})
+    assert status == 200, answer[:300]
+    assert json.loads(answer) == {"filename": "a" * 96 + ".pdf", "size": 1_500_000}
+    body, ctype = multipart("big.pdf", b"x" * 2_100_000)
+    status, _, answer = gunicorn.request("POST", "/probe/uploads", body=body,
+                                         headers={"Content-Type": ctype})
+    assert status == 422, answer[:300]
+    assert "at most 2000000 bytes" in json.loads(answer)["errors"]["document"][0]
+
+
+def test_http_1_1_without_host_is_400(gunicorn):
+    raw = gunicorn.raw(b"GET /probe/version HTTP/1.1\r\nConnection: close\r\n\r\n")
+    assert_clean(raw, 400)
+
+
+@pytest.mark.parametrize("payload", [b'{"name": "a\\ud800"}', b'{"name": "a\\u0000b"}'])
+def test_text_the_database_cannot_store_is_400_not_500(gunicorn, project, payload):
+    """The probe saves its input without validating it: the error layer still
+    answers 400 (NUL only bites on PostgreSQL; SQLite stores it)."""
+    status, _, body = gunicorn.request("POST", "/probe/items", body=payload,
+                                       headers={"Content-Type": "application/json"})
+    if b"u0000" in payload and not project.database_url:
+        assert status == 201
+        return
+    assert status == 400, body[:300]
+    assert json.loads(body)["title"] == "Invalid text"

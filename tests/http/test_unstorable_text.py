@@ -113,3 +113,13 @@ def test_char_field_messages():
     assert Name({"name": "a\x00"}).errors == {"name": ["Null characters are not allowed."]}
     # A correctly paired emoji arrives as one code point, not as surrogates.
     assert Name({"name": json.loads('"\\ud83d\\ude00"')}).is_valid()
+
+
+def test_an_html_form_shows_hostile_input_back_without_breaking(client):
+    """The order page re-renders the submitted values with the errors."""
+    body = b'{"email": "a\\ud800@x.io", "address": {"city": "P\\u0000\\udc00"}}'
+    response = client.post("/shop/order", body=body, content_type="application/json",
+                           headers={"Accept": "text/html"})
+    assert response.status_code == 422, response.text[:300]
+    assert "Unpaired surrogate characters are not allowed." in response.text
+    assert 'value="a\ufffd@x.io"' in response.text

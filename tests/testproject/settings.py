@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "rustforge.contrib.admin",
     "testproject.blog",
     "rustforge.contrib.jobs",
+    "rustforge.contrib.ops",
 ]
 ROOT_ROUTES = "testproject.urls"
 TEMPLATE_DIRS = ["templates"]

@@ -18,6 +18,7 @@ from rustforge.cache.keys import make_key, scoped_prefix
 from rustforge.cache.lock import Lock
 from rustforge.cache.remember import remember
 from rustforge.cache.tags import TaggedCache
+from rustforge.metrics import count_cache
 
 
 class _DefaultTimeout:
@@ -59,6 +60,7 @@ class BaseCache:
     # Public API -----------------------------------------------------------------
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
         value = self._get(self.make_key(key, version), _MISSING)
+        count_cache(value is not _MISSING)
         return default if value is _MISSING else value
 
     def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT,

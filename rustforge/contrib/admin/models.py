@@ -28,7 +28,7 @@ class LogEntry(Model):
     model_name = CharField(max_length=100)
     object_id = CharField(max_length=64)
     object_repr = CharField(max_length=200)
-    action_flag = SmallIntegerField()
+    action_flag = SmallIntegerField(choices=list(FLAGS.items()))
     # JSON: [{"field": ..., "old": ..., "new": ...}, ...] for a change.
     change_message = TextField(default="[]")
 

@@ -125,8 +125,6 @@ def autodiscover() -> list[str]:
 
     found = []
     for config in apps.get_app_configs():
-        if config.name == "rustforge.contrib.admin":
-            continue
         if config.import_submodule("admin") is not None:
             found.append(config.name)
     return found

@@ -95,3 +95,31 @@ def check_cookies(app_configs, **kwargs):
                  "response) can forge requests that carry no Origin header; leave "
                  "CSRF_USE_SESSIONS at None or True.", id="auth.W012"))
     return messages
+
+
+# OWASP's floor for argon2id: 19 MiB of memory with 2 passes (or more memory, fewer passes).
+ARGON2_MIN_MEMORY_KIB = 19 * 1024
+ARGON2_MIN_ROUNDS = 2
+
+
+@register("security", deploy=True)
+def check_password_hashing(app_configs, **kwargs):
+    from rustforge.conf import settings
+
+    messages = []
+    params = settings.PASSWORD_ARGON2 or {}
+    memory = int(params.get("memory_cost", 0) or 0)
+    rounds = int(params.get("rounds", 0) or 0)
+    if settings.PASSWORD_SCHEMES[:1] == ["argon2"] and (
+            memory < ARGON2_MIN_MEMORY_KIB or rounds < ARGON2_MIN_ROUNDS):
+        messages.append(Warning(
+            f"PASSWORD_ARGON2 is weak (memory_cost={memory} KiB, rounds={rounds})",
+            hint=f"Use at least memory_cost={ARGON2_MIN_MEMORY_KIB}, rounds="
+                 f"{ARGON2_MIN_ROUNDS} (the default is 65536, 3).", id="auth.W012"))
+    elif settings.PASSWORD_SCHEMES[:1] != ["argon2"]:
+        messages.append(Warning(f"new passwords are hashed with {settings.PASSWORD_SCHEMES[:1]}",
+                                hint="Put 'argon2' first in PASSWORD_SCHEMES.", id="auth.W013"))
+    if not settings.PASSWORD_VALIDATORS:
+        messages.append(Warning("PASSWORD_VALIDATORS is empty: any password is accepted",
+                                hint="Keep the default validators.", id="auth.W014"))
+    return messages

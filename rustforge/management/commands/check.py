@@ -6,7 +6,7 @@ import rustforge.cache
 import rustforge.http
 import rustforge.queue
 import rustforge.ratelimit  # noqa: F401
-from rustforge.checks import ERROR, WARNING, run_checks
+from rustforge.checks import CRITICAL, DEBUG, ERROR, INFO, WARNING, run_checks
 from rustforge.management import CommandError
 
 
@@ -21,14 +21,30 @@ def report(messages, *, quiet_ok: bool = False) -> int:
     return len(serious)
 
 
+LEVELS = {"DEBUG": DEBUG, "INFO": INFO, "WARNING": WARNING, "ERROR": ERROR,
+          "CRITICAL": CRITICAL}
+
+
 @click.command("check")
 @click.option("--deploy", is_flag=True, help="Also run the checks for production settings.")
 @click.option("--tag", "tags", multiple=True, help="Run only checks with this tag.")
-def command(deploy: bool, tags: tuple[str, ...]) -> None:
-    """Run the system checks; exit 1 when one reports an error."""
-    serious = report(run_checks(tags or None, include_deploy=deploy))
-    if serious:
-        raise CommandError(f"system check found {serious} error(s)")
+@click.option("--fail-level", type=click.Choice(list(LEVELS), case_sensitive=False),
+              default="ERROR", show_default=True,
+              help="Exit 1 when a message of this level or above is reported.")
+@click.option("--silence", "silenced", multiple=True, metavar="ID",
+              help="Ignore this check id (like SILENCED_CHECKS); repeat for several.")
+def command(deploy: bool, tags: tuple[str, ...], fail_level: str,
+            silenced: tuple[str, ...]) -> None:
+    """Run the system checks; exit 1 when one reports an error (or --fail-level)."""
+    threshold = LEVELS[fail_level.upper()]
+    messages = [m for m in run_checks(tags or None, include_deploy=deploy)
+                if m.id not in silenced]
+    report(messages)
+    failing = [m for m in messages if m.level >= threshold]
+    if failing:
+        what = ("error(s)" if threshold == ERROR
+                else f"issue(s) at level {fail_level.upper()} or above")
+        raise CommandError(f"system check found {len(failing)} {what}")
 
 
 def require_clean_checks() -> None:

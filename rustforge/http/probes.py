@@ -1,0 +1,154 @@
+"""The outermost WSGI layer: probes, ``/metrics`` and the request id.
+
+``/healthz`` (liveness) answers 200 without touching any dependency: the
+process is alive and its WSGI stack answers. ``/readyz`` runs the readiness
+checks of :mod:`rustforge.health` and answers 200, or 503 with a JSON body
+naming what failed. ``/metrics`` is Prometheus' text format of
+:mod:`rustforge.metrics`, for a scraper that brings ``METRICS_TOKEN`` or
+comes from ``METRICS_ALLOWED_IPS``.
+
+These paths are answered here, before falcon and every middleware: a load
+balancer or a kubelet probing a pod by its IP address sends no session, no
+CSRF token and a Host header ``ALLOWED_HOSTS`` does not list, and must get the
+probe's answer all the same. Every other request gets its request id here
+(see :mod:`rustforge.logging`), echoed in the response header.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+# The readiness checks of the cache and the queue register when their package is imported.
+import rustforge.cache
+import rustforge.queue  # noqa: F401
+from rustforge import health, metrics
+from rustforge.exceptions import ImproperlyConfigured
+from rustforge.http.client_ip import client_ip
+from rustforge.logging import new_request_id, reset_request_id, set_request_id, valid_request_id
+
+Handler = Callable[[dict, Callable], Iterable[bytes]]
+_NO_STORE = ("Cache-Control", "no-store")
+
+
+def _answer(start_response: Callable, status: str, body: bytes, content_type: str,
+            extra: list[tuple[str, str]] | None = None) -> list[bytes]:
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), _NO_STORE]
+    start_response(status, headers + (extra or []))
+    return [body]
+
+
+def _json(start_response: Callable, status: str, data: dict, method: str) -> list[bytes]:
+    body = json.dumps(data).encode()
+    answer = _answer(start_response, status, body, "application/json")
+    return [b""] if method == "HEAD" else answer
+
+
+def _networks(entries: list[str]) -> list[Any]:
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"METRICS_ALLOWED_IPS entry {entry!r} is not an IP address or CIDR network"
+            ) from None
+    return networks
+
+
+class ProbeMiddleware:
+    """WSGI wrapper around the whole application (``get_wsgi_application``)."""
+
+    def __init__(self, app: Handler, settings: Any) -> None:
+        self.app = app
+        self.debug = settings.DEBUG
+        self.paths: dict[str, Handler] = {}
+        for path, handler in ((settings.HEALTHZ_PATH, self.healthz),
+                              (settings.READYZ_PATH, self.readyz),
+                              (settings.METRICS_PATH, self.metrics)):
+            if path:
+                self.paths[path] = handler
+                self.paths[path.rstrip("/") + "/"] = handler
+        self.token = (settings.METRICS_TOKEN or "").encode()
+        self.allowed = _networks(list(settings.METRICS_ALLOWED_IPS))
+        header = settings.REQUEST_ID_HEADER
+        self.id_header = header
+        self.id_env = "HTTP_" + header.upper().replace("-", "_") if header else ""
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        handler = self.paths.get(environ.get("PATH_INFO", ""))
+        if handler is not None:
+            method = environ.get("REQUEST_METHOD", "GET")
+            if method not in ("GET", "HEAD"):
+                return _json(start_response, "405 Method Not Allowed",
+                             {"title": "Method not allowed", "allowed": ["GET", "HEAD"]}, "GET")
+            return handler(environ, start_response)
+        if not self.id_env:
+            return self.app(environ, start_response)
+        rid = environ.get(self.id_env)
+        if not valid_request_id(rid):
+            rid = new_request_id()
+            environ[self.id_env] = rid  # what the app reads is what the logs carry
+        environ["rustforge.request_id"] = rid
+        name = self.id_header
+
+        def start(status: str, headers: list, exc_info: Any = None) -> Any:
+            headers.append((name, rid))
+            return start_response(status, headers, exc_info)
+
+        token = set_request_id(rid)
+        try:
+            return self.app(environ, start)
+        finally:
+            reset_request_id(token)
+
+    # --- the probes ---------------------------------------------------------------
+    def healthz(self, environ: dict, start_response: Callable) -> list[bytes]:
+        return _json(start_response, "200 OK", {"status": "ok"}, environ["REQUEST_METHOD"])
+
+    def readyz(self, environ: dict, start_response: Callable) -> list[bytes]:
+        results = health.run()
+        ready = all(r.ok for r in results)
+        data = {"status": "ready" if ready else "unavailable",
+                "checks": {r.name: r.as_dict(verbose=self.debug) for r in results}}
+        if not ready:
+            data["failed"] = [r.name for r in results if not r.ok]
+        status = "200 OK" if ready else "503 Service Unavailable"
+        return _json(start_response, status, data, environ["REQUEST_METHOD"])
+
+    def metrics(self, environ: dict, start_response: Callable) -> list[bytes]:
+        if not metrics.enabled():
+            return _json(start_response, "404 Not Found",
+                         {"title": "Not found", "description": "METRICS_ENABLED is off."}, "GET")
+        if not self.may_scrape(environ):
+            extra = [("WWW-Authenticate", 'Bearer realm="metrics"')] if self.token else []
+            body = json.dumps({"title": "Forbidden", "description":
+                               "Send the metrics token or scrape from an allowed address."})
+            return _answer(start_response, "403 Forbidden", body.encode(), "application/json",
+                           extra)
+        body, content_type = metrics.exposition()
+        answer = _answer(start_response, "200 OK", body, content_type)
+        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else answer
+
+    def may_scrape(self, environ: dict) -> bool:
+        if self.token:
+            sent = environ.get("HTTP_AUTHORIZATION", "")
+            if sent.startswith("Bearer ") and hmac.compare_digest(
+                    sent[7:].strip().encode(), self.token):
+                return True
+        if self.allowed:
+            try:
+                address = ipaddress.ip_address(client_ip(environ))
+            except ValueError:
+                return False
+            return any(address in network for network in self.allowed)
+        return False
+
+
+def wrap_probes(app: Handler) -> ProbeMiddleware:
+    from rustforge.conf import settings
+
+    return ProbeMiddleware(app, settings)

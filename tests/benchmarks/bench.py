@@ -23,7 +23,6 @@ import contextlib
 import http.client
 import json
 import os
-import platform
 import re
 import shutil
 import signal
@@ -50,10 +49,16 @@ ROUTES = {
     "queries (20)": "/queries?queries=20",
     "fortunes": "/fortunes",
     "updates (20)": "/updates?queries=20",
+    # The routes real users have: a logged-in user's JSON (session cookie),
+    # a form POST checked against its CSRF token, a ModelResource list.
+    "session json": "/me",
+    "form POST": "/form",
+    "list ?include=": "/posts?include=author&limit=20",
 }
-# Targets of RustForge / bare falcon per route (issue: hot paths).
-TARGETS = {"json": 0.85, "plaintext": 0.85, "db": 0.80, "fortunes": 0.80,
-           "queries (20)": 0.60, "updates (20)": 0.60}
+# RustForge / bare falcon per route, under sync and gthread alike; and RustForge / Django.
+TARGETS = dict.fromkeys(ROUTES, 0.90)
+DJANGO_TARGET = 1.7
+FORM_BODY = "title=Hello%2C+world&number=42"
 FORTUNES = [
     "fortune: No such file or directory",
     "A computer scientist is someone who fixes things that aren't broken.",
@@ -103,8 +108,19 @@ def prepare_database(url: str) -> None:
                 "SELECT i, 1 + floor(random() * 10000)::int FROM generate_series(1, 10000) i")
     cur.executemany("INSERT INTO fortune (id, message) VALUES (%s, %s)",
                     list(enumerate(FORTUNES, 1)))
-    cur.execute("VACUUM ANALYZE world")
-    cur.execute("VACUUM ANALYZE fortune")
+    cur.execute("DROP TABLE IF EXISTS bench_post, bench_author")
+    cur.execute("CREATE TABLE bench_author (id serial PRIMARY KEY, name varchar(80) NOT NULL)")
+    cur.execute("CREATE TABLE bench_post (id serial PRIMARY KEY, title varchar(120) NOT NULL,"
+                " body text NOT NULL, author_id integer NOT NULL REFERENCES bench_author)")
+    cur.executemany("INSERT INTO bench_author (name) VALUES (%s)",
+                    [(f"Author {n}",) for n in range(10)])
+    cur.executemany("INSERT INTO bench_post (title, body, author_id) VALUES (%s, %s, %s)",
+                    [(f"Post {n}", "lorem ipsum dolor sit amet " * 4, 1 + n % 10)
+                     for n in range(200)])
+    # Django's tables go to their own schema (both have an auth_user table).
+    cur.execute("CREATE SCHEMA IF NOT EXISTS django")
+    for table in ("world", "fortune", "bench_author", "bench_post"):
+        cur.execute(f"VACUUM ANALYZE {table}")
     cur.execute("SHOW server_version")
     version = cur.fetchone()[0]
     conn.close()
@@ -119,6 +135,7 @@ class Impl:
     module: str
     manage: Path | None = None
     env: dict[str, str] = field(default_factory=dict)
+    session_cookie: str = ""
 
 
 def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> str:
@@ -146,8 +163,11 @@ def generate_projects(db_url: str) -> dict[str, Impl]:
     text = text.replace('    "tfbsite",\n', '    "tfbsite",\n    "tfb",\n', 1)
     settings.write_text(text)
     (rf / ".env").unlink(missing_ok=True)  # production: settings come from the environment
+    # Metrics off: bare falcon and Django collect none (their cost is measured on its
+    # own by metrics_bench.py).
     rf_env = dict(base_env, DEBUG="0", SECRET_KEY="bench-" + "x" * 50,
-                  ALLOWED_HOSTS="127.0.0.1,localhost", DATABASE_URL=db_url)
+                  ALLOWED_HOSTS="127.0.0.1,localhost", DATABASE_URL=db_url,
+                  METRICS_ENABLED="0")
 
     # Django: `startproject` defaults (middleware, templates, ORM), one app.
     dj = projects / "django"
@@ -163,10 +183,22 @@ def generate_projects(db_url: str) -> dict[str, Impl]:
     with open(dj / "djsite/urls.py", "a") as fh:
         fh.write((HERE / "django_app/urls_extra.py").read_text())
 
+    # Users and live sessions for the authenticated route. bare falcon checks
+    # RustForge's cookie against RustForge's tables (the same work, by hand).
+    run([str(BIN / "python"), "manage.py", "migrate"], cwd=rf, env=rf_env)
+    run([str(BIN / "python"), "manage.py", "migrate", "--verbosity", "0"], cwd=dj, env=base_env)
+    rf_cookie = run([str(BIN / "python"), str(HERE / "accounts.py"), "rustforge"],
+                    cwd=rf, env=rf_env).strip()
+    dj_cookie = run([str(BIN / "python"), str(HERE / "accounts.py"), "django"],
+                    cwd=dj, env=base_env).strip()
+    falcon_env = dict(base_env, SECRET_KEY=rf_env["SECRET_KEY"])
     return {
-        "falcon": Impl("falcon", HERE / "falcon_app", "app:application", None, base_env),
-        "rustforge": Impl("rustforge", rf, "tfbsite.wsgi:application", rf / "manage.py", rf_env),
-        "django": Impl("django", dj, "djsite.wsgi:application", dj / "manage.py", base_env),
+        "falcon": Impl("falcon", HERE / "falcon_app", "app:application", None, falcon_env,
+                       rf_cookie),
+        "rustforge": Impl("rustforge", rf, "tfbsite.wsgi:application", rf / "manage.py", rf_env,
+                          rf_cookie),
+        "django": Impl("django", dj, "djsite.wsgi:application", dj / "manage.py", base_env,
+                       dj_cookie),
     }
 
 
@@ -177,14 +209,65 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def fetch(port: int, path: str, timeout: float = 5.0) -> tuple[int, dict, bytes]:
+def fetch(port: int, path: str, timeout: float = 5.0, *, method: str = "GET",
+          body: str | None = None, headers: dict | None = None) -> tuple[int, dict, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        conn.request("GET", path, headers={"Host": "127.0.0.1"})
+        conn.request(method, path, body=body, headers={"Host": "127.0.0.1", **(headers or {})})
         resp = conn.getresponse()
         return resp.status, dict(resp.getheaders()), resp.read()
     finally:
         conn.close()
+
+
+@dataclass
+class Call:
+    """One route's request as wrk sends it: method, path, headers, body."""
+
+    path: str
+    method: str = "GET"
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str | None = None
+
+    def fetch(self, port: int) -> tuple[int, dict, bytes]:
+        return fetch(port, self.path, method=self.method, body=self.body, headers=self.headers)
+
+    def script(self, name: str) -> Path | None:
+        """A wrk Lua script for anything beyond a plain GET (None for a plain GET)."""
+        if self.method == "GET" and not self.headers:
+            return None
+        lines = [f"wrk.method = {json.dumps(self.method)}"]
+        if self.body is not None:
+            lines.append(f"wrk.body = {json.dumps(self.body)}")
+        lines += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}"
+                  for k, v in self.headers.items()]
+        path = BENCH_DIR / f"wrk-{name}.lua"
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
+
+def calls_for(server: Server, routes: dict[str, str]) -> dict[str, Call]:
+    """What wrk sends to one server per route: the session route carries the
+    implementation's session cookie; the form POST carries a CSRF token and
+    its cookie, fetched from the implementation's own GET /form first."""
+    calls = {route: Call(path) for route, path in routes.items()}
+    if "session json" in calls:
+        calls["session json"].headers["Cookie"] = server.impl.session_cookie
+    if "form POST" in calls:
+        status, headers, body = fetch(server.port, routes["form POST"])
+        if status != 200:
+            raise SystemExit(f"error: {server.impl.name} GET /form answered {status}")
+        token = json.loads(body)["csrf_token"]
+        set_cookie = " ".join(v for k, v in headers.items() if k.lower() == "set-cookie")
+        cookie = re.search(r"csrftoken=([^;]+)", set_cookie)
+        if cookie is None:
+            raise SystemExit(f"error: {server.impl.name} GET /form set no csrftoken cookie")
+        field_name = "csrfmiddlewaretoken" if server.impl.name == "django" else "csrf_token"
+        calls["form POST"] = Call(routes["form POST"], "POST", {
+            "Cookie": f"csrftoken={cookie.group(1)}",
+            "Content-Type": "application/x-www-form-urlencoded"},
+            f"{FORM_BODY}&{field_name}={token}")
+    return calls
 
 
 class Server:
@@ -292,6 +375,32 @@ def validate(server: Server, db_url: str) -> None:
         raise SystemExit(f"error: {name} /fortunes lost the UTF-8 fortune")
 
 
+def validate_real(server: Server, calls: dict[str, Call]) -> list | None:
+    """The routes real users have answer alike; returns the list's rows."""
+    name = server.impl.name
+    assert_eq = _asserter(name)
+    if "session json" in calls:
+        status, _, body = calls["session json"].fetch(server.port)
+        assert_eq("/me status", status, 200)
+        assert_eq("/me", sorted(json.loads(body)), ["id", "randomNumber", "username"])
+        assert_eq("/me user", json.loads(body)["username"], "bench")
+        assert_eq("/me without a session", fetch(server.port, "/me")[0], 401)
+    if "form POST" in calls:
+        call = calls["form POST"]
+        status, _, body = call.fetch(server.port)
+        assert_eq("POST /form", (status, json.loads(body) if status == 200 else body[:300]),
+                  (200, {"title": "Hello, world", "number": 42}))
+        forged = Call(call.path, "POST", call.headers, FORM_BODY)
+        assert_eq("POST /form without its token", forged.fetch(server.port)[0], 403)
+    if "list ?include=" in calls:
+        status, _, body = calls["list ?include="].fetch(server.port)
+        assert_eq("/posts status", status, 200)
+        rows = json.loads(body)["data"]
+        assert_eq("/posts rows", len(rows), 20)
+        return rows
+    return None
+
+
 def _asserter(name: str):
     def check(what: str, got, want) -> None:
         if got != want:
@@ -303,11 +412,13 @@ def _asserter(name: str):
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
-def wrk(port: int, path: str, duration: int, connections: int) -> dict[str, float]:
+def wrk(port: int, path: str, duration: int, connections: int,
+        script: Path | None = None) -> dict[str, float]:
     # --timeout well above any p99 here: a slow route under a sync worker
     # queues requests, and wrk's default 2 s would count them as errors.
+    extra = ["-s", str(script)] if script else []
     out = run(["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "20s",
-               "--latency", f"http://127.0.0.1:{port}{path}"])
+               "--latency", *extra, f"http://127.0.0.1:{port}{path}"])
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
     def pct(p: str) -> float:
@@ -349,23 +460,32 @@ def load_runs(impls: dict[str, Impl], plan: Plan, routes: dict[str, str],
                 for _ in range(3 * plan.workers):  # let every worker serve a request
                     fetch(server.port, "/json")
                 idle[name] = server.memory()[0]
-            for server in servers.values():
+            calls = {name: calls_for(server, routes) for name, server in servers.items()}
+            listed = {}
+            for name, server in servers.items():
                 validate(server, db_url)
+                listed[name] = validate_real(server, calls[name])
+            if len({json.dumps(rows, sort_keys=True) for rows in listed.values()}) > 1:
+                raise SystemExit("error: the implementations list different rows on /posts")
             by_route: dict = {}
-            for route, path in routes.items():
+            for route in routes:
                 log(f"[{worker_class}] {route}")
+                scripts = {name: calls[name][route].script(f"{name}-{worker_class}")
+                           for name in servers}
                 # Warm-up: import-on-first-use, connections, template compilation.
-                for server in servers.values():
+                for name, server in servers.items():
                     if plan.quick:
                         for _ in range(20):
-                            fetch(server.port, path)
+                            calls[name][route].fetch(server.port)
                     else:
-                        wrk(server.port, path, 1, plan.connections)
+                        wrk(server.port, calls[name][route].path, 1, plan.connections,
+                            scripts[name])
                 rounds: dict = {name: [] for name in servers}
                 for _ in range(plan.repeat):
                     for name, server in servers.items():  # interleaved: A B C A B C
-                        rounds[name].append(wrk(server.port, path, plan.duration,
-                                                plan.connections))
+                        rounds[name].append(wrk(server.port, calls[name][route].path,
+                                                plan.duration, plan.connections,
+                                                scripts[name]))
                 by_route[route] = rounds
             results[worker_class] = by_route
             memory[worker_class] = {
@@ -435,96 +555,13 @@ def paired_ratio(a: list[dict], b: list[dict]) -> float:
     return median([x["rps"] / y["rps"] for x, y in zip(a, b) if y["rps"]])
 
 
-def machine(pg_version: str) -> list[str]:
-    import importlib.metadata as md
-
-    cpu = "unknown CPU"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    mem = ""
-    with contextlib.suppress(OSError, AttributeError):
-        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    versions = ", ".join(f"{pkg} {md.version(pkg)}" for pkg in
-                         ("falcon", "peewee", "Django", "gunicorn", "psycopg2-binary", "Jinja2"))
-    wrk_version = subprocess.run(["wrk", "-v"], check=False, capture_output=True, text=True).stdout.split()
-    return [
-        (f"- Machine: {cpu}, {os.cpu_count()} cores{mem}; {platform.system()} "
-        f"{platform.release()}; load average at the end {load}"),
-        f"- Python {platform.python_version()}; {versions}; PostgreSQL {pg_version} (local)",
-        f"- {' '.join(wrk_version[:2]) if wrk_version else 'wrk'}",
-    ]
-
-
-def render_report(data: dict, plan: Plan, pg_version: str) -> str:
-    lines = [(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with "
-             f"`{'make bench-quick' if plan.quick else 'make bench'}`."), ""]
-    lines += machine(pg_version)
-    lines += [
-        (f"- gunicorn: {plan.workers} workers, classes {', '.join(plan.classes)} "
-        f"(gthread: {plan.threads} threads); load: `wrk -t1 -c{plan.connections} "
-        f"-d{plan.duration}s`, {plan.repeat} interleaved round(s) per route, medians."),
-        "- Ratios are medians of per-round ratios (A B C measured back to back).", ""]
-    for worker_class, by_route in data["load"].items():
-        lines += [f"### gunicorn {worker_class}", "",
-                  ("| route | bare falcon req/s | RustForge req/s | Django req/s "
-                  "| RF / falcon | target | RF / Django "
-                  "| p50 ms (falcon / RF / Django) | p99 ms (falcon / RF / Django) |"),
-                  "|---|---:|---:|---:|---:|---|---:|---:|---:|"]
-        for route, rounds in by_route.items():
-            rps = {n: median([r["rps"] for r in rounds[n]]) for n in IMPLS}
-            p50 = " / ".join(f"{median([r['p50'] for r in rounds[n]]):.2f}" for n in IMPLS)
-            p99 = " / ".join(f"{median([r['p99'] for r in rounds[n]]):.2f}" for n in IMPLS)
-            vs_falcon = paired_ratio(rounds["rustforge"], rounds["falcon"])
-            vs_django = paired_ratio(rounds["rustforge"], rounds["django"])
-            target = TARGETS.get(route)
-            verdict = f"≥ {target:.2f} {'met' if vs_falcon >= target else '**missed**'}"
-            failed = {LABELS[n]: sum(r["failed"] for r in rounds[n]) for n in IMPLS}
-            failed = {n: count for n, count in failed.items() if count}
-            note = (" (errors or timeouts: " + ", ".join(
-                f"{n} {count}" for n, count in failed.items()) + ")") if failed else ""
-            lines.append(f"| {route}{note} | {rps['falcon']:,.0f} | {rps['rustforge']:,.0f} | "
-                         f"{rps['django']:,.0f} | {vs_falcon:.2f} | {verdict} | "
-                         f"{vs_django:.2f} | {p50} | {p99} |")
-        lines.append("")
-    lines += ["### Memory, start-up, import", "",
-              "| | bare falcon | RustForge | Django |", "|---|---:|---:|---:|"]
-    for worker_class, mem in data["memory"].items():
-        for key, title in (("idle", "idle"), ("warm", "warm (after load)"),
-                           ("peak", "peak")):
-            lines.append(f"| worker RSS {title}, {worker_class}, MB | " + " | ".join(
-                f"{mem[n][key]:.1f}" for n in IMPLS) + " |")
-    start = data["startup"]
-    lines.append("| gunicorn start to first 200, s | " + " | ".join(
-        f"{start[n]:.2f}" for n in IMPLS) + " |")
-    imports = data["imports"]
-    lines.append("| `manage.py --help`, s | – | " + " | ".join(
-        f"{imports[n]:.2f}" for n in ("rustforge", "django")) + " |")
-    lines += ["", ("In-process cost of one request (WSGI call, no gunicorn, no socket; "
-              "the database routes include the round trips to PostgreSQL):"), "",
-              ("| µs per request | bare falcon | RustForge | Django "
-              "| RustForge with `DATABASE_FAST_PATH = False` |"),
-              "|---|---:|---:|---:|---:|"]
-    micro = data["micro"]
-    for route in micro["rustforge"]:
-        lines.append(f"| {route} | " + " | ".join(
-            f"{micro[n][route]:.0f}" for n in (*IMPLS, "peewee")) + " |")
-    lines.append("")
-    return "\n".join(lines)
-
-
-def write_doc(report: str) -> None:
-    start, end = "<!-- results:start -->", "<!-- results:end -->"
-    text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{start}\n{end}\n"
-    if start not in text:
-        text += f"\n## Results\n\n{start}\n{end}\n"
-    head, rest = text.split(start, 1)
-    tail = rest.split(end, 1)[1]
-    DOC.write_text(f"{head}{start}\n{report}\n{end}{tail}")
+def middleware_of(impl: Impl) -> list[str]:
+    """The MIDDLEWARE the generated RustForge project runs with (CoreMiddleware first)."""
+    code = ("import os, sys; sys.path.insert(0, os.getcwd()); "
+            "os.environ['RUSTFORGE_SETTINGS_MODULE'] = 'tfbsite.settings'; "
+            "from rustforge.conf import settings; print(*settings.MIDDLEWARE, sep='\\n')")
+    out = run([str(BIN / "python"), "-c", code], cwd=impl.chdir, env=impl.env)
+    return ["rustforge.http.middleware.core.CoreMiddleware", *out.split()]
 
 
 # Main ----------------------------------------------------------------------------------
@@ -535,7 +572,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int,
                         help="seconds per wrk run (default 3; 2 with --quick)")
     parser.add_argument("--repeat", type=int,
-                        help="interleaved rounds per route (default 5; 1 with --quick)")
+                        help="interleaved rounds per route (default 3; 1 with --quick)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--connections", type=int, default=16)
@@ -543,15 +580,22 @@ def main(argv: list[str] | None = None) -> int:
                         help="repeatable; default both (gthread only with --quick)")
     parser.add_argument("--route", action="append", choices=list(ROUTES),
                         help="repeatable; default all")
+    parser.add_argument("--no-scaling", action="store_true",
+                        help="skip the scaling run (1, 2, 4 workers; skipped by --quick)")
     parser.add_argument("--no-write", action="store_true",
                         help=f"print only; leave {DOC.relative_to(ROOT)} alone")
     parser.add_argument("--database-url", default=os.environ.get(
         "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/rustforge_bench"))
     args = parser.parse_args(argv)
+    # The report and the extra runs import this module's helpers (as ``bench``).
+    import footprint
+    import scaling
+    from report import CHART, render_report, write_doc
+
     plan = Plan(
         quick=args.quick,
         duration=args.duration or (2 if args.quick else 3),
-        repeat=args.repeat or (1 if args.quick else 5),
+        repeat=args.repeat or (1 if args.quick else 3),
         workers=args.workers, threads=args.threads, connections=args.connections,
         classes=args.worker_class or (["gthread"] if args.quick else ["sync", "gthread"]),
     )
@@ -570,12 +614,20 @@ def main(argv: list[str] | None = None) -> int:
     log("in-process microbenchmark")
     micro = in_process(impls, 1 if plan.quick else 3, 2000 if plan.quick else 5000)
     data = load_runs(impls, plan, routes, args.database_url)
-    data.update(startup=startup, imports=imports, micro=micro)
+    data.update(startup=startup, imports=imports, micro=micro,
+                middleware=middleware_of(impls["rustforge"]))
+    log("worker memory with every built-in app installed")
+    data["all_apps"] = footprint.measure(impls["rustforge"], 20 if plan.quick else 200)
+    if not (plan.quick or args.no_scaling):
+        data["scaling"] = scaling.scaling_run(impls["rustforge"], plan.duration)
     report = render_report(data, plan, pg_version)
     print(report)
     (BENCH_DIR / "results.json").write_text(json.dumps(data, indent=1))
     if not args.no_write:
         write_doc(report)
+        if data.get("scaling"):
+            scaling.write_chart(data["scaling"], CHART,
+                                "RustForge on this machine (gunicorn sync, /json and /db)")
         log(f"wrote {DOC.relative_to(ROOT)}")
     log(f"done in {time.perf_counter() - began:.0f}s")
     return 0

@@ -16,5 +16,8 @@ DATABASES = {
         "HOST": _url.hostname or "",
         "PORT": str(_url.port or ""),
         "CONN_MAX_AGE": None,
+        # Django's own tables (auth_user, django_session) live in their own
+        # schema: RustForge's auth app has an auth_user table too.
+        "OPTIONS": {"options": "-c search_path=django,public"},
     }
 }

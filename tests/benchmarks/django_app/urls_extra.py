@@ -11,4 +11,7 @@ urlpatterns += [  # noqa: F821
     _path("queries", _views.queries),
     _path("fortunes", _views.fortunes),
     _path("updates", _views.updates),
+    _path("me", _views.me),
+    _path("form", _views.form),
+    _path("posts", _views.posts),
 ]

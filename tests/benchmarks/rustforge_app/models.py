@@ -1,6 +1,6 @@
 """The TechEmpower tables (created and filled by the benchmark runner)."""
 
-from peewee import CharField, IntegerField
+from peewee import CharField, ForeignKeyField, IntegerField, TextField
 
 from rustforge.db import Model
 
@@ -17,3 +17,19 @@ class Fortune(Model):
 
     class Meta:
         table_name = "fortune"
+
+
+class Author(Model):
+    name = CharField(max_length=80)
+
+    class Meta:
+        table_name = "bench_author"
+
+
+class Post(Model):
+    title = CharField(max_length=120)
+    body = TextField()
+    author = ForeignKeyField(Author, backref="posts")
+
+    class Meta:
+        table_name = "bench_post"

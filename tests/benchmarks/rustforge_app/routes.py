@@ -8,4 +8,7 @@ routes = [
     route("/queries", resources.Queries, name="queries"),
     route("/fortunes", resources.Fortunes, name="fortunes"),
     route("/updates", resources.Updates, name="updates"),
+    route("/me", resources.Me, name="me"),
+    route("/form", resources.Note, name="form"),
+    *resources.PostResource.routes("/posts", name="posts"),
 ]

@@ -34,11 +34,11 @@ def render(dashboard: dict) -> str:
     panels = dashboard["panels"]
     height = max(p["gridPos"]["y"] + p["gridPos"]["h"] for p in panels) * ROW + 60
     width = 24 * COLUMN + 2 * PAD
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" font-family="sans-serif">',
+    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" font-family="sans-serif">'),
            f'<rect width="{width}" height="{height}" fill="#111217"/>',
-           f'<text x="{PAD + 4}" y="30" fill="#ccccdc" font-size="18">'
-           f'{escape(dashboard["title"])}</text>']
+           (f'<text x="{PAD + 4}" y="30" fill="#ccccdc" font-size="18">'
+            f'{escape(dashboard["title"])}</text>')]
     for panel in panels:
         grid = panel["gridPos"]
         x, y = PAD + grid["x"] * COLUMN, 50 + grid["y"] * ROW

@@ -178,3 +178,10 @@ def test_nginx_accepts_the_site(tmp_path):
     nginx = Nginx(tmp_path / "nginx", site_for([8001, 8002], 8080, tmp_path), 8080)
     result = nginx.test_config()
     assert result.returncode == 0, result.stderr
+
+
+def test_the_dashboard_picture_matches_the_dashboard():
+    from dashboard_picture import DASHBOARD, PICTURE, render
+
+    assert PICTURE.read_text() == render(json.loads(DASHBOARD.read_text())), \
+        "run python tests/deploy/dashboard_picture.py"

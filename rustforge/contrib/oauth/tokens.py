@@ -119,6 +119,10 @@ def save_issued(token: dict, request: Any) -> None:
     scopes = token["scope"].split() if token.get("scope") else list(request.scopes or [])
     user = request.user
     app = request.client
+    if "refresh_token" not in app.grant_type_list:
+        # oauthlib adds one to every code and password grant; the response is
+        # serialised after this call, so the client never sees it either.
+        token.pop("refresh_token", None)
     access = AccessToken.create(
         token_digest=digests.digest(token["access_token"]), application=app,
         user=user._pk if user is not None else None, scopes=" ".join(scopes), family=family,

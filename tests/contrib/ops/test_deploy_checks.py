@@ -23,6 +23,7 @@ HARDENED = {
     "DATABASE_URL": "postgresql://app@db.internal:5432/site",
     "CACHE_URL": "memcached://cache.internal:11211",
     "REDIS_URL": "redis://redis.internal:6379/0",
+    "STORAGE_BACKEND": "myproject.storage.S3Storage",
 }
 
 
@@ -86,6 +87,7 @@ TRIPS = [
     ({"SESSION_ENGINE": "cache", "CACHE_URL": "locmem://"}, "ops.E002"),
     ({"RATELIMITS": {"api": {"rate": "10/m"}}, "CACHE_URL": "locmem://"}, "ops.W003"),
     ({"STATIC_ROOT": None}, "ops.W004"),
+    ({"STORAGE_BACKEND": "rustforge.storage.FileSystemStorage"}, "ops.W020"),
     ({"MAX_BODY_SIZE": 500 * 1024 * 1024}, "ops.W005"),
     ({"MAX_FORM_FIELDS": 1_000_000}, "ops.W006"),
     ({"CACHE_URL": "memcached://127.0.0.1:11211?timeout=60"}, "ops.W007"),

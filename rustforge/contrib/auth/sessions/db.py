@@ -10,6 +10,7 @@ from peewee import JOIN
 
 from rustforge.contrib.auth.base_user import utcnow
 from rustforge.contrib.auth.sessions import SessionRecord
+from rustforge.db.compiled import CompiledQuery
 
 # Sliding expiry writes at most once a minute per session, not on every request.
 TOUCH_EVERY = dt.timedelta(seconds=60)
@@ -25,7 +26,21 @@ def _record(row: Any) -> SessionRecord:
                          expires_at=row.expires_at, ip=row.ip, user_agent=row.user_agent)
 
 
+def _session_with_user(key_hash: Any, now: Any) -> Any:
+    from rustforge.contrib.auth.models import Session
+
+    user_model = Session.user.rel_model
+    return (Session.select(Session, user_model)
+            .join(user_model, JOIN.LEFT_OUTER, on=(Session.user == user_model._meta.primary_key))
+            .where((Session.key_hash == key_hash) & (Session.expires_at > now))
+            .limit(1))
+
+
 class DatabaseBackend:
+    def __init__(self) -> None:
+        self._by_key: CompiledQuery | None = None
+        self._by_key_for: tuple = ()
+
     @property
     def model(self):
         from rustforge.contrib.auth.models import Session
@@ -33,14 +48,18 @@ class DatabaseBackend:
         return Session
 
     def load(self, key_hash: str) -> SessionRecord | None:
+        # PERF: one query for the session and its user, so the request-user
+        # middleware needs no second round trip; built and compiled once
+        # (every logged-in request runs it), not per request.
         Session = self.model
-        user_model = Session.user.rel_model
-        # PERF: one query for the session and its user; the request-user
-        # middleware then needs no second round trip.
-        row = (Session.select(Session, user_model)
-               .join(user_model, JOIN.LEFT_OUTER, on=(Session.user == user_model._meta.primary_key))
-               .where((Session.key_hash == key_hash) & (Session.expires_at > utcnow()))
-               .first())
+        models = (Session, Session.user.rel_model)  # AUTH_USER_MODEL may be swapped in tests
+        by_key = self._by_key
+        if by_key is None or self._by_key_for != models:
+            by_key = self._by_key = CompiledQuery(
+                Session, _session_with_user,
+                converters=(Session.key_hash.db_value, Session.expires_at.db_value))
+            self._by_key_for = models
+        row = by_key.first(key_hash, utcnow())
         if row is None:
             return None
         record = _record(row)

@@ -60,7 +60,8 @@ def bulk_delete(model_admin: Any, req: Any, resp: Any, queryset: Any) -> Any:
         if data.get("select_across") == "1":
             hidden.append(("select_across", "1"))
         return confirm_page(model_admin, req, resp, queryset, count=count,
-                            form_action=req.relative_uri, hidden=hidden)
+                            form_action=admin_url("changelist", model_admin)
+                            + req.context.admin_back, hidden=hidden)
     if deletion_plan(model_admin, queryset).protected:
         raise falcon.HTTPConflict(title="Cannot delete",
                                   description="Other rows still refer to these rows.")

@@ -63,6 +63,9 @@ class ChangeListPage:
         model_admin = model_admin_for(app, model)
         require(model_admin, user, "view")
         changelist = ChangeList(model_admin, req)
+        # Back to this list with its (validated) parameters: built from the route, so
+        # nothing in the request can point the browser elsewhere.
+        back = admin_url("changelist", model_admin) + changelist.url().rstrip("?")
         data = post_data(req)
         name = data.get("action")
         actions = model_admin.actions_for(user, trash=changelist.trash)
@@ -81,16 +84,17 @@ class ChangeListPage:
                 raise BadParameter("A selected key is not valid.") from None
             if not keys:
                 flash(req, "Select some rows first; nothing was changed.", "warning")
-                redirect(req.relative_uri)
+                redirect(back)
             query = query.where(pk.in_(keys))
         data["_selected_list"] = selected
         req.context.admin_post = data
+        req.context.admin_back = changelist.url().rstrip("?")
         result = function(req, resp, query)
         if result is resp:
             return  # the action answered itself (a confirmation page, a download)
         if isinstance(result, str) and result:
             flash(req, result)
-        redirect(req.relative_uri)
+        redirect(back)
 
 
 class AutocompletePage:

@@ -1,0 +1,40 @@
+#!/bin/sh
+# Entrypoint of the mysite image and units: one command per role.
+#
+#   deploy/entrypoint.sh web         gunicorn with gunicorn.conf.py (the default)
+#   deploy/entrypoint.sh worker ...  an rq worker (queues as arguments)
+#   deploy/entrypoint.sh scheduler   an rq worker that also enqueues due and periodic jobs
+#   deploy/entrypoint.sh migrate     apply migrations (run once, before a rollout)
+#   deploy/entrypoint.sh check       check --deploy; non-zero on errors
+#   deploy/entrypoint.sh <command>   anything else, as given
+set -eu
+
+role="${1:-web}"
+[ $# -gt 0 ] && shift
+
+case "$role" in
+  web)
+    # prometheus_client's multiprocess files must start empty: counts of a
+    # previous run would be added to this one's.
+    PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-/tmp/mysite-metrics}"
+    export PROMETHEUS_MULTIPROC_DIR
+    rm -rf "$PROMETHEUS_MULTIPROC_DIR"
+    mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+    exec gunicorn -c gunicorn.conf.py "$@"
+    ;;
+  worker)
+    exec python manage.py rqworker "$@"
+    ;;
+  scheduler)
+    exec python manage.py rqworker --with-scheduler "$@"
+    ;;
+  migrate)
+    exec python manage.py migrate "$@"
+    ;;
+  check)
+    exec python manage.py check --deploy "$@"
+    ;;
+  *)
+    exec "$role" "$@"
+    ;;
+esac

@@ -49,7 +49,7 @@ class _Mark:
 
 
 class _Plan:
-    __slots__ = ("db", "params", "query", "slots", "sql")
+    __slots__ = ("converters", "db", "params", "query", "slots", "sql")
 
     def __init__(self, db: peewee.Database, query: Any, sql: str, params: list,
                  slots: tuple[tuple[int, int], ...]) -> None:
@@ -58,6 +58,9 @@ class _Plan:
         self.sql = sql
         self.params = params
         self.slots = slots
+        # python_value of each selected column, as peewee's tuples() applies them.
+        columns = peewee._normalize_model_select(query._returning)
+        self.converters = tuple(getattr(c, "python_value", None) for c in columns)
 
 
 # Cached "this query goes through peewee every time" (checked by identity).
@@ -116,6 +119,27 @@ class CompiledQuery:
         for row in self.execute(*values):
             return row
         return None
+
+    def first_tuple(self, *values: Any) -> tuple | None:
+        """The first row of ``build(*values).tuples()``, or None.
+
+        PERF: no model instances and no cursor wrapper: for a join, peewee's
+        wrapper maps every column to its model on each call (about as long
+        as the round trip); a caller that knows the columns builds what it
+        needs from the plain values.
+        """
+        plan = self._plan_for(_concrete(self._model._meta.database))
+        if plan is _PEEWEE or any(isinstance(v, peewee.Node) for v in values):
+            return self._build(*values).tuples().first()
+        params = plan.params.copy()
+        converters = self._converters
+        for position, index in plan.slots:
+            params[position] = converters[index](values[index])
+        row = plan.db.execute_sql(plan.sql, params).fetchone()
+        if row is None:
+            return None
+        return tuple(value if convert is None or value is None else convert(value)
+                     for convert, value in zip(plan.converters, row))
 
     def clear(self) -> None:
         """Forget the compiled SQL (it is rebuilt on the next call)."""

@@ -122,3 +122,17 @@ def test_another_database_compiles_again(db, tmp_path):
     other.close()
     assert query.first("main", datetime.datetime(2000, 1, 1)) is not None
     assert build.calls == 3
+
+
+def test_first_tuple_matches_peewee_tuples(db, settings):
+    _notes(("p",))
+    build = CountingBuild()
+    query = compiled(build)
+    since = datetime.datetime(2000, 1, 1)
+    fast = query.first_tuple("p", since)
+    assert fast == build("p", since).tuples().first()
+    assert isinstance(fast[3], datetime.datetime)  # python_value applied (SQLite stores text)
+    assert query.first_tuple("nobody", since) is None
+    assert build.calls == 2
+    settings.DATABASE_FAST_PATH = False
+    assert query.first_tuple("p", since) == fast

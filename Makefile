@@ -10,7 +10,7 @@ DEMO_ADDR ?= 127.0.0.1:8000
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379
 
-.PHONY: install demo test test-sqlite test-postgres services bench bench-quick lint audit dist dist-check docs clean
+.PHONY: install demo test test-sqlite test-postgres services bench bench-quick lint audit dist dist-check docs deploy clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11" >&2; exit 1; }
@@ -75,6 +75,13 @@ dist-check: $(STAMP)
 
 docs:
 	@ls docs/*.md
+
+# deploy/ is what `startproject --with-deploy` writes for a project named
+# mysite (plus its gunicorn.conf.py), rendered from project_template/; a test
+# fails when the two drift apart.
+deploy: $(STAMP)
+	rm -rf deploy
+	$(PY) -c 'from pathlib import Path; from rustforge.management.commands.startproject import write_deploy_files; write_deploy_files(Path("deploy"), "mysite", with_gunicorn_conf=True)'
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) build dist *.egg-info .pytest_cache

@@ -40,6 +40,11 @@ CREATE UNIQUE INDEX IF NOT EXISTS "auth_user_permission_user_id_permission_id" O
 -- auth.002_canonical_usernames
 -- Python operation canonical_usernames() runs here (not shown)
 
+-- auth.003_encrypt_totp_secrets
+ALTER TABLE "auth_totp_device" ALTER COLUMN "secret" TYPE VARCHAR(255);
+ALTER TABLE "auth_totp_device" ALTER COLUMN "secret" SET NOT NULL;
+-- Python operation encrypt_totp_secrets() runs here (not shown)
+
 -- export.001_initial
 CREATE TABLE IF NOT EXISTS "export_exportjob" ("id" VARCHAR(32) NOT NULL PRIMARY KEY, "user_id" INTEGER, "exporter" VARCHAR(64) NOT NULL, "format" VARCHAR(8) NOT NULL, "selection" TEXT NOT NULL, "filename" VARCHAR(160) NOT NULL, "status" VARCHAR(10) NOT NULL, "rows_total" INTEGER, "rows_done" INTEGER NOT NULL, "file_name" VARCHAR(255) NOT NULL, "base_url" VARCHAR(255) NOT NULL, "error" TEXT NOT NULL, "created" TIMESTAMP NOT NULL, "finished" TIMESTAMP);
 CREATE INDEX IF NOT EXISTS "export_exportjob_user_id" ON "export_exportjob" ("user_id");

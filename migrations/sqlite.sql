@@ -40,6 +40,21 @@ CREATE UNIQUE INDEX IF NOT EXISTS "auth_user_permission_user_id_permission_id" O
 -- auth.002_canonical_usernames
 -- Python operation canonical_usernames() runs here (not shown)
 
+-- auth.003_encrypt_totp_secrets
+DROP TABLE IF EXISTS "auth_totp_device__tmp__";
+CREATE TABLE "auth_totp_device__tmp__" ("id" INTEGER NOT NULL PRIMARY KEY, "user_id" INTEGER NOT NULL, "secret" VARCHAR(255) NOT NULL, "confirmed" INTEGER NOT NULL, "last_step" INTEGER NOT NULL, "created_at" DATETIME NOT NULL, FOREIGN KEY ("user_id") REFERENCES "auth_user" ("id") ON DELETE CASCADE);
+INSERT INTO "auth_totp_device__tmp__" ("id", "user_id", "secret", "confirmed", "last_step", "created_at") SELECT "id", "user_id", "secret", "confirmed", "last_step", "created_at" FROM "auth_totp_device";
+DROP TABLE "auth_totp_device";
+ALTER TABLE "auth_totp_device__tmp__" RENAME TO "auth_totp_device";
+CREATE UNIQUE INDEX "auth_totp_device_user_id" ON "auth_totp_device" ("user_id");
+DROP TABLE IF EXISTS "auth_totp_device__tmp__";
+CREATE TABLE "auth_totp_device__tmp__" ("id" INTEGER NOT NULL PRIMARY KEY, "user_id" INTEGER NOT NULL, "secret" VARCHAR(255) NOT NULL NOT NULL, "confirmed" INTEGER NOT NULL, "last_step" INTEGER NOT NULL, "created_at" DATETIME NOT NULL, FOREIGN KEY ("user_id") REFERENCES "auth_user" ("id") ON DELETE CASCADE);
+INSERT INTO "auth_totp_device__tmp__" ("id", "user_id", "secret", "confirmed", "last_step", "created_at") SELECT "id", "user_id", "secret", "confirmed", "last_step", "created_at" FROM "auth_totp_device";
+DROP TABLE "auth_totp_device";
+ALTER TABLE "auth_totp_device__tmp__" RENAME TO "auth_totp_device";
+CREATE UNIQUE INDEX "auth_totp_device_user_id" ON "auth_totp_device" ("user_id");
+-- Python operation encrypt_totp_secrets() runs here (not shown)
+
 -- export.001_initial
 CREATE TABLE IF NOT EXISTS "export_exportjob" ("id" VARCHAR(32) NOT NULL PRIMARY KEY, "user_id" INTEGER, "exporter" VARCHAR(64) NOT NULL, "format" VARCHAR(8) NOT NULL, "selection" TEXT NOT NULL, "filename" VARCHAR(160) NOT NULL, "status" VARCHAR(10) NOT NULL, "rows_total" INTEGER, "rows_done" INTEGER NOT NULL, "file_name" VARCHAR(255) NOT NULL, "base_url" VARCHAR(255) NOT NULL, "error" TEXT NOT NULL, "created" DATETIME NOT NULL, "finished" DATETIME);
 CREATE INDEX IF NOT EXISTS "export_exportjob_user_id" ON "export_exportjob" ("user_id");

@@ -129,11 +129,13 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def logging_config(fmt: str | None = None, level: str | None = None) -> dict[str, Any]:
+def logging_config(fmt: str | None = None, level: str | None = None, *,
+                   access: bool = True) -> dict[str, Any]:
     """The dictConfig of the app and gunicorn for ``fmt`` ("console" or "json").
 
     Without arguments, the ``LOG_FORMAT`` and ``LOG_LEVEL`` environment
     variables decide (gunicorn reads its config before any settings exist).
+    ``access=False`` silences gunicorn's access log.
     """
     fmt = (fmt or os.environ.get("LOG_FORMAT") or "console").lower()
     level = (level or os.environ.get("LOG_LEVEL") or "INFO").upper()
@@ -152,7 +154,8 @@ def logging_config(fmt: str | None = None, level: str | None = None) -> dict[str
         "loggers": {
             "rustforge": {"handlers": ["default"], "level": level, "propagate": False},
             "gunicorn.error": {"handlers": ["default"], "level": level, "propagate": False},
-            "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": ["access"] if access else [],
+                                "level": "INFO" if access else "CRITICAL", "propagate": False},
         },
         "root": {"handlers": ["default"], "level": "WARNING"},
     }

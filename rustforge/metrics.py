@@ -111,29 +111,56 @@ def gauge(name: str, documentation: str, labelnames: Sequence[str] = (),
                     multiprocess_mode=multiprocess_mode)
 
 
-# --- What the framework reports ---------------------------------------------------
+# --- What the framework reports -----------------------------------------------------
+# PERF: prometheus_client's labels() validates and locks on every call (a few
+# microseconds); the framework's own series are looked up once per process
+# and kept here. Their number is bounded by routes x methods x statuses.
+_series: dict[tuple, Any] = {}
+
+
+def _request_series(method: str, route: str, status: int) -> tuple[Any, Any]:
+    key = ("request", method, route, status)
+    found = _series.get(key)
+    if found is None:
+        label = method if method in METHODS else "OTHER"
+        found = (counter("rustforge_http_requests_total", "HTTP requests answered.",
+                         ["method", "route", "status"]).labels(label, route, str(status)),
+                 histogram("rustforge_http_request_duration_seconds",
+                           "Time from the first middleware to the response, by route template.",
+                           ["method", "route"]).labels(label, route))
+        if label == method:  # invented methods share OTHER and are not kept one by one
+            _series[key] = found
+    return found
+
+
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
-    method = method if method in METHODS else "OTHER"
-    counter("rustforge_http_requests_total", "HTTP requests answered.",
-            ["method", "route", "status"]).labels(method, route, str(status)).inc()
-    histogram("rustforge_http_request_duration_seconds",
-              "Time from the first middleware to the response, by route template.",
-              ["method", "route"]).labels(method, route).observe(seconds)
+    count, duration = _request_series(method, route, status)
+    count.inc()
+    duration.observe(seconds)
 
 
 def observe_query(seconds: float) -> None:
     if not enabled():
         return
-    counter("rustforge_db_queries_total", "SQL statements executed.").inc()
-    counter("rustforge_db_query_seconds_total",
-            "Seconds spent executing SQL statements.").inc(seconds)
+    found = _series.get("query")
+    if found is None:
+        found = _series["query"] = (
+            counter("rustforge_db_queries_total", "SQL statements executed."),
+            counter("rustforge_db_query_seconds_total",
+                    "Seconds spent executing SQL statements."))
+    found[0].inc()
+    found[1].inc(seconds)
 
 
 def count_cache(hit: bool) -> None:
     if not enabled():
         return
-    counter("rustforge_cache_gets_total", "Cache reads, by result.",
-            ["result"]).labels("hit" if hit else "miss").inc()
+    key = ("cache", hit)
+    found = _series.get(key)
+    if found is None:
+        found = _series[key] = counter("rustforge_cache_gets_total", "Cache reads, by result.",
+                                       ["result"]).labels("hit" if hit else "miss")
+    found.inc()
 
 
 def count_job(queue: str, event: str) -> None:
@@ -200,4 +227,5 @@ def reset() -> None:
     global _registry
     with _lock:
         _declared.clear()
+        _series.clear()
         _registry = None

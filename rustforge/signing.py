@@ -29,15 +29,17 @@ from collections.abc import Iterator
 
 from rustforge.conf import settings
 
-__all__ = ["sign", "sign_timestamped", "signature", "unsign", "unsign_timestamped",
-           "verify_signature"]
+__all__ = ["secret_keys", "sign", "sign_timestamped", "signature", "unsign",
+           "unsign_timestamped", "verify_signature"]
 
 # The derivation prefix is part of every signature in the wild (session cookies,
 # reset links): changing it logs everybody out.
 _PREFIX = "rustforge.auth."
 
 
-def _keys() -> Iterator[str]:
+def secret_keys() -> Iterator[str]:
+    """``SECRET_KEY``, then each of ``SECRET_KEY_FALLBACKS``: the keys a value
+    made by this project may have been signed (or encrypted) with."""
     yield settings.SECRET_KEY
     yield from settings.SECRET_KEY_FALLBACKS
 
@@ -60,7 +62,7 @@ def verify_signature(value: str, sig: str, salt: str, length: int | None = None)
     signatures in short tokens). Compared in constant time.
     """
     given = sig.encode()
-    for key in _keys():
+    for key in secret_keys():
         expected = signature(value, salt, key)
         if length is not None:
             expected = expected[:length]

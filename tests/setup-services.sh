@@ -9,6 +9,8 @@ need_apt=()
 command -v memcached >/dev/null 2>&1 || need_apt+=(memcached)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+# nginx in front of gunicorn in tests/deploy (run from a temporary folder, never as a service).
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
 # DejaVu Sans: the PDF reports' Unicode font (rustforge.contrib.export).
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
 if [ ${#need_apt[@]} -gt 0 ]; then

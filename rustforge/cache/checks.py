@@ -51,7 +51,8 @@ def check_cache_shared(app_configs: Any, **kwargs: Any) -> list:
         return [Warning(
             f"CACHE_URL uses {scheme}://: each gunicorn worker has its own cache, so rate "
             "limits, login throttling and cached pages are not shared between workers",
-            hint="use memcached://host:11211 in production", id="cache.W001")]
+            hint="use memcached://host:11211 or redis://host:6379/N in production",
+            id="cache.W001")]
     return []
 
 

@@ -22,10 +22,15 @@ foreign-key primary keys, ``only=``/``only_save_dirty``, models overriding
 ``__init__``...) falls back to peewee untouched.
 
 The compiled SQL is cached on the model's ``_meta`` together with the database
-it was compiled for (a model with a row scope, see ``rustforge.db.scoping``,
-always goes through peewee); a different database (another ``DATABASE_URL``, a model
+it was compiled for; a different database (another ``DATABASE_URL``, a model
 re-bound in a test) recompiles, and ``clear_cache(Model)`` forgets it.
 ``DATABASE_FAST_PATH = False`` in settings turns the whole path off.
+
+A model with a row scope (``rustforge.db.scoping``: a tenant) keeps the fast
+path for pk lookups and saves: the scope's fields are parameters of the
+compiled SQL, filled on every call from ``Model.scope_values()``, so the SQL
+is shared by every tenant and no tenant's id is ever frozen into it. Inside
+``unscoped()`` (``scope_values()`` is None) such a model goes through peewee.
 """
 
 from __future__ import annotations
@@ -34,10 +39,14 @@ from typing import Any
 
 import peewee
 
+from rustforge.db.scoping import scope_fields, unscoped
+
 # Marker compiled in place of a parameter, to find its position in the SQL.
 _MARK = object()
 # Cached "this model cannot use the fast path" (checked by identity).
 _UNSUPPORTED = object()
+# Markers of a row scope's values, one per scope field.
+_SCOPE_MARKS = tuple(object() for _ in range(4))
 _EQ = peewee.OP.EQ
 _Node = peewee.Node
 _Expression = peewee.Expression
@@ -152,24 +161,56 @@ def _compile_builder(model: type[peewee.Model], fields: list[peewee.Field]) -> A
     return namespace["build"]
 
 
-class _GetPlan:
-    """SELECT ... WHERE pk = ? LIMIT 1, ready to run for one model and database."""
+def _scope_conditions(model: type[peewee.Model]) -> list[Any]:
+    """``field == <marker j>`` for each field of the model's row scope."""
+    meta = model._meta
+    return [meta.fields[name] == peewee.Value(marker, converter=False)
+            for name, marker in zip(scope_fields(model), _SCOPE_MARKS)]
 
-    __slots__ = ("db", "index", "params", "pk_db_value", "rows", "sql")
+
+def _scope_slots(model: type[peewee.Model], params: list[Any]) -> tuple[tuple[int, Any], ...]:
+    """(position in ``params``, db_value converter) of each scope value."""
+    meta = model._meta
+    return tuple((next(i for i, p in enumerate(params) if p is marker),
+                  meta.fields[name].db_value)
+                 for name, marker in zip(scope_fields(model), _SCOPE_MARKS))
+
+
+class _GetPlan:
+    """SELECT ... WHERE pk = ? LIMIT 1, ready to run for one model and database.
+
+    For a model with a row scope (``rustforge.db.scoping``) the scope's
+    fields are parameters too (``AND tenant_id = ?``), filled per call with
+    the model's ``scope_values()``: the SQL is shared by every tenant, the
+    values never are.
+    """
+
+    __slots__ = ("db", "index", "params", "pk_db_value", "rows", "scope", "sql")
 
     def __init__(self, model: type[peewee.Model], db: peewee.Database) -> None:
         pk = model._meta.primary_key
-        query = model.select().where(pk == peewee.Value(_MARK, converter=False)).paginate(1, 1)
+        condition = [pk == peewee.Value(_MARK, converter=False)]
+        scoped = bool(scope_fields(model))
+        if scoped:
+            with unscoped():  # the rest of select() (soft deletes); the scope is a parameter
+                query = model.select()
+            condition += _scope_conditions(model)
+        else:
+            query = model.select()
+        query = query.where(*condition).paginate(1, 1)
         self.db = db
         self.sql, params = _compile(db, query)
         self.index = next(i for i, p in enumerate(params) if p is _MARK)
+        self.scope = _scope_slots(model, params) if scoped else ()
         self.params = params
         self.pk_db_value = pk.db_value
         self.rows = _Rows(model)
 
-    def run(self, model: type[peewee.Model], pk: Any) -> peewee.Model:
+    def run(self, model: type[peewee.Model], pk: Any, scope: Any = ()) -> peewee.Model:
         params = self.params.copy()
         params[self.index] = self.pk_db_value(pk)
+        for (index, convert), value in zip(self.scope, scope):
+            params[index] = convert(value)
         row = self.db.execute_sql(self.sql, params).fetchone()
         if row is None:
             raise model.DoesNotExist(
@@ -191,10 +232,6 @@ def _cached_plan(model: type[peewee.Model], key: str, database: Any, build: Any)
     is bound to another database; ``_UNSUPPORTED`` when the fast path is off
     (``build`` may return it too)."""
     meta = model._meta
-    if getattr(model, "_scope_fields", None):
-        # A scoped model's queries carry the scope's condition (the current
-        # tenant...), which compiled SQL would freeze: peewee builds them.
-        return _UNSUPPORTED
     db = _concrete(database)
     plan = meta.__dict__.get(key)
     if plan is not None and (plan is _UNSUPPORTED or plan.db is db):
@@ -215,9 +252,14 @@ def _build_get_plan(model: type[peewee.Model], db: peewee.Database) -> Any:
 def get_by_id(model: type[peewee.Model], pk: Any) -> Any:
     """``model.get_by_id(pk)`` through the compiled SQL (peewee for odd shapes)."""
     plan: Any = _UNSUPPORTED if pk is None or isinstance(pk, _Node) else _get_plan(model)
+    scope: Any = ()
+    if plan is not _UNSUPPORTED and plan.scope:
+        scope = model.scope_values()  # None: scopes are off (unscoped())
+        if scope is None:
+            plan = _UNSUPPORTED
     if plan is _UNSUPPORTED:
         return peewee.Model.get.__func__(model, model._meta.primary_key == pk)
-    return plan.run(model, pk)
+    return plan.run(model, pk, scope)
 
 
 def pk_of_lookup(model: type[peewee.Model], query: tuple, filters: dict) -> Any:
@@ -246,7 +288,7 @@ def pk_of_lookup(model: type[peewee.Model], query: tuple, filters: dict) -> Any:
 
 
 class _SavePlan:
-    """UPDATE table SET ... WHERE pk = ?, for one set of columns."""
+    """UPDATE table SET ... WHERE pk = ? (AND <scope field> = ?), for one set of columns."""
 
     __slots__ = ("converters", "order", "sql")
 
@@ -254,13 +296,19 @@ class _SavePlan:
                  names: tuple[str, ...]) -> None:
         meta = model._meta
         fields = [meta.fields[name] for name in names]
+        scoped = [meta.fields[name] for name in scope_fields(model)]
         # Each value compiles to its own index, so the parameter list of the
         # compiled SQL says in which order peewee placed the columns.
         update = {f: peewee.Value(i, converter=False) for i, f in enumerate(fields)}
-        where = meta.primary_key == peewee.Value(len(fields), converter=False)
-        self.sql, order = _compile(db, model.update(update).where(where))
+        where = [meta.primary_key == peewee.Value(len(fields), converter=False)]
+        where += [f == peewee.Value(len(fields) + 1 + j, converter=False)
+                  for j, f in enumerate(scoped)]
+        with unscoped():  # the scope's condition is the parameters above
+            query = model.update(update).where(*where)
+        self.sql, order = _compile(db, query)
         self.order = tuple(order)
-        converters = [f.db_value for f in fields] + [meta.primary_key.db_value]
+        converters = ([f.db_value for f in fields] + [meta.primary_key.db_value]
+                      + [f.db_value for f in scoped])
         self.converters = tuple(converters[i] for i in order)
 
 
@@ -290,6 +338,11 @@ def _update_row(instance: peewee.Model) -> Any:
     names = tuple(field_dict)
     values = list(field_dict.values())
     values.append(pk_value)
+    if plan.scope:
+        scope = model.scope_values()
+        if scope is None:  # scopes are off: peewee's own UPDATE
+            return _MARK
+        values.extend(scope)
     cache = meta.__dict__.get("_rustforge_save")
     if cache is None or cache[0] is not plan.db:
         cache = (plan.db, {})

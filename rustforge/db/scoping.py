@@ -5,9 +5,12 @@ limits a tenant-scoped model to the current tenant). The core only knows the
 two things every layer must respect:
 
 * the fields a scope owns (the model class's ``_scope_fields``): forms, API
-  resources and GraphQL types leave them out, so a client can never write
-  them, and the database fast path leaves a scoped model to peewee, whose
-  queries go through the scope;
+  resources, GraphQL types and the admin leave them out, so a client can
+  never write them;
+* their current values (the classmethod ``scope_values()``: a tuple, or None
+  inside ``unscoped()``): the database fast path compiles its pk lookups and
+  saves with the scope fields as parameters and fills them per call, so no
+  scope's value is ever frozen into cached SQL;
 * a switch to run code without any scope (``unscoped()``), for maintenance
   such as emptying the test database:
 

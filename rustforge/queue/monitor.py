@@ -93,7 +93,8 @@ def workers() -> list[WorkerInfo]:
     from rq import Worker
 
     with redis_errors("list the workers"):
-        found = [WorkerInfo(name=w.name, state=str(w.get_state()),
+        # rq reports "?" until a starting worker has recorded its first state.
+        found = [WorkerInfo(name=w.name, state=str(w.get_state()).replace("?", "starting"),
                             queues=tuple(w.queue_names()), job_id=w.get_current_job_id(),
                             last_heartbeat=w.last_heartbeat)
                  for w in Worker.all(connection=get_redis())]

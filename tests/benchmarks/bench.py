@@ -163,8 +163,11 @@ def generate_projects(db_url: str) -> dict[str, Impl]:
     text = text.replace('    "tfbsite",\n', '    "tfbsite",\n    "tfb",\n', 1)
     settings.write_text(text)
     (rf / ".env").unlink(missing_ok=True)  # production: settings come from the environment
+    # Metrics off: bare falcon and Django collect none (their cost is measured on its
+    # own by metrics_bench.py).
     rf_env = dict(base_env, DEBUG="0", SECRET_KEY="bench-" + "x" * 50,
-                  ALLOWED_HOSTS="127.0.0.1,localhost", DATABASE_URL=db_url)
+                  ALLOWED_HOSTS="127.0.0.1,localhost", DATABASE_URL=db_url,
+                  METRICS_ENABLED="0")
 
     # Django: `startproject` defaults (middleware, templates, ORM), one app.
     dj = projects / "django"

@@ -46,5 +46,11 @@ fi
 "$VENV/bin/python" tests/benchmarks/graphql_bench.py "$@"
 # Cache hot paths: Redis against memcached on throwaway servers (docs/cache.md).
 "$VENV/bin/python" tests/benchmarks/cache_bench.py "$@"
+# Tenant-scoped models against plain ones, in-process (docs/tenancy.md).
+"$VENV/bin/python" tests/benchmarks/tenancy_bench.py "$@"
+# The OAuth token endpoint and a bearer-protected route against a session one (docs/oauth.md).
+"$VENV/bin/python" tests/benchmarks/bench_oauth.py "$@"
+# Metrics on against off, per request, in-process (docs/operations.md); takes --quick too.
+"$VENV/bin/python" tests/benchmarks/metrics_bench.py "$@"
 # Admin list pages over 100,000 rows (docs/admin.md); takes --quick too.
 exec "$VENV/bin/python" tests/benchmarks/admin_list.py "$@"

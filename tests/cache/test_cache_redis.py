@@ -138,3 +138,26 @@ def test_outage_never_raises_and_recovers(own_redis, caplog, settings):
         time.sleep(0.1)
     assert backend.get("k") == "back"
     backend.close()
+
+
+def test_named_cache_after_fork_child_gets_its_own_connection(redis_cache, settings):
+    """A CACHES alias on Redis used before a fork: the child builds its own client."""
+    import os
+
+    from rustforge.cache import caches
+
+    settings.CACHES = {"shared": redis_cache.url}
+    parent = caches["shared"]
+    parent.set("fork", "parent")
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: the fork hook dropped the inherited caches service
+        try:
+            child = caches["shared"]
+            os.write(write, repr((child is parent, child.get("fork"))).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    assert os.read(read, 100) == b"(False, 'parent')"
+    assert parent.get("fork") == "parent"  # the parent's connection still works

@@ -100,7 +100,10 @@ def test_app_metrics_and_the_oauth_counter(client):
     orders = metrics.counter("shop_orders_total", "Orders.", ["country"])
     assert metrics.counter("shop_orders", "Orders.", ["country"]) is orders
     orders.labels(country="NL").inc(2)
-    metrics.count_oauth_token("authorization_code")
+    from rustforge.events.signals import oauth_token_issued
+
+    oauth_token_issued.send(None, application=None, user=None, scopes=[],
+                            grant_type="authorization_code")  # what the OAuth server sends
     after = scrape(client)
     assert value(after, "shop_orders_total", country="NL") >= 2
     assert value(after, "rustforge_oauth_tokens_issued_total",

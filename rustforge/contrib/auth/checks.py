@@ -115,11 +115,11 @@ def check_password_hashing(app_configs, **kwargs):
         messages.append(Warning(
             f"PASSWORD_ARGON2 is weak (memory_cost={memory} KiB, rounds={rounds})",
             hint=f"Use at least memory_cost={ARGON2_MIN_MEMORY_KIB}, rounds="
-                 f"{ARGON2_MIN_ROUNDS} (the default is 65536, 3).", id="auth.W012"))
+                 f"{ARGON2_MIN_ROUNDS} (the default is 65536, 3).", id="auth.W020"))
     elif settings.PASSWORD_SCHEMES[:1] != ["argon2"]:
         messages.append(Warning(f"new passwords are hashed with {settings.PASSWORD_SCHEMES[:1]}",
-                                hint="Put 'argon2' first in PASSWORD_SCHEMES.", id="auth.W013"))
+                                hint="Put 'argon2' first in PASSWORD_SCHEMES.", id="auth.W021"))
     if not settings.PASSWORD_VALIDATORS:
         messages.append(Warning("PASSWORD_VALIDATORS is empty: any password is accepted",
-                                hint="Keep the default validators.", id="auth.W014"))
+                                hint="Keep the default validators.", id="auth.W022"))
     return messages

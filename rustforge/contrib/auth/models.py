@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from peewee import (
     BooleanField,
     CharField,
@@ -21,6 +23,9 @@ from peewee import (
 from rustforge.conf import settings
 from rustforge.contrib.auth.base_user import AbstractUser, utcnow
 from rustforge.db import Model
+from rustforge.encryption import DecryptionError, decrypt, encrypt, is_encrypted
+
+logger = logging.getLogger("rustforge.auth")
 
 
 class User(AbstractUser):
@@ -107,11 +112,19 @@ class Session(Model):
     user_agent = CharField(max_length=255, default="")
 
 
+TOTP_PURPOSE = "auth.totp"
+
+
 class TOTPDevice(Model):
-    """The user's authenticator secret; ``confirmed`` once a code proved it works."""
+    """The user's authenticator secret; ``confirmed`` once a code proved it works.
+
+    ``secret`` holds the secret encrypted with ``SECRET_KEY``
+    (``rustforge.encryption``): a leaked table or backup does not let anyone
+    make codes. Read and write it with ``plain_secret()`` and ``set_secret()``.
+    """
 
     user = _user_fk(unique=True, backref="totp_devices")
-    secret = CharField(max_length=64)
+    secret = CharField(max_length=255)
     confirmed = BooleanField(default=False)
     # The last time step accepted: a code is never accepted twice.
     last_step = IntegerField(default=0)
@@ -119,6 +132,21 @@ class TOTPDevice(Model):
 
     class Meta:
         table_name = "auth_totp_device"  # not auth_t_o_t_p_device
+
+    def set_secret(self, plain: str) -> None:
+        """Store ``plain`` encrypted (not saved)."""
+        self.secret = encrypt(plain, TOTP_PURPOSE)
+
+    def plain_secret(self) -> str | None:
+        """The base32 secret, or None when no key opens it (logged): the device
+        then accepts no code, and recovery codes still work."""
+        if not is_encrypted(self.secret):
+            return self.secret  # written before encryption; migration 003 encrypts it
+        try:
+            return decrypt(self.secret, TOTP_PURPOSE)
+        except DecryptionError as exc:
+            logger.error("TOTP secret of user %s cannot be decrypted: %s", self.user_id, exc)
+            return None
 
 
 class RecoveryCode(Model):

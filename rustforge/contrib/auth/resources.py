@@ -228,8 +228,9 @@ def _check_second_factor(user: Any, code: str) -> bool:
     if device is None:
         return False
     digits = "".join(code.split())
-    if digits.isdigit():
-        step = totp.verify(device.secret, digits, device.last_step)
+    secret = device.plain_secret()
+    if digits.isdigit() and secret is not None:
+        step = totp.verify(secret, digits, device.last_step)
         if step is None:
             return False
         # Conditional update: two concurrent requests cannot both spend one code.
@@ -455,7 +456,9 @@ class TwoFactorPage:
                                       description="Turn it off first to enrol a new device.")
         secret = totp.new_secret()
         TOTPDevice.delete().where(TOTPDevice.user == user._pk).execute()
-        TOTPDevice.create(user=user._pk, secret=secret, confirmed=False)
+        device = TOTPDevice(user=user._pk, confirmed=False)
+        device.set_secret(secret)  # encrypted at rest
+        device.save(force_insert=True)
         page(req, resp, "auth/two_factor_setup.html", {
             "secret": secret, "error": None,
             "uri": totp.provisioning_uri(secret, user.username, settings.TOTP_ISSUER)})
@@ -469,13 +472,15 @@ class TwoFactorPage:
                                         & (TOTPDevice.confirmed == False))
         if device is None:
             redirect(reverse("auth:two-factor"))
-        step = totp.verify(device.secret, form(req).get("code", ""), device.last_step)
+        secret = device.plain_secret()
+        if secret is None:  # the key that encrypted it is gone: enrol again
+            redirect(reverse("auth:two-factor"))
+        step = totp.verify(secret, form(req).get("code", ""), device.last_step)
         if step is None:
             page(req, resp, "auth/two_factor_setup.html", {
-                "secret": device.secret, "error": "That code is not valid; check the clock "
+                "secret": secret, "error": "That code is not valid; check the clock "
                 "of your device and try the next one.",
-                "uri": totp.provisioning_uri(device.secret, user.username,
-                                             settings.TOTP_ISSUER)},
+                "uri": totp.provisioning_uri(secret, user.username, settings.TOTP_ISSUER)},
                  status=falcon.HTTP_400)
             return
         codes = [totp.new_recovery_code() for _ in range(settings.TOTP_RECOVERY_CODES)]

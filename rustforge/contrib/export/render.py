@@ -59,19 +59,30 @@ def stream(exporter: Exporter, fmt: str, selection: Selection, user: Any = None,
 
 
 def in_transaction(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """Run the rows' query inside one transaction while a response streams.
+    """``chunks`` made ready to stream after the responder has returned.
 
     The server iterates the body after the middleware has finished the
-    request (and rolled back anything left open), so the transaction that
-    holds the PostgreSQL cursor is opened here, by the first chunk.
+    request: it has rolled back anything left open and left the request's
+    ambient context (the current tenant and its schema, ...). So the ambient
+    context is captured now, with the carriers jobs use
+    (``rustforge.queue.context``), and entered again around the iteration,
+    inside one transaction that holds the PostgreSQL cursor.
     """
-    from rustforge.db import atomic, get_database
+    from rustforge.queue import context
 
-    if getattr(get_database(), "vendor", "") != "postgresql":
-        yield from chunks
-        return
-    with atomic():
-        yield from chunks
+    return _streamed(chunks, context.capture())
+
+
+def _streamed(chunks: Iterator[bytes], captured: dict) -> Iterator[bytes]:
+    from rustforge.db import atomic, get_database
+    from rustforge.queue import context
+
+    with context.entered(captured):
+        if getattr(get_database(), "vendor", "") != "postgresql":
+            yield from chunks
+            return
+        with atomic():
+            yield from chunks
 
 
 def write(out: IO[bytes], exporter: Exporter, fmt: str, selection: Selection, user: Any = None,

@@ -22,7 +22,7 @@ from typing import Any
 import falcon
 
 from rustforge.contrib.auth.base_user import ANONYMOUS
-from rustforge.contrib.oauth.tokens import find_access_token
+from rustforge.contrib.oauth.tokens import cached_application, find_bearer_token
 
 REALM = "api"
 
@@ -47,7 +47,7 @@ def invalid_token(description: str = "The access token is invalid, expired or re
 def authenticate_bearer(req: Any) -> bool:
     """The auth middleware's bearer backend: the token's user, client and scopes."""
     token = req.env.get("HTTP_AUTHORIZATION", "")[7:].strip()
-    found = find_access_token(token, with_user=True)
+    found = find_bearer_token(token)
     if found is None or not found.is_active():
         raise invalid_token()
     user = ANONYMOUS
@@ -58,7 +58,7 @@ def authenticate_bearer(req: Any) -> bool:
     context = req.context
     context.user = user
     context.scopes = frozenset(found.scope_list)
-    context.oauth_application = found.application
+    context.oauth_application = cached_application(found.application_id)
     context.oauth_token = found
     return True
 

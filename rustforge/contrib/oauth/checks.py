@@ -66,3 +66,14 @@ def check_deploy(app_configs=None, **kwargs):
     if settings.OAUTH_ISSUER and not settings.OAUTH_ISSUER.startswith("https://"):
         messages.append(Warning("OAUTH_ISSUER should be an https:// URL", id="oauth.W004"))
     return messages
+
+
+@register("oauth", deploy=True)
+def check_pkce_required(app_configs=None, **kwargs):
+    from rustforge.conf import settings
+
+    if not settings.OAUTH_PKCE_REQUIRED:
+        return [Warning("OAUTH_PKCE_REQUIRED is off: a public client's authorization code "
+                        "can be redeemed by whoever intercepts it",
+                        hint="Keep OAUTH_PKCE_REQUIRED = True (RFC 9700).", id="oauth.W010")]
+    return []

@@ -34,3 +34,22 @@ def check_settings(app_configs=None, **kwargs):
         messages.append(Error(f"TENANCY_MIGRATE_PARALLEL must be a whole number of at least 1, "
                               f"not {parallel!r}", id="tenancy.E004"))
     return messages
+
+
+@register("tenancy")
+def check_models(app_configs=None, **kwargs):
+    from rustforge.apps import apps
+    from rustforge.contrib.tenancy.scoping import TenantModel
+    from rustforge.db.softdelete import SoftDeleteModel
+
+    messages = []
+    for model in apps.get_models():
+        if issubclass(model, TenantModel) and issubclass(model, SoftDeleteModel):
+            mro = model.__mro__
+            if mro.index(TenantModel) < mro.index(SoftDeleteModel):
+                messages.append(Error(
+                    f"{model.__module__}.{model.__name__} lists TenantModel before "
+                    "SoftDeleteModel: with_deleted() and only_deleted() would see every "
+                    "tenant's rows", hint=f"class {model.__name__}(SoftDeleteModel, "
+                                          "TenantModel)", id="tenancy.E005"))
+    return messages

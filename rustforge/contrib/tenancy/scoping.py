@@ -49,8 +49,8 @@ class TenantModel(Model):
 
     tenant = peewee.ForeignKeyField(Tenant, backref="+", on_delete="CASCADE", index=True)
 
-    # rustforge.db.scoping: forms, resources and GraphQL never expose it, and
-    # the fast path leaves these models to peewee (whose queries we scope).
+    # rustforge.db.scoping: forms, resources, GraphQL and the admin never
+    # expose it; the fast path makes it a parameter of its compiled SQL.
     _scope_fields = (FIELD,)
 
     # The scope -------------------------------------------------------------------
@@ -60,6 +60,12 @@ class TenantModel(Model):
         if not scopes_enabled():
             return None
         return require_tenant(cls.__name__).id
+
+    @classmethod
+    def scope_values(cls) -> tuple[int] | None:
+        """The scope's values for the fast path's compiled SQL (``rustforge.db.scoping``)."""
+        tenant_id = cls.scope_tenant_id()
+        return None if tenant_id is None else (tenant_id,)
 
     @classmethod
     def all_tenants(cls, *fields: Any) -> peewee.ModelSelect:

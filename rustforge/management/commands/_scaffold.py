@@ -1,6 +1,7 @@
 """Render a scaffold folder (``project_template/``): ``*-tpl`` files lose the
 suffix and get ``{{ name }}`` placeholders filled in; a path part spelled
-``project_name`` or ``app_name`` is renamed and a ``dot-`` prefix becomes
+``project_name`` or ``app_name`` is renamed (so is a ``project_name-`` prefix
+of a file name) and a ``dot-`` prefix becomes
 ``.`` (packaging tools skip dotfiles)."""
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ def render_tree(kind: str, target: Path, context: dict[str, str],
             if name in ("__pycache__",) or name.endswith((".pyc", ".pyo")):
                 continue
             name = context.get(name, name) if name in ("project_name", "app_name") else name
+            if name.startswith("project_name-") and "project_name" in context:
+                name = context["project_name"] + name[len("project_name"):]
             if name.startswith("dot-"):
                 name = "." + name[4:]
             if child.is_dir():

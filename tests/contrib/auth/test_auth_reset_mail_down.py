@@ -3,10 +3,18 @@ unknown addresses (no account enumeration), and the operator hears of it."""
 
 import logging
 import socket
+import sys
+from pathlib import Path
 
 import pytest
 
 from rustforge.events.signals import password_reset_mail_failed
+
+MAIL_TESTS = Path(__file__).resolve().parents[2] / "mail"
+if str(MAIL_TESTS) not in sys.path:
+    sys.path.insert(0, str(MAIL_TESTS))
+
+from mailtest_servers import smtp_factory, smtp_server  # noqa: F401 - fixtures
 
 
 def closed_port():
@@ -55,3 +63,25 @@ def test_known_and_unknown_addresses_get_the_same_answer(client, make_user, mail
     logged = [r.getMessage() for r in caplog.records if r.name == "rustforge.auth"]
     assert any(f"user {ada.id} could not be sent" in m for m in logged), logged
     assert all("ada@example.com" not in m for m in logged)  # no address in the log
+
+
+@pytest.mark.parametrize("reply", [None, "550 5.7.1 Relaying denied", "451 4.3.0 Try later"])
+def test_a_real_smtp_server_accepting_or_refusing(client, make_user, settings,
+                                                  smtp_server, reply):  # noqa: F811
+    """aiosmtpd on a local port: delivered, refused for good, or for now."""
+    settings.EMAIL_URL = smtp_server.url()
+    settings.EMAIL_RETRY_INTERVALS = []
+    make_user("ada")
+    if reply:
+        smtp_server.recorder.replies = [reply] * 5
+    known = ask(client, "ada@example.com")
+    unknown = ask(client, "nobody@example.com")
+    assert known.status_code == unknown.status_code == 303
+    assert known.headers["location"] == unknown.headers["location"]
+    assert known.text == unknown.text
+    delivered = smtp_server.recorder.messages()
+    if reply is None:
+        assert [m["To"] for m in delivered] == ["ada@example.com"]
+    else:
+        assert delivered == []
+        assert smtp_server.recorder.data_attempts >= 1  # the server was really asked

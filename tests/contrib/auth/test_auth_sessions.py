@@ -189,11 +189,20 @@ def test_anonymous_requests_write_no_session(client):
     assert "sessionid" not in client.cookies
 
 
-@pytest.mark.parametrize("engine", ["cache-locmem", "cache-memcached"])
+@pytest.mark.parametrize("engine", ["cache-locmem", "cache-memcached", "alias-redis"])
 def test_cache_session_engine(settings, make_user, request, engine):
-    from rustforge.cache import create_cache, get_cache
+    from rustforge.cache import caches, create_cache, get_cache
     from rustforge.services import services
 
+    if engine == "alias-redis":
+        # Sessions in a named cache of their own, on Redis; the default cache is untouched.
+        redis_cache = request.getfixturevalue("redis_cache")
+        default = services.override("cache", create_cache("locmem://"))
+        default.__enter__()                            # the default cache: local memory
+        request.addfinalizer(lambda: default.__exit__(None, None, None))
+        settings.CACHES = {"sessions": redis_cache.url}
+        settings.SESSION_CACHE_ALIAS = "sessions"
+        request.addfinalizer(lambda: caches["sessions"].clear())
     if engine == "cache-memcached":
         memcached = request.getfixturevalue("memcached")
         override = services.override("cache", create_cache(memcached.url))
@@ -209,6 +218,13 @@ def test_cache_session_engine(settings, make_user, request, engine):
     html_login(browser, "ada")
     html_login(other, "ada")
     assert Session.select().count() == 0  # nothing in the database
+    if engine == "alias-redis":
+        import redis
+
+        raw = redis.Redis.from_url(caches["sessions"].url)
+        assert any(b"auth:session:" in key for key in raw.keys("*"))
+        raw.close()
+        assert not get_cache()._data                  # nothing went to the default cache
     assert browser.get("/accounts/me").json["username"] == "ada"
     sessions = browser.get("/accounts/sessions", headers={"Accept": "application/json"}).json
     assert len(sessions["sessions"]) == 2

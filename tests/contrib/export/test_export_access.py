@@ -72,3 +72,18 @@ def test_filename_injection_is_harmless(ada_client, wanted, expected):
     assert expected in header
     assert "\r" not in header and "\n" not in header and "/" not in header
     assert "set-cookie" not in {k.lower() for k in response.headers}
+
+
+@pytest.mark.parametrize("path", [
+    "/export/..%2F..%2Fetc%2Fpasswd.csv", "/export/entries%0d%0aSet-Cookie:%20x=1.csv",
+    "/export/ENTRIES.csv", "/export/entries.CSV", "/export/entries.csv.exe",
+    "/export/" + "e" * 5000 + ".csv", "/export/entries", "/export/.csv",
+])
+def test_export_names_in_the_url_are_looked_up_never_used(ada_client, path):
+    response = ada_client.get(path)
+    assert response.status_code == 404
+    assert "x=1" not in response.headers.get("set-cookie", "")
+
+
+def test_post_is_not_allowed(ada_client):
+    assert ada_client.post("/export/entries.csv").status_code in (403, 405)

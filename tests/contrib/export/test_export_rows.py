@@ -90,3 +90,39 @@ def test_csv_values_read_the_same_on_every_database(db):
     out = io.BytesIO()
     write(out, Formatted(), "csv", Formatted().select({}))
     assert out.getvalue().decode().splitlines()[1] == "-2469.00,2026-02-03 04:05:06"
+
+
+def test_a_stream_runs_in_the_context_of_its_request(db):
+    """The body is iterated after the middleware has left the request's ambient context
+    (a tenant, say): the stream enters it again, through the job-context carriers."""
+    import contextlib
+    import contextvars
+
+    from rustforge.contrib.export.render import in_transaction
+    from rustforge.queue import context
+
+    current = contextvars.ContextVar("probe", default=None)
+
+    @contextlib.contextmanager
+    def enter(value):
+        token = current.set(value)
+        try:
+            yield
+        finally:
+            current.reset(token)
+
+    seen = []
+
+    def body():
+        seen.append(current.get())
+        yield b"x"
+
+    context.register("probe", capture=current.get, enter=enter)
+    try:
+        token = current.set("tenant-a")
+        streamed = in_transaction(body())  # in the responder
+        current.reset(token)               # the middleware leaves the request
+        assert list(streamed) == [b"x"]
+    finally:
+        context.unregister("probe")
+    assert seen == ["tenant-a"] and current.get() is None

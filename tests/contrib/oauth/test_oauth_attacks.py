@@ -375,3 +375,13 @@ def test_introspection_of_expired_revoked_and_unknown_tokens(flow, make_oauth_ap
                              headers=flow.basic(app.client_id, secret))
         assert seen.status_code == 200 and seen.json == {"active": False}
     assert flow.call(first).status_code == 401
+
+
+def test_no_refresh_token_for_a_client_without_the_refresh_grant(flow, make_oauth_app):
+    from rustforge.contrib.oauth.models import RefreshToken
+
+    app, secret = make_oauth_app(grant_types=["authorization_code"])
+    verifier, challenge = flow.pkce()
+    response = flow.exchange(app, secret, flow.code(app, challenge=challenge), verifier)
+    assert response.status_code == 200 and "refresh_token" not in response.json
+    assert RefreshToken.select().count() == 0

@@ -185,3 +185,17 @@ def test_skip_consent_clients_get_a_code_at_once(flow, make_oauth_app):
     response = flow.user_client.get(query, headers={"Accept": "text/html"})
     assert response.status_code == 302
     assert response.headers["location"].startswith(CALLBACK + "?code=")
+
+
+def test_token_endpoint_is_throttled_per_client_ip(flow, make_oauth_app, settings):
+    settings.OAUTH_TOKEN_RATELIMIT = "3/m"
+    app, secret = make_oauth_app()
+    statuses = [flow.token({"grant_type": "client_credentials"}, app.client_id,
+                           "wrong" if n % 2 else secret).status_code for n in range(4)]
+    assert statuses == [200, 401, 200, 429]
+    response = flow.token({"grant_type": "client_credentials"}, app.client_id, secret)
+    assert response.status_code == 429 and response.json["error"] == "slow_down"
+    assert int(response.headers["retry-after"]) > 0
+    # Revocation and introspection share the budget: a guesser gains nothing by switching.
+    assert flow.api.post("/oauth/introspect", data={"token": "x"},
+                         headers=flow.basic(app.client_id, secret)).status_code == 429

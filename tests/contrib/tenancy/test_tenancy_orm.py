@@ -143,3 +143,61 @@ def test_unknown_tenant_and_nesting(tenant_a, tenant_b):
             assert current_tenant().slug == "beta"
         assert current_tenant().slug == "alpha"
     assert current_tenant() is None
+
+
+def test_the_fast_path_takes_the_tenant_as_a_parameter(settings, tenant_a, tenant_b, rows):
+    settings.DATABASE_FAST_PATH = True
+    from rustforge.db.fastpath import clear_cache
+
+    clear_cache(Company)
+    with use_tenant(tenant_a):
+        acme = Company.get_by_id(rows["a"].id)  # compiles the lookup once, for every tenant
+        acme.employees = 11
+        assert acme.save() == 1                 # the compiled UPDATE ... AND tenant_id = ?
+    plan = Company._meta.__dict__["_rustforge_get"]
+    assert plan.scope and "tenant_id" in plan.sql
+    # No tenant's id is frozen into the cached SQL: its slot holds a placeholder.
+    assert all(not isinstance(plan.params[index], int) for index, _ in plan.scope)
+    (save_plan,) = Company._meta.__dict__["_rustforge_save"][1].values()
+    assert '"tenant_id" = ?' in save_plan.sql.replace("%s", "?")
+    with use_tenant(tenant_b):
+        assert Company._meta.__dict__["_rustforge_get"] is plan  # the same SQL...
+        with pytest.raises(Company.DoesNotExist):
+            Company.get_by_id(rows["a"].id)          # ...another tenant's value
+        assert Company.get_by_id(rows["b"].id).name == "Bolt"
+    with unscoped():
+        assert Company.get_by_id(rows["a"].id).employees == 11  # peewee, no scope
+
+
+def test_soft_deletes_and_tenants_together(tenant_a, tenant_b, monkeypatch):
+    from peewee import CharField
+
+    from rustforge.contrib.tenancy import TenantModel
+    from rustforge.contrib.tenancy.checks import check_models
+    from rustforge.db import SoftDeleteModel, get_database
+
+    class Memo(SoftDeleteModel, TenantModel):
+        text = CharField(max_length=20)
+
+        class Meta:
+            table_name = "tenancy_test_memo"
+
+    class WrongMemo(TenantModel, SoftDeleteModel):
+        class Meta:
+            table_name = "tenancy_test_wrong_memo"
+
+    get_database().create_tables([Memo])
+    with use_tenant(tenant_a):
+        Memo.create(text="a").delete_instance()
+        Memo.create(text="live")
+    with use_tenant(tenant_b):
+        Memo.create(text="b").delete_instance()
+        assert [m.text for m in Memo.with_deleted()] == ["b"]
+        assert [m.text for m in Memo.only_deleted()] == ["b"]
+        assert Memo.select().count() == 0
+    with use_tenant(tenant_a):
+        assert [m.text for m in Memo.select()] == ["live"]
+    from rustforge.apps import apps
+
+    monkeypatch.setattr(apps, "get_models", lambda: [Memo, WrongMemo])
+    assert [m.id for m in check_models()] == ["tenancy.E005"]

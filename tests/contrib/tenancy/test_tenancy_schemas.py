@@ -91,3 +91,18 @@ def test_deleting_a_tenant_drops_its_schema(tenant_a, capsys):
     code, _, err = run(["tenants", "delete", "alpha", "--yes"], capsys)
     assert code == 0, err
     assert "tenant_alpha" not in extra_schemas(get_database())
+
+
+def test_the_admin_history_can_live_in_each_tenants_schema(settings, make_tenant):
+    from rustforge.contrib.admin.models import LogEntry
+
+    settings.TENANCY_SCHEMA_APPS = ["crm", "admin"]
+    alpha, beta = make_tenant("alpha"), make_tenant("beta")
+    for tenant, text in ((alpha, "alpha's company 1"), (beta, "beta's company 1")):
+        with use_tenant(tenant):
+            LogEntry.create(app_label="crm", model_name="company", object_id="1",
+                            object_repr=text, action_flag=1)
+    with use_tenant(alpha):
+        assert [e.object_repr for e in LogEntry.select()] == ["alpha's company 1"]
+    assert count("tenant_beta", "admin_log_entry") == 1
+    assert count("public", "admin_log_entry") == 0

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from rustforge import health, metrics
+from rustforge.apps import apps
 from rustforge.checks import Error, Info, Warning, register
 from rustforge.conf import settings
 
@@ -53,6 +54,19 @@ def check_shared_state(app_configs: Any, **kwargs: Any) -> list:
             f"RATELIMITS count in {cache}://: each worker counts on its own, so the real "
             f"limit is up to {workers} times the configured one",
             hint="Use memcached:// for CACHE_URL.", id="ops.W003"))
+    if settings.STORAGE_BACKEND == "rustforge.storage.FileSystemStorage":
+        root = settings.STORAGE_ROOT or "BASE_DIR/storage"
+        messages.append(Warning(
+            f"STORAGE_BACKEND keeps exports and uploads on this host's disk ({root}): "
+            "another host (or a replaced container) cannot serve them",
+            hint="Point STORAGE_ROOT at a volume every host mounts (NFS, a ReadWriteMany "
+                 "volume) and silence ops.W020, or name another STORAGE_BACKEND.",
+            id="ops.W020"))
+        if settings.STORAGE_ROOT and Path(settings.STORAGE_ROOT).is_dir() and not os.access(
+                settings.STORAGE_ROOT, os.W_OK | os.X_OK):
+            messages.append(Error(f"STORAGE_ROOT {settings.STORAGE_ROOT} is not writable",
+                                  hint="chown it to the user the site runs as.",
+                                  id="ops.E021"))
     if not settings.STATIC_ROOT:
         messages.append(Warning("STATIC_ROOT is not set: static files are served from the "
                                 "app folders, unhashed and uncompressed",
@@ -100,6 +114,14 @@ def check_timeouts(app_configs: Any, **kwargs: Any) -> list:
         messages.append(Warning("REDIS_CONNECT_TIMEOUT / REDIS_SOCKET_TIMEOUT is missing or "
                                 "long: enqueueing while Redis hangs would hang requests",
                                 hint="Keep them at a few seconds.", id="ops.W008"))
+    mail = _scheme(str(settings.EMAIL_URL), "console")
+    # The mail app reports this itself (mail.W001) when it is installed.
+    if mail in ("console", "memory", "locmem", "dummy", "file") and not apps.is_installed(
+            "rustforge.contrib.mail"):
+        messages.append(Warning(f"EMAIL_URL uses the {mail}:// backend: password resets and "
+                                "error mail never leave this machine",
+                                hint="Set EMAIL_URL to smtp://... in production.",
+                                id="ops.W022"))
     if _timeout_bad(settings.EMAIL_TIMEOUT, 60):
         messages.append(Warning("EMAIL_TIMEOUT is missing or over a minute",
                                 hint="Keep it at about 10 s; queue mail with EMAIL_QUEUE.",

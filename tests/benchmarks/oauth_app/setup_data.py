@@ -1,0 +1,22 @@
+"""Run by bench_oauth.py inside the generated project: a user, a client, a token.
+
+Prints one JSON line: client_id, client_secret, access_token.
+"""
+
+import json
+
+from rustforge.apps import apps
+
+apps.populate()
+
+from rustforge.contrib.auth import get_user_model
+from rustforge.contrib.oauth.models import Application
+from rustforge.contrib.oauth.tokens import issue
+
+User = get_user_model()
+user = User.get_or_none(User.username == "bench") or User.create_user(
+    "bench", "bench@example.com", "bench passphrase 2026")
+app, secret = Application.register("Bench", grant_types=["client_credentials"],
+                                   scopes=["read"])
+token = issue(app, user, ["read"], expires_in=86400)
+print(json.dumps({"client_id": app.client_id, "client_secret": secret, "access_token": token}))

@@ -152,3 +152,28 @@ def wrap_probes(app: Handler) -> ProbeMiddleware:
     from rustforge.conf import settings
 
     return ProbeMiddleware(app, settings)
+
+
+def _not_found(environ: dict, start_response: Callable) -> list[bytes]:
+    return _answer(start_response, "404 Not Found", b'{"title": "Not found"}',
+                   "application/json")
+
+
+def serve_metrics(host: str, port: int) -> Any:
+    """Serve the probes and ``/metrics`` of a process that has no web server (``rqworker``).
+
+    A daemon thread with the standard library's WSGI server; the same
+    protection as the site's (``METRICS_TOKEN``, ``METRICS_ALLOWED_IPS``).
+    Returns the server (``shutdown()`` stops it).
+    """
+    import threading
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = make_server(host, port, wrap_probes(_not_found), handler_class=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="metrics-server", daemon=True)
+    thread.start()
+    return server

@@ -294,8 +294,13 @@ class ModelResource(TrashMixin, BulkMixin, Resource):
             key = self._key.clean(pk)
         except ValidationError:
             raise self._not_found(pk) from None
-        query = self.scoped_query(req, scope).where(self.model._meta.primary_key == key)
-        obj = (query.for_update() if lock else query).first()
+        pk_field = self.model._meta.primary_key
+        obj = self.scoped_query(req, scope).where(pk_field == key).first()
+        if obj is not None and lock:
+            # Locked through a plain query on the table: get_query() may join,
+            # group or use DISTINCT, with which FOR UPDATE is not allowed.
+            select = getattr(self.model, "with_deleted", self.model.select)
+            obj = select().where(pk_field == key).for_update().first()
         if obj is None:
             raise self._not_found(pk)
         return obj

@@ -94,14 +94,14 @@ class ExportResource:
         background = _flag(req, "background", False)
         wanted = _text_param(req, "filename")
         params = {k: v for k, v in req.params.items() if k not in RESERVED}
+        limit = settings.EXPORT_PDF_MAX_ROWS if fmt == "pdf" else settings.EXPORT_SYNC_MAX_ROWS
         try:
             selection = exporter.select(params, _text_param(req, "ordering"))
-            total = exporter.count(selection, user)
+            total = exporter.count(selection, user, up_to=limit + 1)
         except FilterError as exc:
             raise _bad(str(exc)) from None
-        limit = settings.EXPORT_PDF_MAX_ROWS if fmt == "pdf" else settings.EXPORT_SYNC_MAX_ROWS
         if background or total > limit:
-            self.queue(req, resp, exporter, fmt, selection, total, wanted)
+            self.queue(req, resp, exporter, fmt, selection, wanted)
             return
         now = dt.datetime.now(dt.UTC)
         resp.content_type = FORMATS[fmt].content_type
@@ -141,13 +141,13 @@ class ExportResource:
         handle.seek(0)
 
     def queue(self, req: falcon.Request, resp: falcon.Response, exporter: Exporter, fmt: str,
-              selection: Selection, total: int, wanted: str | None) -> None:
+              selection: Selection, wanted: str | None) -> None:
         record = start_export(exporter, fmt, selection, _user(req), base_url=req.prefix,
                               wanted_name=wanted)
         location = f"{req.prefix}{_jobs_path(req, record.id)}"
         resp.status = falcon.HTTP_202
         resp.set_header("Location", location)
-        resp.media = {"job": record.id, "status": record.status, "rows": total,
+        resp.media = {"job": record.id, "status": record.status,
                       "status_url": location,
                       "detail": "The export runs in the background; poll status_url for "
                                 "the download link."}

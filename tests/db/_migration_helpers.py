@@ -141,11 +141,12 @@ class Project:
         self.env.pop("RUSTFORGE_SETTINGS_MODULE", None)
         self.env.pop("PYTHONPATH", None)
         # These tests follow only their own apps' history: leave out the auth
-        # app a new project installs (its migrations are covered elsewhere).
+        # and admin apps a new project installs (their migrations are covered elsewhere).
         settings = root / "mysite" / "settings.py"
         lines = settings.read_text().splitlines(keepends=True)
         settings.write_text("".join(line for line in lines
-                                    if "rustforge.contrib.auth" not in line))
+                                    if "rustforge.contrib.auth" not in line
+                                    and "rustforge.contrib.admin" not in line))
 
     def run(self, *args: str, timeout: float = 90) -> subprocess.CompletedProcess:
         return subprocess.run([PYTHON, "manage.py", *args], cwd=self.root, env=self.env,

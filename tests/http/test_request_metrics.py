@@ -143,6 +143,20 @@ def test_multiprocess_dir_is_prepared(tmp_path, monkeypatch):
     assert metrics.prepare_multiprocess_dir(str(new)) == new and new.is_dir()
 
 
+def test_multiprocess_files_are_removed_on_exit(tmp_path):
+    folder = tmp_path / "prom"
+    folder.mkdir()
+    (folder / "counter_1.db").write_bytes(b"x")
+    metrics.remove_multiprocess_files(str(folder))
+    assert not folder.exists()
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "counter_2.db").write_bytes(b"x")
+    (shared / "other.txt").write_text("kept")
+    metrics.remove_multiprocess_files(str(shared))
+    assert [p.name for p in shared.iterdir()] == ["other.txt"]
+
+
 def test_framework_series_record_what_prometheus_client_would():
     """The framework's own request and query series skip prometheus_client's
     per-call checks; what they record is exactly what its public API records."""

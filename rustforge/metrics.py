@@ -214,6 +214,24 @@ def prepare_multiprocess_dir(path: str | None = None) -> Path | None:
     return folder
 
 
+def remove_multiprocess_files(path: str | None = None) -> None:
+    """Delete the multiprocess files, and the directory when nothing else is in it.
+
+    For gunicorn's ``on_exit``: every worker has stopped, and the next start
+    would empty the directory anyway; this keeps ``/dev/shm`` from filling up
+    with the directories of servers that are gone.
+    """
+    path = path or multiprocess_dir()
+    if not path or not Path(path).is_dir():
+        return
+    for stale in Path(path).glob("*.db"):
+        stale.unlink(missing_ok=True)
+    try:
+        Path(path).rmdir()
+    except OSError:
+        pass  # not empty: somebody else's files live there too
+
+
 def mark_process_dead(pid: int) -> None:
     """For gunicorn's ``child_exit``: drop a dead worker's live gauges (counters stay)."""
     if multiprocess_dir():

@@ -141,3 +141,17 @@ def test_multiprocess_dir_is_prepared(tmp_path, monkeypatch):
     assert sorted(p.name for p in folder.iterdir()) == ["keep.txt"]
     new = tmp_path / "missing" / "dir"
     assert metrics.prepare_multiprocess_dir(str(new)) == new and new.is_dir()
+
+
+def test_multiprocess_files_are_removed_on_exit(tmp_path):
+    folder = tmp_path / "prom"
+    folder.mkdir()
+    (folder / "counter_1.db").write_bytes(b"x")
+    metrics.remove_multiprocess_files(str(folder))
+    assert not folder.exists()
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "counter_2.db").write_bytes(b"x")
+    (shared / "other.txt").write_text("kept")
+    metrics.remove_multiprocess_files(str(shared))
+    assert [p.name for p in shared.iterdir()] == ["other.txt"]

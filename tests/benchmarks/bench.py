@@ -570,7 +570,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="one short round, gthread only (under two minutes)")
     parser.add_argument("--duration", type=int,
-                        help="seconds per wrk run (default 3; 2 with --quick)")
+                        help="seconds per wrk run (default 2)")
     parser.add_argument("--repeat", type=int,
                         help="interleaved rounds per route (default 3; 1 with --quick)")
     parser.add_argument("--workers", type=int, default=2)
@@ -594,7 +594,7 @@ def main(argv: list[str] | None = None) -> int:
 
     plan = Plan(
         quick=args.quick,
-        duration=args.duration or (2 if args.quick else 3),
+        duration=args.duration or 2,
         repeat=args.repeat or (1 if args.quick else 3),
         workers=args.workers, threads=args.threads, connections=args.connections,
         classes=args.worker_class or (["gthread"] if args.quick else ["sync", "gthread"]),

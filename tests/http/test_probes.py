@@ -77,6 +77,7 @@ def test_readyz_hides_error_messages_unless_debug(client, db, settings):
 def test_probes_accept_only_get_and_head(client, method):
     response = client.request(method, "/healthz")
     assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"
     assert client.request("HEAD", "/healthz").status_code == 200
 
 
@@ -164,3 +165,19 @@ def test_probe_queries_are_ignored_and_never_reflected(client, db):
     assert client.get("/HEALTHZ").status_code == 404  # probes are exact paths
     head = client.request("HEAD", "/metrics")
     assert head.status_code == 200 and head.text == ""
+
+
+def test_readyz_runs_the_checks_at_most_once_a_second(client, db, monkeypatch):
+    calls = []
+    health.register("counted")(lambda: calls.append(1))
+    try:
+        for _ in range(5):
+            assert client.get("/readyz").status_code == 200
+        assert len(calls) == 1
+        from rustforge.http import probes
+
+        monkeypatch.setattr(probes, "READYZ_REUSE_SECONDS", 0.0)
+        client.get("/readyz")
+        assert len(calls) == 2
+    finally:
+        health._checks.pop("counted")

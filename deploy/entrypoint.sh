@@ -22,11 +22,19 @@ case "$role" in
     mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
     exec gunicorn -c gunicorn.conf.py "$@"
     ;;
-  worker)
+  worker|scheduler)
+    # The work horses' job counts: a folder of the worker's own, served on
+    # WORKER_METRICS_PORT when it is set.
+    PROMETHEUS_MULTIPROC_DIR="${WORKER_METRICS_DIR:-/tmp/mysite-$role-metrics}"
+    export PROMETHEUS_MULTIPROC_DIR
+    rm -rf "$PROMETHEUS_MULTIPROC_DIR"
+    mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+    [ "$role" = scheduler ] && set -- --with-scheduler "$@"
+    if [ -n "${WORKER_METRICS_PORT:-}" ]; then
+      set -- --metrics-port "$WORKER_METRICS_PORT" \
+             --metrics-addr "${WORKER_METRICS_ADDR:-127.0.0.1}" "$@"
+    fi
     exec python manage.py rqworker "$@"
-    ;;
-  scheduler)
-    exec python manage.py rqworker --with-scheduler "$@"
     ;;
   migrate)
     exec python manage.py migrate "$@"

@@ -66,6 +66,13 @@ def on_starting(server):
     prepare_multiprocess_dir()
 
 
+def on_exit(server):
+    # Every worker has stopped: the metrics files (in memory, under /dev/shm) go too.
+    from rustforge.metrics import remove_multiprocess_files
+
+    remove_multiprocess_files()
+
+
 def post_fork(server, worker):
     # Drop connections and clients inherited from the master without closing
     # them on the server side (the master still owns those sockets).

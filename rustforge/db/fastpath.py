@@ -27,9 +27,10 @@ re-bound in a test) recompiles, and ``clear_cache(Model)`` forgets it.
 ``DATABASE_FAST_PATH = False`` in settings turns the whole path off.
 
 A model with a row scope (``rustforge.db.scoping``: a tenant) keeps the fast
-path for pk lookups and saves: the scope's fields are parameters of the
-compiled SQL, filled on every call from ``Model.scope_values()``, so the SQL
-is shared by every tenant and no tenant's id is ever frozen into it. Inside
+path for pk lookups, saves and bare lists: the scope's fields are parameters
+of the compiled SQL, filled on every call from ``Model.scope_values()`` (for
+lists: the values :func:`scope_select` put on the query), so the SQL is
+shared by every tenant and no tenant's id is ever frozen into it. Inside
 ``unscoped()`` (``scope_values()`` is None) such a model goes through peewee.
 """
 
@@ -368,15 +369,20 @@ def _update_row(instance: peewee.Model) -> Any:
 
 
 class _ListPlan:
-    """``SELECT <every field> FROM table`` of one model, for one database."""
+    """``SELECT <every field> FROM table`` of one model, for one database
+    (``WHERE <scope field> = ?`` for a model with a row scope)."""
 
-    __slots__ = ("db", "params", "rows", "sql")
+    __slots__ = ("db", "params", "rows", "scope", "sql")
 
     def __init__(self, model: type[peewee.Model], db: peewee.Database) -> None:
         meta = model._meta
         self.db = db
         query = peewee.ModelSelect(model, meta.sorted_fields, is_default=True)
+        scoped = bool(scope_fields(model))
+        if scoped:
+            query = query.where(*_scope_conditions(model))
         self.sql, self.params = _compile(db, query)
+        self.scope = _scope_slots(model, self.params) if scoped else ()
         self.rows = _Rows(model)
 
 
@@ -423,6 +429,7 @@ class Select(peewee.ModelSelect):
 
     _rf_plain = False
     _rf_returning: Any = None
+    _rf_scope: Any = None  # the row scope's values, set by scope_select()
 
     def clone(self):
         query = super().clone()
@@ -433,8 +440,13 @@ class Select(peewee.ModelSelect):
         if (self._rf_plain and self._cursor_wrapper is None and self._limit is None
                 and self._returning is self._rf_returning and self._row_type is None):
             plan = _list_plan(self.model, database)
-            if plan is not None:
-                cursor = plan.db.execute_sql(plan.sql, plan.params)
+            if plan is not None and (not plan.scope or self._rf_scope is not None):
+                params = plan.params
+                if plan.scope:
+                    params = params.copy()
+                    for (index, convert), value in zip(plan.scope, self._rf_scope):
+                        params[index] = convert(value)
+                cursor = plan.db.execute_sql(plan.sql, params)
                 self._cursor_wrapper = _RowsCursorWrapper(cursor, plan.rows)
                 return self._cursor_wrapper
         return super()._execute(database)
@@ -462,6 +474,23 @@ def select_all(model: type[peewee.Model]) -> Select:
         meta._rustforge_proto = proto
     query = proto.clone()
     query._rf_plain = True
+    return query
+
+
+def scope_select(query: Any, model: type[peewee.Model], values: tuple) -> Any:
+    """``query`` limited to the row scope's ``values`` (``tenant_id = 3``).
+
+    A row scope (``rustforge.db.scoping``) calls this from its ``select()``:
+    a plain "every row" query stays plain, and runs the list plan compiled
+    with the scope's fields as parameters.
+    """
+    meta = model._meta
+    plain = getattr(query, "_rf_plain", False)
+    query = query.where(*[meta.fields[name] == value
+                          for name, value in zip(scope_fields(model), values)])
+    if plain:
+        query._rf_plain = True
+        query._rf_scope = tuple(values)
     return query
 
 

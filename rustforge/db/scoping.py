@@ -8,9 +8,10 @@ two things every layer must respect:
   resources, GraphQL types and the admin leave them out, so a client can
   never write them;
 * their current values (the classmethod ``scope_values()``: a tuple, or None
-  inside ``unscoped()``): the database fast path compiles its pk lookups and
-  saves with the scope fields as parameters and fills them per call, so no
-  scope's value is ever frozen into cached SQL;
+  inside ``unscoped()``): the database fast path compiles its pk lookups,
+  saves and bare lists with the scope fields as parameters and fills them per
+  call, so no scope's value is ever frozen into cached SQL (a scope's
+  ``select()`` applies itself with ``rustforge.db.fastpath.scope_select``);
 * a switch to run code without any scope (``unscoped()``), for maintenance
   such as emptying the test database:
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import json
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -31,6 +32,8 @@ from rustforge.http.client_ip import client_ip
 from rustforge.logging import new_request_id, reset_request_id, set_request_id, valid_request_id
 
 Handler = Callable[[dict, Callable], Iterable[bytes]]
+# /readyz answers from the last run of the checks when it is this recent.
+READYZ_REUSE_SECONDS = 1.0
 _NO_STORE = ("Cache-Control", "no-store")
 
 
@@ -41,9 +44,10 @@ def _answer(start_response: Callable, status: str, body: bytes, content_type: st
     return [body]
 
 
-def _json(start_response: Callable, status: str, data: dict, method: str) -> list[bytes]:
+def _json(start_response: Callable, status: str, data: dict, method: str,
+          extra: list[tuple[str, str]] | None = None) -> list[bytes]:
     body = json.dumps(data).encode()
-    answer = _answer(start_response, status, body, "application/json")
+    answer = _answer(start_response, status, body, "application/json", extra)
     return [b""] if method == "HEAD" else answer
 
 
@@ -77,6 +81,7 @@ class ProbeMiddleware:
         header = settings.REQUEST_ID_HEADER
         self.id_header = header
         self.id_env = "HTTP_" + header.upper().replace("-", "_") if header else ""
+        self._ready: tuple[float, str, dict] | None = None
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         handler = self.paths.get(environ.get("PATH_INFO", ""))
@@ -84,7 +89,8 @@ class ProbeMiddleware:
             method = environ.get("REQUEST_METHOD", "GET")
             if method not in ("GET", "HEAD"):
                 return _json(start_response, "405 Method Not Allowed",
-                             {"title": "Method not allowed", "allowed": ["GET", "HEAD"]}, "GET")
+                             {"title": "Method not allowed", "allowed": ["GET", "HEAD"]}, "GET",
+                             [("Allow", "GET, HEAD")])
             return handler(environ, start_response)
         if not self.id_env:
             return self.app(environ, start_response)
@@ -110,14 +116,20 @@ class ProbeMiddleware:
         return _json(start_response, "200 OK", {"status": "ok"}, environ["REQUEST_METHOD"])
 
     def readyz(self, environ: dict, start_response: Callable) -> list[bytes]:
-        results = health.run()
-        ready = all(r.ok for r in results)
-        data = {"status": "ready" if ready else "unavailable",
-                "checks": {r.name: r.as_dict(verbose=self.debug) for r in results}}
-        if not ready:
-            data["failed"] = [r.name for r in results if not r.ok]
-        status = "200 OK" if ready else "503 Service Unavailable"
-        return _json(start_response, status, data, environ["REQUEST_METHOD"])
+        # The probe is unauthenticated and its database check opens a connection:
+        # one run per second and process answers any number of callers.
+        now = time.monotonic()
+        cached = self._ready
+        if cached is None or now - cached[0] >= READYZ_REUSE_SECONDS:
+            results = health.run()
+            ready = all(r.ok for r in results)
+            data = {"status": "ready" if ready else "unavailable",
+                    "checks": {r.name: r.as_dict(verbose=self.debug) for r in results}}
+            if not ready:
+                data["failed"] = [r.name for r in results if not r.ok]
+            cached = self._ready = (time.monotonic(),
+                                    "200 OK" if ready else "503 Service Unavailable", data)
+        return _json(start_response, cached[1], cached[2], environ["REQUEST_METHOD"])
 
     def metrics(self, environ: dict, start_response: Callable) -> list[bytes]:
         if not metrics.enabled():
@@ -152,3 +164,28 @@ def wrap_probes(app: Handler) -> ProbeMiddleware:
     from rustforge.conf import settings
 
     return ProbeMiddleware(app, settings)
+
+
+def _not_found(environ: dict, start_response: Callable) -> list[bytes]:
+    return _answer(start_response, "404 Not Found", b'{"title": "Not found"}',
+                   "application/json")
+
+
+def serve_metrics(host: str, port: int) -> Any:
+    """Serve the probes and ``/metrics`` of a process that has no web server (``rqworker``).
+
+    A daemon thread with the standard library's WSGI server; the same
+    protection as the site's (``METRICS_TOKEN``, ``METRICS_ALLOWED_IPS``).
+    Returns the server (``shutdown()`` stops it).
+    """
+    import threading
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = make_server(host, port, wrap_probes(_not_found), handler_class=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="metrics-server", daemon=True)
+    thread.start()
+    return server

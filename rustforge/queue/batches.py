@@ -244,8 +244,17 @@ class Batch:
         return [h for h in (fetch_job(i) for i in self.job_ids) if h is not None]
 
     def cancel(self) -> int:
-        """Cancel the jobs that have not started; returns how many were canceled."""
-        return sum(1 for handle in self.jobs() if handle.cancel())
+        """Cancel the jobs that have not started; returns how many were canceled.
+
+        Canceled jobs count as failed, so the batch still finishes (and its
+        ``on_complete`` runs) once the jobs already running are done.
+        """
+        canceled = 0
+        for handle in self.jobs():
+            if handle.cancel():
+                canceled += 1
+                record_outcome(self.id, ok=False)
+        return canceled
 
     def __repr__(self) -> str:
         return f"<Batch {self.name or self.id} {self.progress}>"

@@ -163,11 +163,10 @@ def generate_projects(db_url: str) -> dict[str, Impl]:
     text = text.replace('    "tfbsite",\n', '    "tfbsite",\n    "tfb",\n', 1)
     settings.write_text(text)
     (rf / ".env").unlink(missing_ok=True)  # production: settings come from the environment
-    # Metrics off: bare falcon and Django collect none (their cost is measured on its
-    # own by metrics_bench.py).
+    # The settings of a new project as they are: whatever a user gets by default
+    # (middleware, metrics, apps) is what the comparison measures.
     rf_env = dict(base_env, DEBUG="0", SECRET_KEY="bench-" + "x" * 50,
-                  ALLOWED_HOSTS="127.0.0.1,localhost", DATABASE_URL=db_url,
-                  METRICS_ENABLED="0")
+                  ALLOWED_HOSTS="127.0.0.1,localhost", DATABASE_URL=db_url)
 
     # Django: `startproject` defaults (middleware, templates, ORM), one app.
     dj = projects / "django"
@@ -556,12 +555,13 @@ def paired_ratio(a: list[dict], b: list[dict]) -> float:
 
 
 def middleware_of(impl: Impl) -> list[str]:
-    """The MIDDLEWARE the generated RustForge project runs with (CoreMiddleware first)."""
+    """The middleware chain the generated RustForge project runs, in order."""
     code = ("import os, sys; sys.path.insert(0, os.getcwd()); "
             "os.environ['RUSTFORGE_SETTINGS_MODULE'] = 'tfbsite.settings'; "
-            "from rustforge.conf import settings; print(*settings.MIDDLEWARE, sep='\\n')")
-    out = run([str(BIN / "python"), "-c", code], cwd=impl.chdir, env=impl.env)
-    return ["rustforge.http.middleware.core.CoreMiddleware", *out.split()]
+            "from rustforge.http.app import create_app; "
+            "print(*(f'{type(m).__module__}.{type(m).__qualname__}' "
+            "for m in create_app()._unprepared_middleware), sep='\\n')")
+    return run([str(BIN / "python"), "-c", code], cwd=impl.chdir, env=impl.env).split()
 
 
 # Main ----------------------------------------------------------------------------------

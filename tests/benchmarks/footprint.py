@@ -32,9 +32,9 @@ def all_apps_project(rf) -> tuple[object, list[str]]:
     shutil.copytree(rf.chdir, root, ignore=shutil.ignore_patterns("__pycache__"))
     apps = builtin_apps()
     settings = root / "tfbsite" / "settings.py"
-    listed = "".join(f'    "{name}",\n' for name in apps if name != "rustforge.contrib.auth")
-    settings.write_text(settings.read_text().replace(
-        '    "tfbsite",\n', listed + '    "tfbsite",\n', 1))
+    text = settings.read_text()
+    listed = "".join(f'    "{name}",\n' for name in apps if f'"{name}"' not in text)
+    settings.write_text(text.replace('    "tfbsite",\n', listed + '    "tfbsite",\n', 1))
     return Impl("rustforge-all-apps", root, rf.module, root / "manage.py", rf.env), apps
 
 

@@ -77,8 +77,9 @@ def render_report(data: dict, plan, pg_version: str) -> str:
          f"(gthread: {plan.threads} threads); load: `wrk -t1 -c{plan.connections} "
          f"-d{plan.duration}s`, {plan.repeat} interleaved round(s) per route, medians."),
         "- Ratios are medians of per-round ratios (A B C measured back to back).",
-        ("- RustForge middleware (the default stack of a new project, plus the framework's "
-         "CoreMiddleware first): " + ", ".join(f"`{m}`" for m in data.get("middleware", []))),
+        ("- RustForge runs the settings of a new project as generated, so its middleware is "
+         "the default a user gets, in order: " + ", ".join(
+             f"`{m}`" for m in data.get("middleware", []))),
         "", "### Paired ratios", ""]
     lines += summary(data)
     lines.append("")

@@ -140,12 +140,13 @@ class Project:
         self.env = {**os.environ, "DATABASE_URL": db.url, "SECRET_KEY": "x" * 50}
         self.env.pop("RUSTFORGE_SETTINGS_MODULE", None)
         self.env.pop("PYTHONPATH", None)
-        # These tests follow only their own apps' history: leave out the auth
-        # app a new project installs (its migrations are covered elsewhere).
+        # These tests follow only their own apps' history: leave out the built-in
+        # apps a new project installs (auth, admin, ops: covered elsewhere).
         settings = root / "mysite" / "settings.py"
         lines = settings.read_text().splitlines(keepends=True)
+        left_out = ("rustforge.contrib.auth", "rustforge.contrib.admin", "rustforge.contrib.ops")
         settings.write_text("".join(line for line in lines
-                                    if "rustforge.contrib.auth" not in line))
+                                    if not any(app in line for app in left_out)))
 
     def run(self, *args: str, timeout: float = 90) -> subprocess.CompletedProcess:
         return subprocess.run([PYTHON, "manage.py", *args], cwd=self.root, env=self.env,

@@ -25,13 +25,18 @@ OPSPROBE_FILES = {
         @job
         def record(name):
             Item.create(name=name)
+
+
+        @job
+        def fail(name):
+            raise RuntimeError(f"{name} fails on purpose")
     """,
     "opsprobe/resources.py": """
         import os
         import time
 
         from rustforge.contrib.auth.csrf import csrf_exempt
-        from opsprobe.jobs import record
+        from opsprobe.jobs import fail, record
 
 
         class Sleep:
@@ -44,7 +49,8 @@ OPSPROBE_FILES = {
         @csrf_exempt
         class Enqueue:
             def on_post(self, req, resp):
-                job = record.enqueue(req.get_media()["name"])
+                name = req.get_media()["name"]
+                job = (fail if name.startswith("fail") else record).enqueue(name)
                 resp.media = {"job": job.id}
     """,
     "opsprobe/routes.py": """

@@ -53,7 +53,8 @@ def test_startproject_with_deploy(tmp_path, monkeypatch):
 
 def entrypoint_roles() -> set[str]:
     text = (DEPLOY / "entrypoint.sh").read_text()
-    return set(re.findall(r"^  (\w+)\)$", text, re.MULTILINE))
+    return {role for roles in re.findall(r"^  ([\w|]+)\)$", text, re.MULTILINE)
+            for role in roles.split("|")}
 
 
 def test_entrypoint_roles_run_commands_that_exist():
@@ -61,6 +62,7 @@ def test_entrypoint_roles_run_commands_that_exist():
     from rustforge.management import CORE_COMMANDS
 
     text = (DEPLOY / "entrypoint.sh").read_text()
+    assert "--metrics-port" in text
     for command in re.findall(r"exec python manage.py (\w+)", text):
         assert command in CORE_COMMANDS, command
     assert "exec gunicorn -c gunicorn.conf.py" in text
@@ -176,3 +178,10 @@ def test_nginx_accepts_the_site(tmp_path):
     nginx = Nginx(tmp_path / "nginx", site_for([8001, 8002], 8080, tmp_path), 8080)
     result = nginx.test_config()
     assert result.returncode == 0, result.stderr
+
+
+def test_the_dashboard_picture_matches_the_dashboard():
+    from dashboard_picture import DASHBOARD, PICTURE, render
+
+    assert PICTURE.read_text() == render(json.loads(DASHBOARD.read_text())), \
+        "run python tests/deploy/dashboard_picture.py"

@@ -72,23 +72,24 @@ def test_metrics_are_exact_across_workers_and_survive_a_killed_worker(gunicorn):
     assert requests_to(scrape(server)) == sent + 10
 
 
-def test_metrics_start_from_zero_on_restart(gunicorn, ops_site, tmp_path):
+def test_metrics_start_from_zero_on_restart_and_go_on_exit(ops_site, tmp_path):
     folder = tmp_path / "metrics-restart"
-    from ops_support import start_gunicorn
-
     first = start_gunicorn(ops_site, folder)
     try:
         for _ in range(5):
             first.json("/probe/version")
+        os.killpg(first.proc.pid, signal.SIGKILL)  # a crash: no hook runs
+        first.proc.wait(10)
     finally:
         first.stop()
-    assert list(folder.glob("*.db"))  # what a crashed run would leave behind
+    assert list(folder.glob("*.db"))  # what the crashed run left behind
     second = start_gunicorn(ops_site, folder)
     try:
         second.json("/probe/version")
         assert requests_to(scrape(second), "/probe/version") == 1
     finally:
         second.stop()
+    assert not folder.exists()  # a clean stop removes the files (on_exit)
 
 
 def test_metrics_are_refused_to_strangers_and_given_for_the_token(gunicorn):

@@ -77,6 +77,7 @@ def test_readyz_hides_error_messages_unless_debug(client, db, settings):
 def test_probes_accept_only_get_and_head(client, method):
     response = client.request(method, "/healthz")
     assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"
     assert client.request("HEAD", "/healthz").status_code == 200
 
 
@@ -130,3 +131,53 @@ def test_metrics_path_can_be_moved(client, settings):
     settings.METRICS_PATH = "/internal/prom"
     assert client.get("/internal/prom").status_code == 200
     assert client.get("/metrics").status_code == 404
+
+
+@pytest.mark.parametrize("authorization", [
+    "Bearer", "Bearer ", "Basic czNjcmV0LXRva2Vu", "bearer s3cret-token", "Bearer s3cret-token\x00",
+    "Bearer " + "A" * 8000, "Bearer s3cret-tökén", "Bearer s3cret-token s3cret-token",
+])
+def test_metrics_hostile_authorization_headers_are_refused(client, settings, authorization):
+    settings.METRICS_TOKEN = "s3cret-token"
+    settings.METRICS_ALLOWED_IPS = []
+    response = client.get("/metrics", remote_addr="203.0.113.9",
+                          headers={"Authorization": authorization})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("forwarded", ["not-an-ip", "10.0.0.1, ' OR 1=1 --", "::::", "1" * 500,
+                                       "10.2.3.4, 10.2.3.4, 10.2.3.4, 203.0.113.9"])
+def test_metrics_garbage_forwarding_headers_are_refused_cleanly(client, settings, forwarded):
+    settings.METRICS_ALLOWED_IPS = ["10.0.0.0/8"]
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    response = client.get("/metrics", headers={"X-Forwarded-For": forwarded})
+    assert response.status_code in (200, 403)
+    if response.status_code == 200:  # only when the right-most hop is an allowed address
+        assert forwarded.rsplit(",", 1)[-1].strip().startswith("10.")
+
+
+def test_probe_queries_are_ignored_and_never_reflected(client, db):
+    response = client.get("/readyz", params={"verbose": "1", "x": "<script>alert(1)</script>"})
+    assert response.status_code == 200
+    assert "<script>" not in response.text
+    assert client.get("/healthz/").status_code == 200
+    assert client.get("/healthz//").status_code < 500
+    assert client.get("/HEALTHZ").status_code == 404  # probes are exact paths
+    head = client.request("HEAD", "/metrics")
+    assert head.status_code == 200 and head.text == ""
+
+
+def test_readyz_runs_the_checks_at_most_once_a_second(client, db, monkeypatch):
+    calls = []
+    health.register("counted")(lambda: calls.append(1))
+    try:
+        for _ in range(5):
+            assert client.get("/readyz").status_code == 200
+        assert len(calls) == 1
+        from rustforge.http import probes
+
+        monkeypatch.setattr(probes, "READYZ_REUSE_SECONDS", 0.0)
+        client.get("/readyz")
+        assert len(calls) == 2
+    finally:
+        health._checks.pop("counted")

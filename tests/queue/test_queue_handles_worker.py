@@ -82,9 +82,12 @@ def test_batch_progress_and_completion(workers):
 
 
 def test_batch_cancel(workers):
-    batch = Batch(name="stop").add(add, 1, 1).add(add, 2, 2).dispatch()
+    batch = Batch(name="stop", on_complete=batch_done).add(add, 1, 1).add(add, 2, 2).dispatch()
     assert batch.cancel() == 2
     assert [h.status for h in batch.jobs()] == ["canceled", "canceled"]
+    assert batch.progress.failed == 2 and batch.finished    # canceled counts as failed
+    burst(workers)                                           # the completion job
+    assert texts() == ["batch stop done=0 failed=2 total=2"]
 
 
 def test_monitor_sees_workers_queues_and_scheduled(workers):

@@ -111,3 +111,28 @@ def test_two_writers_with_the_same_etag_one_wins(client, transactional_db):
     assert sorted(results.values()) == [200, 412], results
     winner = next(room for room, code in results.items() if code == 200)
     assert Shelf.get_by_id(shelf.id).room == winner
+
+
+def test_if_match_with_a_grouping_get_query(client, catalogue, settings):
+    """A get_query() with GROUP BY (no FOR UPDATE allowed on it) still writes under a lock."""
+    import falcon
+    from falcon import testing
+    from peewee import fn
+    from testproject.shop.resources import BookResource
+
+    class Grouped(BookResource):
+        def get_query(self, req):
+            return (Book.select(Book).group_by(Book.id)
+                    .having(fn.COUNT(Book.id) >= 1))
+
+    app = falcon.App()
+    for entry in Grouped.routes("/g"):
+        app.add_route(entry.path, entry.resource, suffix=entry.suffix)
+    direct = testing.TestClient(app)
+    book = catalogue[1][0]
+    etag = direct.simulate_get(f"/g/{book.id}").headers["ETag"]
+    ok = direct.simulate_patch(f"/g/{book.id}", json={"pages": 4}, headers={"If-Match": etag})
+    assert ok.status_code == 200, ok.text
+    stale = direct.simulate_patch(f"/g/{book.id}", json={"pages": 5}, headers={"If-Match": etag})
+    assert stale.status_code == 412
+    assert Book.get_by_id(book.id).pages == 4

@@ -32,6 +32,7 @@ from pymemcache.client.hash import HashClient
 from pymemcache.exceptions import MemcacheClientError, MemcacheError
 
 from rustforge.cache.backends.base import BaseCache
+from rustforge.cache.backends.faults import FaultTracking
 
 logger = logging.getLogger("rustforge.cache")
 
@@ -67,7 +68,9 @@ def _server(address: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-class MemcachedCache(BaseCache):
+class MemcachedCache(FaultTracking, BaseCache):
+    label = "memcached"
+
     def __init__(self, servers: list[str], **kwargs: Any) -> None:
         options = {k: kwargs.pop(k) for k in list(kwargs) if k in OPTIONS}
         super().__init__(**kwargs)
@@ -75,9 +78,7 @@ class MemcachedCache(BaseCache):
         self.options = {**_DEFAULTS, **options}
         self._client: HashClient | None = None
         self._client_lock = threading.Lock()
-        self._error_at = -math.inf
-        self._last_logged = -math.inf
-        self._suppressed = 0
+        self._init_faults()
 
     def __repr__(self) -> str:
         servers = ",".join(f"{h}:{p}" for h, p in self.servers)
@@ -121,25 +122,6 @@ class MemcachedCache(BaseCache):
         """After fork: drop the parent's sockets without closing them politely."""
         self._client = None
         self._client_lock = threading.Lock()
-
-    @property
-    def available(self) -> bool:
-        """False within ``retry_timeout`` (at least 1 s) of a failure."""
-        window = max(self.options["retry_timeout"], 1.0)
-        return time.monotonic() - self._error_at > window
-
-    def _failed(self, op: str, exc: BaseException) -> None:
-        now = time.monotonic()
-        self._error_at = now
-        interval = _log_interval()
-        if now - self._last_logged >= interval:
-            extra = f" ({self._suppressed} more failures not logged)" if self._suppressed else ""
-            logger.warning("memcached %s failed on %r: %s: %s; reads miss and writes are "
-                           "dropped meanwhile%s", op, self, type(exc).__name__, exc, extra)
-            self._last_logged = now
-            self._suppressed = 0
-        else:
-            self._suppressed += 1
 
     @staticmethod
     def _expire(timeout: float | None) -> int:
@@ -253,8 +235,3 @@ class MemcachedCache(BaseCache):
         except _ERRORS as exc:
             self._failed("flush_all", exc)
 
-
-def _log_interval() -> float:
-    from rustforge.conf import settings
-
-    return float(settings.CACHE_ERROR_LOG_INTERVAL)

@@ -24,19 +24,16 @@ are dropped, ``count`` returns None, logged once per ``CACHE_ERROR_LOG_INTERVAL`
 
 from __future__ import annotations
 
-import logging
 import math
 import pickle
 import threading
-import time
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
 from rustforge.cache.backends.base import BaseCache
-
-logger = logging.getLogger("rustforge.cache")
+from rustforge.cache.backends.faults import FaultTracking
 
 OPTIONS: dict[str, type] = {
     "connect_timeout": float,
@@ -73,7 +70,7 @@ def dumps(value: Any) -> bytes:
     return pickle.dumps(value, _PICKLE)
 
 
-def loads(blob: bytes) -> Any:
+def loads(blob: Any) -> Any:  # bytes: the client never decodes responses
     # Every pickle of protocol 2+ starts with 0x80; an integer never does.
     if blob[:1] != b"\x80":
         return int(blob)
@@ -82,7 +79,9 @@ def loads(blob: bytes) -> Any:
     return pickle.loads(blob)  # noqa: S301
 
 
-class RedisCache(BaseCache):
+class RedisCache(FaultTracking, BaseCache):
+    label = "redis cache"
+
     def __init__(self, url: str, **kwargs: Any) -> None:
         options = {k: kwargs.pop(k) for k in list(kwargs) if k in OPTIONS}
         super().__init__(**kwargs)
@@ -92,9 +91,7 @@ class RedisCache(BaseCache):
         self._client: redis.Redis | None = None
         self._client_lock = threading.Lock()
         self._scripts: dict[str, Any] = {}
-        self._error_at = -math.inf
-        self._last_logged = -math.inf
-        self._suppressed = 0
+        self._init_faults()
 
     def __repr__(self) -> str:
         parts = urlsplit(self.url)
@@ -132,25 +129,6 @@ class RedisCache(BaseCache):
         self._client = None
         self._scripts = {}
         self._client_lock = threading.Lock()
-
-    @property
-    def available(self) -> bool:
-        window = max(self.options["retry_timeout"], 1.0)
-        return time.monotonic() - self._error_at > window
-
-    def _failed(self, op: str, exc: BaseException) -> None:
-        now = time.monotonic()
-        self._error_at = now
-        from rustforge.conf import settings
-
-        if now - self._last_logged >= float(settings.CACHE_ERROR_LOG_INTERVAL):
-            extra = f" ({self._suppressed} more failures not logged)" if self._suppressed else ""
-            logger.warning("redis cache %s failed on %r: %s: %s; reads miss and writes are "
-                           "dropped meanwhile%s", op, self, type(exc).__name__, exc, extra)
-            self._last_logged = now
-            self._suppressed = 0
-        else:
-            self._suppressed += 1
 
     @staticmethod
     def _px(timeout: float | None) -> int | None:
@@ -227,7 +205,7 @@ class RedisCache(BaseCache):
         try:
             if timeout is None:
                 return bool(self.client.persist(key)) or bool(self.client.exists(key))
-            return bool(self.client.pexpire(key, self._px(timeout)))
+            return bool(self.client.pexpire(key, max(1, math.ceil(timeout * 1000))))
         except _ERRORS as exc:
             self._failed("touch", exc)
             return False

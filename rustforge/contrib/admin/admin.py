@@ -1,4 +1,7 @@
-"""The admin's own history in the admin: a read-only list of every logged action."""
+"""The admin's own history in the admin: a read-only list of every logged action.
+
+Imported while the apps load (see ``actions``): the web layer only inside methods.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from markupsafe import Markup
 
 from rustforge.contrib.admin.models import LogEntry
 from rustforge.contrib.admin.options import ModelAdmin, display
-from rustforge.contrib.admin.pages import admin_url
 from rustforge.contrib.admin.sites import site
 
 
@@ -29,6 +31,8 @@ class LogEntryAdmin(ModelAdmin):
 
     @display(description="Object")
     def object_link(self, entry: LogEntry) -> Any:
+        from rustforge.contrib.admin.pages import admin_url
+
         target = self.site.model_admin(entry.app_label, entry.model_name)
         if target is None or entry.action_flag == 3:
             return entry.object_repr

@@ -3,30 +3,24 @@
 Permissions and groups are edited as checkboxes; a password is never shown
 or edited as a field: the "Change password" page of a user sets a new one
 (validated, hashed) and ends that user's other sessions.
+
+This module is imported while the apps load, in every process (``manage.py
+--help`` included): the web layer and the hasher are imported in the page's
+method, when it serves.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import falcon
-
 from rustforge.contrib import admin
-from rustforge.contrib.admin.history import log_change
-from rustforge.contrib.admin.pages import admin_url, flash, redirect, render_page
-from rustforge.contrib.admin.resources import post_data
-from rustforge.contrib.auth.authentication import get_user_model, set_password_and_logout_others
+from rustforge.contrib.auth.authentication import get_user_model
 from rustforge.contrib.auth.models import (
     Group,
     GroupPermission,
     Permission,
     UserGroup,
     UserPermission,
-)
-from rustforge.contrib.auth.passwords import (
-    PasswordValidationError,
-    password_help_texts,
-    validate_password,
 )
 
 
@@ -60,6 +54,18 @@ class UserAdmin(admin.ModelAdmin):
     object_links = [("password", "Change password")]
 
     def password_view(self, req: Any, resp: Any, user: Any) -> None:
+        import falcon
+
+        from rustforge.contrib.admin.history import log_change
+        from rustforge.contrib.admin.pages import admin_url, flash, redirect, render_page
+        from rustforge.contrib.admin.resources import post_data
+        from rustforge.contrib.auth.authentication import set_password_and_logout_others
+        from rustforge.contrib.auth.passwords import (
+            PasswordValidationError,
+            password_help_texts,
+            validate_password,
+        )
+
         errors: list[str] = []
         if req.method == "POST":
             data = post_data(req)

@@ -20,6 +20,7 @@ from rustforge.conf import settings
 from rustforge.contrib.auth.base_user import utcnow
 from rustforge.contrib.oauth import digests
 from rustforge.contrib.oauth.models import AccessToken, Application, RefreshToken
+from rustforge.db.compiled import CompiledQuery
 from rustforge.events.signals import oauth_token_issued
 
 logger = logging.getLogger("rustforge.oauth")
@@ -64,21 +65,62 @@ def find_access_token(token: Any) -> AccessToken | None:
             .where(_digest_match(AccessToken.token_digest, wanted)).first())
 
 
-def find_bearer_token(token: Any) -> AccessToken | None:
-    """The access token of an API request, with its user in the same query.
-
-    PERF: this runs on every bearer request. One two-table query, the shape of
-    the session lookup's; the client comes from ``cached_application``.
-    """
-    wanted = _digests(token)
-    if wanted is None:
-        return None
+def _token_with_user(digest: Any) -> Any:
     from rustforge.contrib.auth.authentication import get_user_model
 
     user_model = get_user_model()
     return (AccessToken.select(AccessToken, user_model)
             .join(user_model, JOIN.LEFT_OUTER, on=(AccessToken.user == user_model._meta.primary_key))
-            .where(_digest_match(AccessToken.token_digest, wanted)).first())
+            .where(AccessToken.token_digest == digest).limit(1))
+
+
+class _BearerLookup:
+    """The query of every bearer request, compiled once per user model and database."""
+
+    def __init__(self) -> None:
+        self.query: CompiledQuery | None = None
+        self.user_model: Any = None
+
+    def __call__(self, wanted: list[str]) -> AccessToken | None:
+        from rustforge.contrib.auth.authentication import get_user_model
+
+        user_model = get_user_model()
+        if self.query is None or self.user_model is not user_model:
+            self.query = CompiledQuery(AccessToken, _token_with_user,
+                                       converters=(AccessToken.token_digest.db_value,))
+            self.user_model = user_model
+        for digest in wanted:  # the current key's digest first, then the fallbacks'
+            row = self.query.first_tuple(digest)
+            if row is not None:
+                return self._build(row, user_model)
+        return None
+
+    @staticmethod
+    def _build(row: tuple, user_model: Any) -> AccessToken:
+        names = [f.name for f in AccessToken._meta.sorted_fields]
+        values = dict(zip(names, row[:len(names)]))
+        token = AccessToken(__no_default__=1, **values)
+        if values["user"] is not None:
+            user = user_model(__no_default__=1, **dict(zip(
+                (f.name for f in user_model._meta.sorted_fields), row[len(names):])))
+            user._dirty.clear()
+            token.user = user
+        token._dirty.clear()
+        return token
+
+
+_bearer_lookup = _BearerLookup()
+
+
+def find_bearer_token(token: Any) -> AccessToken | None:
+    """The access token of an API request, with its user, in one query.
+
+    PERF: this runs on every bearer request: the session lookup's shape (two
+    tables, compiled once, read as plain values); the client comes from
+    ``cached_application``.
+    """
+    wanted = _digests(token)
+    return None if wanted is None else _bearer_lookup(wanted)
 
 
 # id -> (monotonic deadline, Application): the client of a bearer request, for

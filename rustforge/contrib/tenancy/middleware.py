@@ -91,5 +91,10 @@ class TenantMiddleware:
             req.context.tenant_token = None
             try:
                 deactivate(token)
-            except peewee.DatabaseError:  # the connection is gone; the next one starts clean
+            except peewee.DatabaseError:
+                # A connection whose search_path may still name the tenant's
+                # schema must not serve the next request: drop it.
                 logger.warning("could not reset the tenant's search_path", exc_info=True)
+                from rustforge.db import get_database
+
+                get_database().discard_connection()

@@ -35,6 +35,7 @@ from rustforge.contrib.tenancy.context import require_tenant
 from rustforge.contrib.tenancy.errors import CrossTenantWrite, TenancyError
 from rustforge.contrib.tenancy.models import Tenant
 from rustforge.db import Model
+from rustforge.db.fastpath import scope_select
 from rustforge.db.scoping import scopes_enabled, unscoped
 
 FIELD = "tenant"
@@ -93,7 +94,8 @@ class TenantModel(Model):
     def select(cls, *fields: Any) -> peewee.ModelSelect:
         query = super().select(*fields)
         tenant_id = cls.scope_tenant_id()
-        return query if tenant_id is None else query.where(cls.tenant == tenant_id)
+        # (scope_select: the same WHERE, and a bare select keeps the list fast path.)
+        return query if tenant_id is None else scope_select(query, cls, (tenant_id,))
 
     # Writes ----------------------------------------------------------------------
     @classmethod

@@ -12,6 +12,21 @@ from rustforge.forms.fields.base import Field
 from rustforge.forms.text import unstorable_reason
 
 
+def _has_non_finite(value: Any) -> bool:
+    """A NaN or infinite float anywhere in a JSON structure (no recursion)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return False
+
+
 def _no_constant(name: str) -> Any:
     # NaN and Infinity are not JSON (RFC 8259); PostgreSQL's jsonb refuses them.
     raise ValueError(f"{name} is not JSON")
@@ -39,7 +54,7 @@ class JSONField(Field):
                 value = json.loads(value, parse_constant=_no_constant)
             except (ValueError, RecursionError):
                 self.fail("invalid")
-        if isinstance(value, float) and not math.isfinite(value):
+        if _has_non_finite(value):  # NaN, Infinity: not JSON, refused by jsonb
             self.fail("invalid")
         # NUL is refused by PostgreSQL's jsonb, lone surrogates by every UTF-8
         # database: anywhere in the structure, keys included.
@@ -112,7 +127,8 @@ class ListField(Field):
             self.fail("max_items", n=self.max_items)
         if self.min_items is not None and len(value) < self.min_items:
             self.fail("min_items", n=self.min_items)
-        result, nested = [], ValidationError({})
+        result: list[Any] = []
+        nested = ValidationError({})
         for index, item in enumerate(value):
             try:
                 if self.child.is_empty(item) and not isinstance(self.child, FormField):
@@ -143,7 +159,7 @@ class FormField(Field):
 
     schema_type = "object"
 
-    def __init__(self, form_class: type, **kwargs: Any) -> None:
+    def __init__(self, form_class: type[Any], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.form_class = form_class
         self.error_messages.setdefault("not_an_object", "Enter an object.")

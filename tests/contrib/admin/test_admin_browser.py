@@ -213,3 +213,29 @@ def test_staff_without_permission_and_non_staff_are_refused(browser, live_server
     other.click("button[type=submit]")
     other.wait_for_load_state()
     assert other.goto(f"{base}/admin").status == 403
+
+
+def test_foreign_key_autocomplete_suggests_rows(browser, live_server, site_data, settings):
+    settings.ADMIN_FK_SELECT_LIMIT = 1       # two authors: the input searches instead
+    base = live_server.url
+    page = browser.new_page()
+    log_in(page, base, "boss")
+    page.goto(f"{base}/admin/blog/post/add")
+    field = page.locator("#id_author")
+    assert field.get_attribute("data-autocomplete") == "/admin/blog/post/autocomplete"
+    with page.expect_response(lambda r: "/autocomplete?" in r.url):
+        field.type("love")
+    page.wait_for_function("document.querySelectorAll('#id_author_list option').length > 0")
+    labels = page.eval_on_selector_all("#id_author_list option", "os => os.map(o => o.label)")
+    assert labels == ["Ada Lovelace"]
+
+
+def test_narrow_screen_has_no_page_wide_scrolling(browser, live_server, site_data, shots):
+    base = live_server.url
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    log_in(page, base, "boss")
+    for path in ["/admin", "/admin/blog/post", f"/admin/blog/post/{site_data['posts'][0].id}/change"]:
+        page.goto(base + path)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
+    page.goto(f"{base}/admin/blog/post")
+    page.screenshot(path=str(shots / "admin-changelist-narrow.png"))

@@ -187,3 +187,10 @@ def test_narrowed_admin_never_shows_a_table_estimate(admin_client, blog, setting
     monkeypatch.setattr(site.admin_for(Post), "get_queryset",
                         lambda req: Post.select().where(Post.author == blog["ada"]))
     assert "15 posts" in admin_client.get("/admin/blog/post").text
+
+
+def test_a_method_column_sorts_by_its_declared_field(admin_client, blog):
+    page = admin_client.get("/admin/blog/author?o=-initials")
+    assert page.status_code == 200
+    assert page.text.index("BS") < page.text.index("AL")      # Bob Stone before Ada Lovelace
+    assert 'aria-sort="descending"' in page.text

@@ -95,3 +95,20 @@ def test_private_registry_does_not_fill_the_site():
     registry = Apps()
     registry.populate(["rustforge.contrib.admin"])
     assert registry.get_app_config("admin").registry is registry
+
+
+def test_registering_does_not_load_the_web_layer(run_cli):
+    """`<app>/admin.py` runs in every process (manage.py --help too): no falcon, no Jinja2."""
+    import sys
+
+    code = ("import sys\nfrom rustforge.conf import settings\n"
+            "settings.configure(None, INSTALLED_APPS=['rustforge.contrib.auth', "
+            "'rustforge.contrib.admin'], SECRET_KEY='x' * 50)\n"
+            "from rustforge.apps import apps\napps.populate()\n"
+            "from rustforge.contrib.admin import site\n"
+            "assert len(site.model_admins()) == 4, site.model_admins()\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('falcon', 'jinja2', 'whitenoise')))\n")
+    result = run_cli([sys.executable, "-c", code])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

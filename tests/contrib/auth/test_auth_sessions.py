@@ -263,3 +263,28 @@ def test_anonymous_request_costs_no_query(client, db):
     finally:
         del db.execute_sql
     assert statements == []
+
+
+def test_logged_in_requests_reuse_one_compiled_session_lookup(client, make_user, monkeypatch):
+    """The session (and user) lookup of every logged-in request is built once per
+    process, not per request; it still answers for the right session each time."""
+    from rustforge.contrib.auth.sessions import db as session_db
+
+    calls = []
+    build = session_db._session_with_user
+
+    def counting(key_hash, now):
+        calls.append(1)
+        return build(key_hash, now)
+
+    monkeypatch.setattr(session_db, "_session_with_user", counting)
+    make_user("ada")
+    make_user("bob")
+    html_login(client, "ada")
+    other = Client(client.app)
+    html_login(other, "bob")
+    calls.clear()
+    for _ in range(3):
+        assert client.get("/accounts/me").json["username"] == "ada"
+        assert other.get("/accounts/me").json["username"] == "bob"
+    assert len(calls) <= 1

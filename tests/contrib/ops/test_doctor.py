@@ -38,3 +38,12 @@ def test_passwords_are_masked():
         "postgresql://app:***@db:5432/site"
     assert mask_url("redis://cache:6379/0") == "redis://cache:6379/0"
     assert mask_url("") == "(empty)"
+
+
+def test_doctor_deploy_counts_the_deploy_checks(db, settings):
+    settings.SECURE_HSTS_SECONDS = 0
+    result = CliRunner().invoke(doctor, ["--json", "--deploy"])
+    data = json.loads(result.output.split("\nError:")[0])
+    warnings = next(row for row in data["findings"]
+                    if row["name"] == "check --deploy: warnings")
+    assert "security.W008" in warnings["note"]

@@ -167,6 +167,16 @@ def test_the_fast_path_takes_the_tenant_as_a_parameter(settings, tenant_a, tenan
         assert Company.get_by_id(rows["b"].id).name == "Bolt"
     with unscoped():
         assert Company.get_by_id(rows["a"].id).employees == 11  # peewee, no scope
+    # A bare select runs the list plan, compiled once with the tenant as a parameter.
+    with use_tenant(tenant_a):
+        assert [c.name for c in Company.select()] == ["Acme"]
+    list_plan = Company._meta.__dict__["_rustforge_list"]
+    assert list_plan.scope and "tenant_id" in list_plan.sql
+    with use_tenant(tenant_b):
+        assert [c.name for c in Company.select()] == ["Bolt"]
+        assert Company._meta.__dict__["_rustforge_list"] is list_plan
+    with unscoped():
+        assert sorted(c.name for c in Company.select()) == ["Acme", "Bolt"]
 
 
 def test_soft_deletes_and_tenants_together(tenant_a, tenant_b, monkeypatch):

@@ -42,9 +42,13 @@ class PostAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
-    list_display = ["name", "email"]
+    list_display = ["name", "email", "initials"]
     search_fields = ["name", "email"]
     ordering = ["name"]
+
+    @admin.display(description="Initials", ordering="name")
+    def initials(self, author):
+        return "".join(word[0] for word in author.name.split())
 
 
 admin.site.register(Category, search_fields=["name"], list_display=["name"])

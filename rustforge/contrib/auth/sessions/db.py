@@ -10,22 +10,41 @@ from peewee import JOIN
 
 from rustforge.contrib.auth.base_user import utcnow
 from rustforge.contrib.auth.sessions import SessionRecord
+from rustforge.db.compiled import CompiledQuery
 
 # Sliding expiry writes at most once a minute per session, not on every request.
 TOUCH_EVERY = dt.timedelta(seconds=60)
 
 
 def _record(row: Any) -> SessionRecord:
+    """A record from a Session row, or from a dict of its field values."""
+    get: Any = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
     try:
-        data = json.loads(row.data)
+        data = json.loads(get("data"))
     except ValueError:
         data = {}
-    return SessionRecord(key_hash=row.key_hash, data=data, user_id=row.user_id,
-                         created_at=row.created_at, last_seen=row.last_seen,
-                         expires_at=row.expires_at, ip=row.ip, user_agent=row.user_agent)
+    user_id = get("user") if isinstance(row, dict) else row.user_id
+    return SessionRecord(key_hash=get("key_hash"), data=data, user_id=user_id,
+                         created_at=get("created_at"), last_seen=get("last_seen"),
+                         expires_at=get("expires_at"), ip=get("ip"),
+                         user_agent=get("user_agent"))
+
+
+def _session_with_user(key_hash: Any, now: Any) -> Any:
+    from rustforge.contrib.auth.models import Session
+
+    user_model = Session.user.rel_model
+    return (Session.select(Session, user_model)
+            .join(user_model, JOIN.LEFT_OUTER, on=(Session.user == user_model._meta.primary_key))
+            .where((Session.key_hash == key_hash) & (Session.expires_at > now))
+            .limit(1))
 
 
 class DatabaseBackend:
+    def __init__(self) -> None:
+        self._by_key: CompiledQuery | None = None
+        self._by_key_for: tuple = ()
+
     @property
     def model(self):
         from rustforge.contrib.auth.models import Session
@@ -33,19 +52,31 @@ class DatabaseBackend:
         return Session
 
     def load(self, key_hash: str) -> SessionRecord | None:
+        # PERF: one query for the session and its user, so the request-user
+        # middleware needs no second round trip; built and compiled once
+        # (every logged-in request runs it), not per request, and read as
+        # plain values rather than through peewee's join row mapping.
         Session = self.model
         user_model = Session.user.rel_model
-        # PERF: one query for the session and its user; the request-user
-        # middleware then needs no second round trip.
-        row = (Session.select(Session, user_model)
-               .join(user_model, JOIN.LEFT_OUTER, on=(Session.user == user_model._meta.primary_key))
-               .where((Session.key_hash == key_hash) & (Session.expires_at > utcnow()))
-               .first())
+        models = (Session, user_model)  # AUTH_USER_MODEL may be swapped in tests
+        by_key = self._by_key
+        if by_key is None or self._by_key_for != models:
+            by_key = self._by_key = CompiledQuery(
+                Session, _session_with_user,
+                converters=(Session.key_hash.db_value, Session.expires_at.db_value))
+            self._by_key_for = models
+        row = by_key.first_tuple(key_hash, utcnow())
         if row is None:
             return None
-        record = _record(row)
-        if row.user_id is not None:
-            record.user = row.user
+        names = [f.name for f in Session._meta.sorted_fields]
+        split = len(names)
+        values = dict(zip(names, row[:split]))
+        record = _record(values)
+        if values["user"] is not None:
+            user = user_model(__no_default__=1, **dict(zip(
+                (f.name for f in user_model._meta.sorted_fields), row[split:])))
+            user._dirty.clear()
+            record.user = user
         return record
 
     def save(self, record: SessionRecord) -> None:

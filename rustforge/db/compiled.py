@@ -1,0 +1,169 @@
+"""A query that peewee builds and compiles once, then runs again with new values.
+
+Building a peewee query object and walking it into SQL costs 50-200 us per
+call for a join with a couple of conditions: more than the round trip to a
+local PostgreSQL. A query that a framework runs on every request with only
+its values changing (the session lookup of every logged-in request) is
+therefore built once per database, with markers in place of the values, and
+then run with the values put where the markers were:
+
+    from rustforge.db.compiled import CompiledQuery
+
+    session_by_key = CompiledQuery(
+        Session,
+        lambda key, now: (Session.select(Session, User)
+                          .join(User, JOIN.LEFT_OUTER, on=(Session.user == User.id))
+                          .where((Session.key_hash == key) & (Session.expires_at > now))
+                          .limit(1)),
+        converters=(Session.key_hash.db_value, Session.expires_at.db_value))
+
+    row = session_by_key.first(key_hash, utcnow())    # a Session (with .user) or None
+
+The SQL is exactly what peewee sends for ``build(key, now)``; rows come back
+through the query's own cursor wrapper, so joined models land where peewee
+puts them. ``converters`` do what the compared field would do to each value
+(``field.db_value``). A model with a row scope (``rustforge.db.scoping``),
+whose condition changes from request to request, and ``DATABASE_FAST_PATH =
+False`` leave every call to peewee; so does a value that is itself a query
+node. Binding the model to another database compiles again.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import peewee
+
+from rustforge.db.fastpath import _concrete, _enabled
+
+
+class _Mark:
+    """Stands for the value at ``index`` while the query is compiled."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+class _Plan:
+    __slots__ = ("converters", "db", "params", "query", "slots", "sql")
+
+    def __init__(self, db: peewee.Database, query: Any, sql: str, params: list,
+                 slots: tuple[tuple[int, int], ...]) -> None:
+        self.db = db
+        self.query = query
+        self.sql = sql
+        self.params = params
+        self.slots = slots
+        # python_value of each selected column, as peewee's tuples() applies them.
+        columns = peewee._normalize_model_select(query._returning)
+        self.converters = tuple(getattr(c, "python_value", None) for c in columns)
+
+
+# Cached "this query goes through peewee every time" (checked by identity).
+_PEEWEE = object()
+
+
+class CompiledQuery:
+    """``build(*values)`` compiled once per database; see the module docstring."""
+
+    __slots__ = ("__weakref__", "_build", "_converters", "_model", "_plan")
+
+    def __init__(self, model: type[peewee.Model], build: Callable[..., Any],
+                 converters: Sequence[Callable[[Any], Any]]) -> None:
+        self._model = model
+        self._build = build
+        self._converters = tuple(converters)
+        self._plan: Any = None
+        _instances.add(self)
+
+    def _plan_for(self, db: Any) -> Any:
+        plan = self._plan
+        if plan is not None and (plan is _PEEWEE or plan.db is db):
+            return plan
+        plan = self._compile(db) if db is not None and _enabled() else _PEEWEE
+        self._plan = plan
+        return plan
+
+    def _compile(self, db: peewee.Database) -> Any:
+        marks = [_Mark(i) for i in range(len(self._converters))]
+        query = self._build(*(peewee.Value(mark, converter=False) for mark in marks))
+        models = {query.model, *(dest for joins in query._joins.values()
+                                 for dest, *_ in joins if isinstance(dest, type))}
+        if any(getattr(model, "_scope_fields", None) for model in models):
+            return _PEEWEE
+        sql, params = db.get_sql_context().sql(query).query()
+        slots = tuple((position, value.index) for position, value in enumerate(params)
+                      if isinstance(value, _Mark))
+        if sorted(index for _, index in slots) != list(range(len(marks))):
+            return _PEEWEE  # a value compiled away or twice: not a shape to reuse
+        return _Plan(db, query, sql, params, slots)
+
+    def execute(self, *values: Any) -> Any:
+        """The rows of ``build(*values)``, as peewee's cursor wrapper yields them."""
+        plan = self._plan_for(_concrete(self._model._meta.database))
+        if plan is _PEEWEE or any(isinstance(v, peewee.Node) for v in values):
+            return self._build(*values).execute()
+        params = plan.params.copy()
+        converters = self._converters
+        for position, index in plan.slots:
+            params[position] = converters[index](values[index])
+        cursor = plan.db.execute_sql(plan.sql, params)
+        return plan.query._get_cursor_wrapper(cursor)
+
+    def first(self, *values: Any) -> Any:
+        """The first row of ``build(*values)``, or None."""
+        for row in self.execute(*values):
+            return row
+        return None
+
+    def first_tuple(self, *values: Any) -> tuple | None:
+        """The first row of ``build(*values).tuples()``, or None.
+
+        PERF: no model instances and no cursor wrapper: for a join, peewee's
+        wrapper maps every column to its model on each call (about as long
+        as the round trip); a caller that knows the columns builds what it
+        needs from the plain values.
+        """
+        plan = self._plan_for(_concrete(self._model._meta.database))
+        if plan is _PEEWEE or any(isinstance(v, peewee.Node) for v in values):
+            return self._build(*values).tuples().first()
+        params = plan.params.copy()
+        converters = self._converters
+        for position, index in plan.slots:
+            params[position] = converters[index](values[index])
+        row = plan.db.execute_sql(plan.sql, params).fetchone()
+        if row is None:
+            return None
+        return tuple(value if convert is None or value is None else convert(value)
+                     for convert, value in zip(plan.converters, row))
+
+    def clear(self) -> None:
+        """Forget the compiled SQL (it is rebuilt on the next call)."""
+        self._plan = None
+
+
+_instances: weakref.WeakSet[CompiledQuery] = weakref.WeakSet()
+
+
+def clear_all() -> None:
+    """Forget the SQL of every compiled query (settings changed, tests)."""
+    for query in list(_instances):
+        query.clear()
+
+
+def _on_setting_changed(sender: Any, names: frozenset[str], **kwargs: Any) -> None:
+    if "*" in names or "DATABASE_FAST_PATH" in names or "DATABASE_URL" in names:
+        clear_all()
+
+
+def _install_hooks() -> None:
+    from rustforge.events.signals import setting_changed
+
+    setting_changed.connect(_on_setting_changed, weak=False)
+
+
+_install_hooks()

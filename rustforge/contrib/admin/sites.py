@@ -97,8 +97,12 @@ class AdminSite:
         page, to the users ``allowed(user)`` accepts (default: every staff user).
         ``route_name`` is resolved when the page is drawn, so an app's ``admin.py``
         can add its link before the routes are collected."""
-        self.links = [link for link in self.links if link.title != title]
-        self.links.append(Link(title, route_name, allowed))
+        link = Link(title, route_name, allowed)
+        titles = [existing.title for existing in self.links]
+        if title in titles:  # the same title again replaces it, in its place
+            self.links[titles.index(title)] = link
+        else:
+            self.links.append(link)
 
     def links_for(self, user: Any) -> list[dict[str, str]]:
         """The added links ``user`` may follow, as ``{"title", "url"}``."""

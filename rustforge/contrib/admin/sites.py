@@ -78,7 +78,7 @@ class AdminSite:
     def is_registered(self, model: type[peewee.Model]) -> bool:
         return model in self._registry
 
-    def add_action(self, function: Callable, name: str | None = None) -> None:
+    def add_action(self, function: Any, name: str | None = None) -> None:
         """Offer a bulk action on every list page (``fn(model_admin, req, resp, queryset)``)."""
         if name:
             function.action_name = name

@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -118,25 +119,56 @@ def gauge(name: str, documentation: str, labelnames: Sequence[str] = (),
 _series: dict[tuple, Any] = {}
 
 
+def _adder(child: Any) -> Callable[..., Any]:
+    """``child.inc`` without prometheus_client's per-call checks.
+
+    PERF: ``Counter.inc`` checks the label state and the amount in Python on
+    every call before it reaches the value; a series the framework made
+    itself passes those checks by construction. The value's own ``inc`` is
+    what counts (it locks, and writes the mmap'ed file in multiprocess mode).
+    """
+    value = getattr(child, "_value", None)
+    return value.inc if value is not None and hasattr(value, "inc") else child.inc
+
+
+def _observer(child: Any) -> Callable[[float], Any]:
+    """``child.observe`` of a histogram, the bucket found by bisection."""
+    bounds = getattr(child, "_upper_bounds", None)
+    buckets = getattr(child, "_buckets", None)
+    total = getattr(child, "_sum", None)
+    if not bounds or buckets is None or total is None or len(bounds) != len(buckets):
+        return child.observe
+    add_sum = total.inc
+    add_bucket = [bucket.inc for bucket in buckets]
+
+    def observe(amount: float) -> None:
+        add_sum(amount)
+        add_bucket[bisect_left(bounds, amount)](1)  # the last bound is +Inf
+
+    return observe
+
+
 def _request_series(method: str, route: str, status: int) -> tuple[Any, Any]:
     key = ("request", method, route, status)
     found = _series.get(key)
     if found is None:
         label = method if method in METHODS else "OTHER"
-        found = (counter("rustforge_http_requests_total", "HTTP requests answered.",
-                         ["method", "route", "status"]).labels(label, route, str(status)),
-                 histogram("rustforge_http_request_duration_seconds",
-                           "Time from the first middleware to the response, by route template.",
-                           ["method", "route"]).labels(label, route))
+        found = (_adder(counter("rustforge_http_requests_total", "HTTP requests answered.",
+                                ["method", "route", "status"]).labels(label, route,
+                                                                      str(status))),
+                 _observer(histogram(
+                     "rustforge_http_request_duration_seconds",
+                     "Time from the first middleware to the response, by route template.",
+                     ["method", "route"]).labels(label, route)))
         if label == method:  # invented methods share OTHER and are not kept one by one
             _series[key] = found
     return found
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
-    count, duration = _request_series(method, route, status)
-    count.inc()
-    duration.observe(seconds)
+    count, observe = _request_series(method, route, status)
+    count(1)
+    observe(seconds)
 
 
 def observe_query(seconds: float) -> None:
@@ -145,11 +177,11 @@ def observe_query(seconds: float) -> None:
     found = _series.get("query")
     if found is None:
         found = _series["query"] = (
-            counter("rustforge_db_queries_total", "SQL statements executed."),
-            counter("rustforge_db_query_seconds_total",
-                    "Seconds spent executing SQL statements."))
-    found[0].inc()
-    found[1].inc(seconds)
+            _adder(counter("rustforge_db_queries_total", "SQL statements executed.")),
+            _adder(counter("rustforge_db_query_seconds_total",
+                           "Seconds spent executing SQL statements.")))
+    found[0](1)
+    found[1](seconds)
 
 
 def count_cache(hit: bool) -> None:

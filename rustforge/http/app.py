@@ -93,7 +93,7 @@ def create_app() -> falcon.App:
 
     configure_logging()
     apps.populate()
-    middleware = [CoreMiddleware(settings)]
+    middleware: list[Any] = [CoreMiddleware(settings)]
     if metrics.enabled():
         middleware.insert(0, MetricsMiddleware())
     middleware += [_load_middleware(path) for path in settings.MIDDLEWARE]

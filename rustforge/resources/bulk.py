@@ -21,7 +21,7 @@ At most ``max_bulk_size`` items (default ``API_MAX_BULK_SIZE``); more is a 413.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import falcon
 import peewee
@@ -46,9 +46,16 @@ def _path(index: int, field: str) -> str:
 class BulkMixin:
     """Bulk responders for ``ModelResource`` (see the module docstring)."""
 
-    model: Any
-    actions: Any
     max_bulk_size: int | None = None
+    # Provided by ModelResource (the mixin is not used alone).
+    model: ClassVar[Any]
+    actions: ClassVar[Any]
+    form_class: ClassVar[Any]
+    _key: ClassVar[Any]
+    authorize: Any
+    get_query: Any
+    serialize: Any
+    _output_params: Any
 
     def _bulk_items(self, req: falcon.Request, action: str) -> list:
         from rustforge.conf import settings

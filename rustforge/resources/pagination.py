@@ -12,6 +12,7 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,7 +24,7 @@ from rustforge.resources.query import bad_request
 _DIGITS = re.compile(r"[0-9]{1,9}")
 
 
-def parse_int(params: dict, name: str, default: int, low: int, high: int) -> int:
+def parse_int(params: Mapping[str, Any], name: str, default: int, low: int, high: int) -> int:
     raw = params.get(name)
     if raw is None:
         return default

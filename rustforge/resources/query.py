@@ -11,6 +11,7 @@ Anything else is a 400 naming what is allowed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import falcon
@@ -48,7 +49,7 @@ def split_list(value: Any, param: str) -> list[str]:
     return [part.strip() for part in str(value).split(",") if part.strip()]
 
 
-def parse_fields(params: dict, allowed: list[str]) -> list[str] | None:
+def parse_fields(params: Mapping[str, Any], allowed: list[str]) -> list[str] | None:
     if "fields" not in params:
         return None
     names = split_list(params["fields"], "fields")
@@ -60,7 +61,7 @@ def parse_fields(params: dict, allowed: list[str]) -> list[str] | None:
     return names
 
 
-def parse_include(params: dict, allowed: list[str]) -> list[str]:
+def parse_include(params: Mapping[str, Any], allowed: list[str]) -> list[str]:
     if "include" not in params:
         return []
     names = split_list(params["include"], "include")
@@ -72,7 +73,7 @@ def parse_include(params: dict, allowed: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def parse_order(params: dict, allowed: list[str], default: list[str]) -> list[tuple[str, bool]]:
+def parse_order(params: Mapping[str, Any], allowed: list[str], default: list[str]) -> list[tuple[str, bool]]:
     """[(field name, descending)]; only names in ``allowed``."""
     raw = split_list(params["order"], "order") if "order" in params else list(default)
     out = []
@@ -87,7 +88,7 @@ def parse_order(params: dict, allowed: list[str], default: list[str]) -> list[tu
     return out
 
 
-def parse_filters(params: dict, filters: dict[str, list[str]], model: type[peewee.Model],
+def parse_filters(params: Mapping[str, Any], filters: dict[str, list[str]], model: type[peewee.Model],
                   field_cleaner: Any, reserved: set[str]) -> list[Any]:
     """peewee expressions for the filter parameters; unknown ones are a 400."""
     expressions = []

@@ -22,7 +22,8 @@ to the owner, applies to the trash too), built inside
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import falcon
 import peewee
@@ -44,7 +45,7 @@ def is_soft(model: type[peewee.Model] | None) -> bool:
         and hasattr(model, "only_deleted")
 
 
-def flag(params: dict, name: str) -> bool:
+def flag(params: Mapping[str, Any], name: str) -> bool:
     raw = params.get(name)
     if raw is None:
         return False
@@ -56,8 +57,16 @@ def flag(params: dict, name: str) -> bool:
 class TrashMixin:
     """Trash handling for ``ModelResource`` (see the module docstring)."""
 
-    model: Any
-    actions: Any
+    # Provided by ModelResource (the mixin is not used alone).
+    model: ClassVar[Any]
+    actions: ClassVar[Any]
+    require_if_match: ClassVar[bool]
+    authorize: Any
+    get_query: Any
+    get_object: Any
+    load_includes: Any
+    serialize: Any
+    _output_params: Any
 
     def trash_enabled(self, action: str = "trash") -> bool:
         return is_soft(self.model) and action in self.actions

@@ -158,3 +158,27 @@ def test_fork_child_never_uses_the_parents_connection(transactional_db):
     # The parent's connection survived the child's exit.
     assert db.connection() is parent_conn
     assert Notebook.get_by_id(before).title == "parent"
+
+
+def test_statements_keep_peewee_hooks_logging_and_errors(db, caplog):
+    """The one-frame execute path behaves as peewee's: statements are logged,
+    query hooks see them, driver errors arrive as peewee's exceptions."""
+    import logging
+
+    import peewee
+
+    from rustforge.db import get_database
+
+    database = get_database()
+    caplog.set_level(logging.DEBUG, logger="peewee")
+    assert database.execute_sql("SELECT 1").fetchone()[0] == 1
+    assert ("SELECT 1", None) in [r.msg for r in caplog.records if r.name == "peewee"]
+    seen = []
+    database.query_hooks.append(lambda event: seen.append(event.sql))
+    try:
+        database.execute_sql("SELECT 2")
+    finally:
+        database.query_hooks.clear()
+    assert seen == ["SELECT 2"]
+    with pytest.raises(peewee.DatabaseError), database.atomic():
+        database.execute_sql("SELECT * FROM no_such_table_here")

@@ -23,6 +23,19 @@ def test_every_response_carries_a_fresh_request_id(client):
     assert len(first) == 32 and first != second
 
 
+def test_request_ids_make_no_system_call(client, monkeypatch):
+    """An id comes from the process's PRNG, not os.urandom: the getrandom call
+    would release the GIL in the middle of every request (gthread workers)."""
+    import os
+
+    def no_syscall(n):
+        raise AssertionError("os.urandom called while serving a request")
+
+    monkeypatch.setattr(os, "urandom", no_syscall)
+    ids = {client.get("/echo").headers["x-request-id"] for _ in range(20)}
+    assert len(ids) == 20 and all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
+
+
 def test_a_valid_incoming_id_is_kept(client):
     response = client.get("/echo", headers={"X-Request-ID": "req-42.abc:7"})
     assert response.headers["x-request-id"] == "req-42.abc:7"

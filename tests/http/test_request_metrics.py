@@ -155,3 +155,37 @@ def test_multiprocess_files_are_removed_on_exit(tmp_path):
     (shared / "other.txt").write_text("kept")
     metrics.remove_multiprocess_files(str(shared))
     assert [p.name for p in shared.iterdir()] == ["other.txt"]
+
+
+def test_framework_series_record_what_prometheus_client_would():
+    """The framework's own request and query series skip prometheus_client's
+    per-call checks; what they record is exactly what its public API records."""
+    from prometheus_client import CollectorRegistry, Counter, Histogram
+
+    metrics.reset()
+    durations = [0.0001, 0.005, 0.0051, 0.3, 2.5, 7.0, 42.0]
+    for seconds in durations:
+        metrics.observe_request("GET", "/x", 200, seconds)
+        metrics.observe_query(seconds)
+    reference = CollectorRegistry()
+    hist = Histogram("h", "h", ["method", "route"], buckets=metrics.REQUEST_BUCKETS,
+                     registry=reference).labels("GET", "/x")
+    count = Counter("c", "c", registry=reference)
+    for seconds in durations:
+        hist.observe(seconds)
+        count.inc(seconds)
+
+    def samples(registry, name):
+        return {(s.name.replace(name, ""), s.labels.get("le")): s.value
+                for family in registry.collect() for s in family.samples
+                if s.name.startswith(name) and not s.name.endswith("_created")}
+
+    ours = samples(metrics.registry(), "rustforge_http_request_duration_seconds")
+    assert ours == samples(reference, "h")
+    assert ours[("_count", None)] == len(durations)
+    queries = samples(metrics.registry(), "rustforge_db_query")
+    assert queries[("_seconds_total", None)] == pytest.approx(sum(durations))
+    assert samples(metrics.registry(), "rustforge_db_queries_total") == {("", None): 7.0}
+    requests = samples(metrics.registry(), "rustforge_http_requests_total")
+    assert requests == {("", None): 7.0}
+    metrics.reset()

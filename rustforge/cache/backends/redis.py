@@ -70,7 +70,7 @@ def dumps(value: Any) -> bytes:
     return pickle.dumps(value, _PICKLE)
 
 
-def loads(blob: bytes) -> Any:
+def loads(blob: Any) -> Any:  # bytes: the client never decodes responses
     # Every pickle of protocol 2+ starts with 0x80; an integer never does.
     if blob[:1] != b"\x80":
         return int(blob)
@@ -205,7 +205,7 @@ class RedisCache(FaultTracking, BaseCache):
         try:
             if timeout is None:
                 return bool(self.client.persist(key)) or bool(self.client.exists(key))
-            return bool(self.client.pexpire(key, self._px(timeout)))
+            return bool(self.client.pexpire(key, max(1, math.ceil(timeout * 1000))))
         except _ERRORS as exc:
             self._failed("touch", exc)
             return False

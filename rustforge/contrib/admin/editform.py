@@ -10,7 +10,7 @@ import peewee
 from markupsafe import Markup
 
 from rustforge.contrib.admin import forms as widgets
-from rustforge.contrib.admin.history import diff, snapshot
+from rustforge.contrib.admin.history import diff, name_related, snapshot
 from rustforge.contrib.admin.options import plural, words
 from rustforge.contrib.admin.pages import admin_url
 from rustforge.db.scoping import internal_fields
@@ -60,6 +60,7 @@ class ChangeForm:
             return None
         if change:
             self.changes = diff(before, snapshot(obj, names))
+            name_related(self.model_admin.model, self.changes)
         for name, m2m in self.model_admin.many_to_many.items():
             old, new = self.m2m_before[name], self.m2m_chosen[name]
             if old != new:
@@ -124,7 +125,7 @@ class ChangeForm:
 
     def inlines(self) -> list[dict[str, Any]]:
         """The related rows of each inline: header, rows of cells, total and links."""
-        out = []
+        out: list[dict[str, Any]] = []
         if self.obj is None:
             return out
         for inline_class in self.model_admin.inlines:

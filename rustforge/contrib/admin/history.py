@@ -39,6 +39,23 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str]]:
     return out
 
 
+def name_related(model: type[peewee.Model], changes: list[dict[str, str]]) -> None:
+    """Show changed foreign keys by the rows' names ("Essays (#2)"), not bare keys;
+    one query per changed foreign key."""
+    for change in changes:
+        field = model._meta.fields.get(change["field"])
+        if not isinstance(field, peewee.ForeignKeyField):
+            continue
+        for side in ("old", "new"):
+            key = change[side]
+            if not key:
+                continue
+            row = field.rel_model.select().where(
+                field.rel_field == field.rel_field.python_value(key)).first()
+            if row is not None:
+                change[side] = _shown(f"{row} (#{key})")
+
+
 def log(req: Any, model_admin: Any, obj: Any, flag: int,
         changes: list[dict[str, str]] | None = None) -> LogEntry:
     user = req.context.user

@@ -202,6 +202,13 @@ class CsrfMiddleware:
         trusted = [p.lower().rstrip("/") for p in settings.CSRF_TRUSTED_ORIGINS]
         # Exact origins are normalised once here, not on every checked request.
         self.trusted_exact = {_origin_of(p) for p in trusted if "*" not in p} - {None}
+        for entry in trusted:
+            if ("*" in entry and "://*." not in entry) or (
+                    "*" not in entry and _origin_of(entry) is None):
+                # Never matches an Origin header; `check` reports it (auth.E006).
+                logger.warning("CSRF_TRUSTED_ORIGINS entry %r is not an origin (scheme and "
+                               "host, e.g. 'https://%s'): ignored", entry,
+                               entry.split("://")[-1])
         self.trusted_wild = [p for p in trusted if "*" in p]
         self.proxy_header = settings.SECURE_PROXY_SSL_HEADER
         self.use_sessions = uses_sessions(settings)

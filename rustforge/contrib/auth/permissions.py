@@ -11,7 +11,7 @@ from typing import Any
 ACTIONS = ("view", "add", "change", "delete")
 
 
-def model_permissions(model: type) -> list[tuple[str, str, str]]:
+def model_permissions(model: type[Any]) -> list[tuple[str, str, str]]:
     """``(app_label, codename, name)`` of the default permissions of ``model``."""
     label = model._meta.app_label if hasattr(model._meta, "app_label") else ""
     name = model.__name__.lower()

@@ -32,4 +32,4 @@ def is_safe_path(url: str | None) -> bool:
 
 def safe_next(url: str | None, default: str = "/") -> str:
     """``url`` when it is a safe local path, else ``default``."""
-    return url if is_safe_path(url) else default
+    return url if url is not None and is_safe_path(url) else default

@@ -127,7 +127,8 @@ class ListField(Field):
             self.fail("max_items", n=self.max_items)
         if self.min_items is not None and len(value) < self.min_items:
             self.fail("min_items", n=self.min_items)
-        result, nested = [], ValidationError({})
+        result: list[Any] = []
+        nested = ValidationError({})
         for index, item in enumerate(value):
             try:
                 if self.child.is_empty(item) and not isinstance(self.child, FormField):
@@ -158,7 +159,7 @@ class FormField(Field):
 
     schema_type = "object"
 
-    def __init__(self, form_class: type, **kwargs: Any) -> None:
+    def __init__(self, form_class: type[Any], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.form_class = form_class
         self.error_messages.setdefault("not_an_object", "Enter an object.")

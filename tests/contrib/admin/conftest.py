@@ -37,9 +37,7 @@ def blog(db):
 
 @pytest.fixture
 def staff_client(client, make_user, login):
-    """A client logged in as staff with no permission at all."""
-    from rustforge.contrib.auth import grant  # noqa: F401 - used by tests through the fixture
-
+    """A client logged in as staff with no permission at all (``client.user``)."""
     user = make_user("staffer", is_staff=True)
     login(client, user)
     client.user = user

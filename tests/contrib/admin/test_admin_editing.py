@@ -165,3 +165,16 @@ def test_dashboard_lists_my_recent_actions(admin_client, blog):
     admin_client.post(f"/admin/blog/post/{post.id}/change", data=_form(post, title="Mine"))
     page = admin_client.get("/admin")
     assert "Mine" in page.text and "Changed" in page.text
+
+
+def test_history_names_changed_related_rows(admin_client, blog):
+    post = blog["posts"][2]                                  # Post 03: no category, by Ada
+    response = admin_client.post(f"/admin/blog/post/{post.id}/change",
+                                 data=_form(post, category=str(blog["news"].id),
+                                            author=str(blog["bob"].id)))
+    assert response.status_code == 303
+    entry = LogEntry.get((LogEntry.object_id == str(post.id)) & (LogEntry.action_flag == CHANGE))
+    changes = {c["field"]: (c["old"], c["new"]) for c in entry.changes}
+    assert changes["category"] == ("", f"News (#{blog['news'].id})")
+    assert changes["author"] == (f"Ada Lovelace (#{blog['ada'].id})",
+                                 f"Bob Stone (#{blog['bob'].id})")

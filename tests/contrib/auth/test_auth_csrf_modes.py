@@ -148,3 +148,14 @@ def test_check_command_fails_on_a_schemeless_origin(run_cli, rustforge_bin, tmp_
     assert result.returncode != 0
     assert "auth.E006" in result.stdout + result.stderr
     assert "https://app.example.com" in result.stdout + result.stderr
+
+
+def test_the_middleware_logs_the_entry_it_cannot_use(settings, caplog):
+    from rustforge.contrib.auth.csrf import CsrfMiddleware
+
+    settings.CSRF_TRUSTED_ORIGINS = ["app.example.com", "https://ok.example.com",
+                                     "*.example.com", "https://*.example.com"]
+    CsrfMiddleware(settings)
+    logged = [r.getMessage() for r in caplog.records if r.name == "rustforge.security.csrf"]
+    assert len(logged) == 2, logged
+    assert "'app.example.com'" in logged[0] and "https://app.example.com" in logged[0]

@@ -9,6 +9,7 @@ two accounts keeps it.
 """
 
 import logging
+from typing import Any
 
 import peewee as pw
 from peewee_migrate import Migrator
@@ -24,7 +25,8 @@ def user_table() -> str:
         return "auth_user"
     from rustforge.apps import apps
 
-    return apps.get_model(settings.AUTH_USER_MODEL)._meta.table_name
+    model: Any = apps.get_model(settings.AUTH_USER_MODEL)
+    return model._meta.table_name
 
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):

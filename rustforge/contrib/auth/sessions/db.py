@@ -18,7 +18,7 @@ TOUCH_EVERY = dt.timedelta(seconds=60)
 
 def _record(row: Any) -> SessionRecord:
     """A record from a Session row, or from a dict of its field values."""
-    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    get: Any = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
     try:
         data = json.loads(get("data"))
     except ValueError:

@@ -35,7 +35,7 @@ def test_a_fresh_project_is_flagged_and_a_hardened_one_passes(tmp_path, memcache
     assert result.returncode == 0, result.stderr  # warnings only: nothing is broken
     found = ids(result.stderr)
     assert {"security.W008", "security.W011", "auth.W010", "auth.W011", "cache.W001",
-            "queue.W001", "ops.W022", "ops.W001", "ops.W012", "ops.W020"} <= found, found
+            "queue.W001", "ops.W022", "ops.W001", "ops.I012", "ops.W020"} <= found, found
     strict = fresh.manage("check", "--deploy", "--fail-level", "WARNING", check=False,
                           WEB_CONCURRENCY="3")
     assert strict.returncode == 1 and "issue(s) at level WARNING" in strict.stderr

@@ -198,7 +198,7 @@ class ChangeList:
         if self.sort:
             by_key = {c.order_key: c for c in self.columns if c.order_key}
             for name, descending in self.sort:
-                field = by_key[name].order_field
+                field: Any = by_key[name].order_field  # set: only sortable columns have a key
                 order.append(field.desc() if descending else field.asc())
         else:
             for name in self.model_admin.get_ordering():
@@ -287,7 +287,7 @@ class ChangeList:
         """Click a header: sort by it ascending, again: descending."""
         current = dict(self.sort)
         descending = column.order_key in current and not current[column.order_key]
-        return self.url(o=("-" if descending else "") + column.order_key, p=None)
+        return self.url(o=("-" if descending else "") + (column.order_key or ""), p=None)
 
     def sorted_as(self, column: Column) -> str | None:
         for name, descending in self.sort:

@@ -125,7 +125,7 @@ class ChangeForm:
 
     def inlines(self) -> list[dict[str, Any]]:
         """The related rows of each inline: header, rows of cells, total and links."""
-        out = []
+        out: list[dict[str, Any]] = []
         if self.obj is None:
             return out
         for inline_class in self.model_admin.inlines:

@@ -90,7 +90,7 @@ class ChoicesFilter(ListFilter):
 
     def apply(self, query: peewee.ModelSelect, value: Any) -> peewee.ModelSelect:
         if value in ("null", "notnull") and self.field.null:
-            return self._null(query, value)  # type: ignore[return-value]
+            return self._null(query, value)
         return query.where(self.field == value)
 
     def choices(self) -> list[tuple[str, str]]:
@@ -115,7 +115,7 @@ class ForeignKeyFilter(ListFilter):
 
     def apply(self, query: peewee.ModelSelect, value: Any) -> peewee.ModelSelect:
         if value in ("null", "notnull"):
-            return self._null(query, value)  # type: ignore[return-value]
+            return self._null(query, value)
         return query.where(self.field == value)
 
     def choices(self) -> list[tuple[str, str]]:
@@ -146,8 +146,8 @@ class DateFilter(ListFilter):
                  "month": today.replace(day=1), "year": today.replace(month=1, day=1)}[value]
         end = today + dt.timedelta(days=1)
         if isinstance(self.field, peewee.DateTimeField):
-            start = dt.datetime.combine(start, dt.time())  # type: ignore[assignment]
-            end = dt.datetime.combine(end, dt.time())  # type: ignore[assignment]
+            start = dt.datetime.combine(start, dt.time())
+            end = dt.datetime.combine(end, dt.time())
         return query.where((self.field >= start) & (self.field < end))
 
     def choices(self) -> list[tuple[str, str]]:

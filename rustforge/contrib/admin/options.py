@@ -48,7 +48,7 @@ def action(function: Callable | None = None, *, description: str | None = None,
     change, delete).
     """
 
-    def mark(fn: Callable) -> Callable:
+    def mark(fn: Any) -> Any:
         fn.short_description = description or fn.__name__.replace("_", " ").capitalize()
         fn.allowed_permissions = tuple(permissions)
         return fn
@@ -61,7 +61,7 @@ def display(function: Callable | None = None, *, description: str | None = None,
     """Mark a list column computed by a method: header text, the model field
     it sorts by (``ordering``), shown as yes/no (``boolean``)."""
 
-    def mark(fn: Callable) -> Callable:
+    def mark(fn: Any) -> Any:
         fn.short_description = description or fn.__name__.replace("_", " ").capitalize()
         fn.admin_order_field = ordering
         fn.boolean = boolean

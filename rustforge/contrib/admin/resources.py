@@ -37,7 +37,7 @@ class Dashboard:
         user = staff_user(req)
         render_page(req, resp, "index.html", {
             "app_list": site.app_list(user), "recent": recent_actions(user),
-            "title": settings.ADMIN_SITE_TITLE})
+            "links": site.links_for(user), "title": settings.ADMIN_SITE_TITLE})
 
 
 class ChangeListPage:

@@ -17,6 +17,7 @@ app's ``admin`` module when the apps are ready (``autodiscover``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import peewee
@@ -24,6 +25,13 @@ import peewee
 from rustforge.contrib.admin.actions import delete_selected, restore_selected
 from rustforge.contrib.admin.options import ModelAdmin
 from rustforge.exceptions import ImproperlyConfigured
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    route_name: str
+    allowed: Callable[[Any], bool] | None
 
 
 class AlreadyRegistered(ImproperlyConfigured):
@@ -40,6 +48,7 @@ class AdminSite:
     def __init__(self) -> None:
         self._registry: dict[type[peewee.Model], ModelAdmin] = {}
         self.actions: list[Callable] = [delete_selected, restore_selected]
+        self.links: list[Link] = []
 
     # Registration ----------------------------------------------------------------------
     def register(self, model_or_models: Any, admin_class: type[ModelAdmin] | None = None,
@@ -69,7 +78,7 @@ class AdminSite:
     def is_registered(self, model: type[peewee.Model]) -> bool:
         return model in self._registry
 
-    def add_action(self, function: Callable, name: str | None = None) -> None:
+    def add_action(self, function: Any, name: str | None = None) -> None:
         """Offer a bulk action on every list page (``fn(model_admin, req, resp, queryset)``)."""
         if name:
             function.action_name = name
@@ -81,6 +90,26 @@ class AdminSite:
     def remove_action(self, name: str) -> None:
         self.actions = [a for a in self.actions
                         if (getattr(a, "action_name", None) or a.__name__) != name]
+
+    def add_link(self, title: str, route_name: str, *,
+                 allowed: Callable[[Any], bool] | None = None) -> None:
+        """Show a page of another app (a dashboard, a report) on the admin's front
+        page, to the users ``allowed(user)`` accepts (default: every staff user).
+        ``route_name`` is resolved when the page is drawn, so an app's ``admin.py``
+        can add its link before the routes are collected."""
+        link = Link(title, route_name, allowed)
+        titles = [existing.title for existing in self.links]
+        if title in titles:  # the same title again replaces it, in its place
+            self.links[titles.index(title)] = link
+        else:
+            self.links.append(link)
+
+    def links_for(self, user: Any) -> list[dict[str, str]]:
+        """The added links ``user`` may follow, as ``{"title", "url"}``."""
+        from rustforge.http.routing import reverse
+
+        return [{"title": link.title, "url": reverse(link.route_name)}
+                for link in self.links if link.allowed is None or link.allowed(user)]
 
     # Lookups ---------------------------------------------------------------------------
     def model_admin(self, app_label: str, model_name: str) -> ModelAdmin | None:

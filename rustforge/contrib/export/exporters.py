@@ -56,7 +56,7 @@ class Selection:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Selection:
-        return cls(tuple(tuple(f) for f in data.get("filters", [])),  # type: ignore[misc]
+        return cls(tuple(tuple(f) for f in data.get("filters", [])),
                    tuple(data.get("ordering", [])))
 
     def describe(self) -> str:

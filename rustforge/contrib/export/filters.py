@@ -73,10 +73,10 @@ def _convert(field: peewee.Field, raw: str, key: str) -> Any:
                 raise ValueError
             return value
         if isinstance(field, peewee.FloatField):
-            number = float(raw.strip())
-            if not math.isfinite(number):
+            real = float(raw.strip())
+            if not math.isfinite(real):
                 raise ValueError
-            return number
+            return real
         if isinstance(field, peewee.DateTimeField):
             return dt.datetime.fromisoformat(raw.strip())
         if isinstance(field, peewee.DateField):

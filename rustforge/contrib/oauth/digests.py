@@ -12,7 +12,8 @@ compares digests, which leaks nothing useful (an attacker who could time the
 index would learn a prefix of an HMAC of a value he does not know).
 
 Rotation: new digests use ``SECRET_KEY``; a lookup also tries each key of
-``SECRET_KEY_FALLBACKS``, so rotating the key does not log every client out.
+``SECRET_KEY_FALLBACKS`` (``rustforge.signing.secret_keys()``), so rotating the
+key does not log every client out.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import hmac
 import secrets
 
 from rustforge.conf import settings
+from rustforge.signing import secret_keys
 
 # Part of every stored digest: changing it invalidates every token and secret.
 _PURPOSE = b"rustforge.oauth.digest"
@@ -50,7 +52,7 @@ def digest(value: str) -> str:
 
 def lookup_digests(value: str) -> list[str]:
     """Digests of ``value`` under ``SECRET_KEY`` and each fallback key, for ``IN (...)``."""
-    return [_hmac(key, value) for key in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)]
+    return [_hmac(key, value) for key in secret_keys()]
 
 
 def matches(value: str, stored: str) -> bool:

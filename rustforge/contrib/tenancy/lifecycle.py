@@ -12,6 +12,7 @@ the tenant-schema apps' migrations there; if that fails nothing is kept.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import peewee
 
@@ -73,7 +74,7 @@ def _migrate_here(db: peewee.Database, schema: str):
         set_search_path(db, tenant.schema_name if tenant is not None else None)
 
 
-def scoped_models() -> list[type]:
+def scoped_models() -> list[type[Any]]:
     """Every installed tenant-scoped model, children before parents."""
     from rustforge.apps import apps
     from rustforge.contrib.tenancy.scoping import TenantModel

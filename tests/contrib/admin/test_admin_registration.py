@@ -112,3 +112,15 @@ def test_registering_does_not_load_the_web_layer(run_cli):
     result = run_cli([sys.executable, "-c", code])
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_links_to_other_apps_pages(site, app):
+    from types import SimpleNamespace
+
+    site.add_link("Jobs", "jobs:dashboard")
+    site.add_link("Owners only", "jobs:dashboard", allowed=lambda user: user.is_superuser)
+    site.add_link("Jobs", "jobs:dashboard")  # the same title again replaces, never repeats
+    staff = SimpleNamespace(is_staff=True, is_superuser=False)
+    assert site.links_for(staff) == [{"title": "Jobs", "url": "/_jobs"}]
+    owner = SimpleNamespace(is_staff=True, is_superuser=True)
+    assert [link["title"] for link in site.links_for(owner)] == ["Jobs", "Owners only"]

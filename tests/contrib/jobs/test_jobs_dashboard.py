@@ -71,3 +71,10 @@ def test_redis_down_is_503_not_500(staff, settings):
     page = staff.get("/_jobs", headers=HTML)
     assert page.status_code == 503 and "unreachable" in page.text
     assert staff.post("/_jobs/failed/x/retry").status_code == 503
+
+
+def test_linked_from_the_admin_front_page_for_staff(staff, client, make_user, login):
+    front = staff.get("/admin/", headers=HTML)
+    assert front.status_code == 200
+    assert 'href="/_jobs"' in front.text
+    assert "Background jobs" in front.text

@@ -128,15 +128,15 @@ def test_weak_secret():
 def test_metrics_dir_checks(offline, tmp_path, monkeypatch):
     monkeypatch.setenv("WEB_CONCURRENCY", "4")
     monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
-    assert "ops.W012" in deploy_ids(**HARDENED)
+    assert "ops.I012" in deploy_ids(**HARDENED)
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "missing"))
     assert "ops.E013" in deploy_ids(**HARDENED)
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     ids = deploy_ids(**HARDENED)
-    assert not {"ops.W012", "ops.E013", "ops.E014"} & ids
+    assert not {"ops.I012", "ops.E013", "ops.E014"} & ids
     monkeypatch.setenv("WEB_CONCURRENCY", "1")
     monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
-    assert "ops.W012" not in deploy_ids(**HARDENED)
+    assert "ops.I012" not in deploy_ids(**HARDENED)
 
 
 def test_unreachable_services_are_errors(db):
@@ -158,7 +158,7 @@ def test_pending_migrations_are_an_error(db, monkeypatch):
         ids = deploy_ids(**{k: v for k, v in HARDENED.items() if "_URL" not in k})
     finally:
         health.forget()
-    assert "ops.E018" in ids
+    assert "ops.W018" in ids
 
 
 def invoke(*args):

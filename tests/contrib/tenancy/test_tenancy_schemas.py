@@ -106,3 +106,25 @@ def test_the_admin_history_can_live_in_each_tenants_schema(settings, make_tenant
         assert [e.object_repr for e in LogEntry.select()] == ["alpha's company 1"]
     assert count("tenant_beta", "admin_log_entry") == 1
     assert count("public", "admin_log_entry") == 0
+
+
+def test_a_connection_whose_path_cannot_be_reset_is_dropped(tenant_a, client_for, monkeypatch):
+    import peewee
+
+    from rustforge.contrib.tenancy import schemas
+
+    real = schemas.set_search_path
+
+    def failing_reset(db, schema):
+        if schema is None:
+            raise peewee.OperationalError("server closed the connection unexpectedly")
+        real(db, schema)
+
+    monkeypatch.setattr(schemas, "set_search_path", failing_reset)
+    db = get_database()
+    response = client_for("alpha.tenants.test").get("/crm/companies")
+    assert response.status_code == 200, response.text
+    assert db._state.conn is None  # dropped: the next request connects afresh
+    monkeypatch.undo()
+    path = db.execute_sql("SHOW search_path").fetchone()[0]
+    assert "tenant_" not in path

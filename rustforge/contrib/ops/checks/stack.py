@@ -141,11 +141,14 @@ def check_metrics(app_configs: Any, **kwargs: Any) -> list:
     path = metrics.multiprocess_dir()
     workers = expected_workers()
     if not path:
+        # The project's gunicorn.conf.py sets one when it starts, so this is only
+        # a reminder for servers started some other way.
         if workers > 1:
-            return [Warning(
-                f"{metrics.MULTIPROC_ENV} is not set with {workers} workers: each scrape "
-                "sees the counts of one worker only", hint="Set it to an empty directory "
-                "(the deploy entrypoint and gunicorn.conf.py prepare it).", id="ops.W012")]
+            return [Info(
+                f"{metrics.MULTIPROC_ENV} is not set here: with {workers} workers a server "
+                "started without the project's gunicorn.conf.py would report one worker's "
+                "counts per scrape", hint="gunicorn.conf.py and deploy/entrypoint.sh set and "
+                "prepare it.", id="ops.I012")]
         return []
     folder = Path(path)
     if not folder.is_dir():
@@ -172,10 +175,12 @@ def check_services(app_configs: Any, **kwargs: Any) -> list:
         if result.ok:
             continue
         if result.name == "migrations":
+            # A warning: a release pipeline runs `check --deploy` before `migrate`.
             if result.error.startswith("PendingMigrations"):
-                messages.append(Error(f"migrations are pending: {result.error.split(': ', 1)[1]}",
-                                      hint="Run `manage.py migrate` before the new code "
-                                           "serves.", id="ops.E018"))
+                messages.append(Warning(
+                    f"migrations are pending: {result.error.split(': ', 1)[1]}",
+                    hint="Run `manage.py migrate` before the new code serves (/readyz stays "
+                         "503 until then).", id="ops.W018"))
             continue  # an unreachable database is reported once, below
         check_id = _SERVICE_IDS.get(result.name, "ops.E019")
         messages.append(Error(f"{result.name} is not reachable: {result.error}",

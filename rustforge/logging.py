@@ -46,7 +46,7 @@ def new_request_id() -> str:
     queues behind the other threads' Python work to get it back. An id that
     tags log lines needs no secrecy (a client may send its own).
     """
-    return f"{_getrandbits(128):032x}"
+    return _getrandbits(128).to_bytes(16, "little").hex()
 
 
 def valid_request_id(value: str | None) -> bool:

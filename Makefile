@@ -52,10 +52,12 @@ bench-quick: services
 	bash tests/benchmarks/run.sh --quick
 
 # ruff, then the import contracts of setup.cfg (layers, independent apps, no
-# falcon below the web layer); tests/test_import_graph.py adds "no cycle at all".
+# falcon below the web layer), then mypy over the package ([tool.mypy] in
+# pyproject.toml); tests/test_import_graph.py adds "no cycle at all".
 lint: $(STAMP)
 	$(BIN)/ruff check rustforge tests
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Known vulnerabilities in the installed dependencies (a package that cannot be
 # looked up fails the run too: --strict), and a CycloneDX SBOM in dist/.

@@ -50,7 +50,7 @@ def new_request_id() -> str:
 
 
 def valid_request_id(value: str | None) -> bool:
-    return bool(value) and _VALID_ID.fullmatch(value) is not None
+    return value is not None and _VALID_ID.fullmatch(value) is not None
 
 
 def get_request_id() -> str | None:
@@ -153,13 +153,13 @@ def logging_config(fmt: str | None = None, level: str | None = None, *,
     formatter = {"()": f"{__name__}.{'JsonFormatter' if fmt == 'json' else 'ConsoleFormatter'}"}
     handler = {"class": "logging.StreamHandler", "formatter": "default",
                "filters": ["request_id"], "stream": "ext://sys.stderr"}
-    access = dict(handler, stream="ext://sys.stdout")
+    access_handler = dict(handler, stream="ext://sys.stdout")
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {"request_id": {"()": f"{__name__}.RequestIdFilter"}},
         "formatters": {"default": formatter},
-        "handlers": {"default": handler, "access": access},
+        "handlers": {"default": handler, "access": access_handler},
         "loggers": {
             "rustforge": {"handlers": ["default"], "level": level, "propagate": False},
             "gunicorn.error": {"handlers": ["default"], "level": level, "propagate": False},

@@ -88,6 +88,11 @@ def _declare(kind: str, name: str, documentation: str, labelnames: Sequence[str]
 
     cls = getattr(prometheus_client, kind)
     target = registry()
+    folder = multiprocess_dir()
+    if folder:
+        # gunicorn's preload_app imports the app (which may run a query, so count
+        # one) before the on_starting hook prepares the folder.
+        os.makedirs(folder, exist_ok=True)
     with _lock:
         if name not in _declared:
             _declared[name] = cls(name, documentation, labelnames=list(labelnames),
@@ -116,7 +121,7 @@ def gauge(name: str, documentation: str, labelnames: Sequence[str] = (),
 # PERF: prometheus_client's labels() validates and locks on every call (a few
 # microseconds); the framework's own series are looked up once per process
 # and kept here. Their number is bounded by routes x methods x statuses.
-_series: dict[tuple, Any] = {}
+_series: dict[Any, Any] = {}  # (method, route, status) -> series; "query" -> series
 
 
 def _adder(child: Any) -> Callable[..., Any]:

@@ -123,7 +123,7 @@ class ProbeMiddleware:
         if cached is None or now - cached[0] >= READYZ_REUSE_SECONDS:
             results = health.run()
             ready = all(r.ok for r in results)
-            data = {"status": "ready" if ready else "unavailable",
+            data: dict[str, Any] = {"status": "ready" if ready else "unavailable",
                     "checks": {r.name: r.as_dict(verbose=self.debug) for r in results}}
             if not ready:
                 data["failed"] = [r.name for r in results if not r.ok]
@@ -137,9 +137,9 @@ class ProbeMiddleware:
                          {"title": "Not found", "description": "METRICS_ENABLED is off."}, "GET")
         if not self.may_scrape(environ):
             extra = [("WWW-Authenticate", 'Bearer realm="metrics"')] if self.token else []
-            body = json.dumps({"title": "Forbidden", "description":
-                               "Send the metrics token or scrape from an allowed address."})
-            return _answer(start_response, "403 Forbidden", body.encode(), "application/json",
+            refusal = json.dumps({"title": "Forbidden", "description":
+                                  "Send the metrics token or scrape from an allowed address."})
+            return _answer(start_response, "403 Forbidden", refusal.encode(), "application/json",
                            extra)
         body, content_type = metrics.exposition()
         answer = _answer(start_response, "200 OK", body, content_type)

@@ -83,6 +83,18 @@ class MemcachedServer:
         """Freeze the server (SIGSTOP): connections hang instead of failing."""
         assert self.process is not None
         self.process.send_signal(signal.SIGSTOP)
+        # The signal is delivered asynchronously: on a busy machine the server
+        # may still answer a request or two. Wait until the kernel says stopped.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not self._stopped():
+            time.sleep(0.005)
+
+    def _stopped(self) -> bool:
+        try:
+            with open(f"/proc/{self.process.pid}/stat") as stat:  # type: ignore[union-attr]
+                return stat.read().rsplit(")", 1)[1].split()[0] in ("T", "t")
+        except (OSError, IndexError):
+            return True  # no /proc (not Linux): the old, racy behaviour
 
     def resume(self) -> None:
         assert self.process is not None

@@ -39,10 +39,11 @@ def test_worker_serves_the_counts_of_its_work_horses(tmp_path, redis_url):
         port = free_port()
         folder = tmp_path / "worker-metrics"
         folder.mkdir()
+        log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed below
         worker = subprocess.Popen(
             [PY, "manage.py", "rqworker", "--metrics-port", str(port)], cwd=project.root,
             env=project.env(REDIS_URL=redis_url, PROMETHEUS_MULTIPROC_DIR=str(folder)),
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -53,8 +54,9 @@ def test_worker_serves_the_counts_of_its_work_horses(tmp_path, redis_url):
                     break
             except (urllib.error.URLError, ConnectionError):
                 done = None
-            assert worker.poll() is None, worker.stderr.read()
-            assert time.monotonic() < deadline, f"worker metrics stayed at {done}"
+            assert worker.poll() is None, (tmp_path / "worker.log").read_text()
+            assert time.monotonic() < deadline, \
+                f"worker metrics stayed at {done}:\n{(tmp_path / 'worker.log').read_text()}"
             time.sleep(0.2)
         assert web.json("/probe/items")["count"] == 3
         with pytest.raises(urllib.error.HTTPError) as refused:  # only the probes and /metrics
@@ -63,5 +65,10 @@ def test_worker_serves_the_counts_of_its_work_horses(tmp_path, redis_url):
     finally:
         if worker is not None:
             worker.terminate()
-            worker.wait(30)
+            try:
+                worker.wait(30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait(10)
+            log.close()
         web.stop()

@@ -126,3 +126,9 @@ def test_logging_config_for_gunicorn_and_the_app():
     logging.config.dictConfig(logging_config("console"))  # it is a valid dictConfig
     with pytest.raises(ValueError, match="LOG_FORMAT"):
         logging_config("xml")
+
+
+def test_logging_config_can_silence_the_access_log():
+    assert logging_config()["loggers"]["gunicorn.access"]["handlers"] == ["access"]
+    silent = logging_config(access=False)["loggers"]["gunicorn.access"]
+    assert silent["handlers"] == [] and silent["level"] == "CRITICAL"

@@ -100,8 +100,9 @@ def writable_dirs() -> list[Row]:
         folders["SQLite database folder"] = Path(name).resolve().parent
     if settings.STATIC_ROOT:
         folders["STATIC_ROOT"] = Path(settings.STATIC_ROOT)
-    if metrics.multiprocess_dir():
-        folders[metrics.MULTIPROC_ENV] = Path(metrics.multiprocess_dir())
+    multiprocess = metrics.multiprocess_dir()
+    if multiprocess:
+        folders[metrics.MULTIPROC_ENV] = Path(multiprocess)
     rows = []
     for name, folder in folders.items():
         ok, text = _writable(folder)

@@ -186,6 +186,11 @@ def serve_metrics(host: str, port: int) -> Any:
             pass
 
     server = make_server(host, port, wrap_probes(_not_found), handler_class=QuietHandler)
+    # One exposition here, before the thread exists, does the lazy imports of the
+    # scrape path (prometheus_client and its multiprocess reader). A first scrape
+    # importing them in the thread could hold an import lock while rq forks a work
+    # horse, and the horse would then wait for that lock forever.
+    metrics.exposition()
     thread = threading.Thread(target=server.serve_forever, name="metrics-server", daemon=True)
     thread.start()
     return server

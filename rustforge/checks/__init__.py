@@ -55,6 +55,18 @@ def Error(msg, hint=None, obj=None, id=None):
     return CheckMessage(ERROR, msg, hint, obj, id)
 
 
+def positive_int_settings(names: Iterable[str], id: str) -> list[CheckMessage]:
+    """An ``Error`` (with ``id``) for each setting of ``names`` that is not a whole
+    number of at least 1 (booleans are not numbers here)."""
+    messages = []
+    for name in names:
+        value = getattr(settings, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            messages.append(Error(f"{name} must be a whole number of at least 1, not {value!r}",
+                                  id=id))
+    return messages
+
+
 def Critical(msg, hint=None, obj=None, id=None):
     return CheckMessage(CRITICAL, msg, hint, obj, id)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rustforge.checks import Error, Warning, register
+from rustforge.checks import Error, Warning, positive_int_settings, register
 
 _POSITIVE = ("EXPORT_SYNC_MAX_ROWS", "EXPORT_PDF_MAX_ROWS", "EXPORT_PDF_MAX_PAGES",
              "EXPORT_JOB_PDF_MAX_PAGES", "EXPORT_LINK_MAX_AGE")
@@ -10,15 +10,7 @@ _POSITIVE = ("EXPORT_SYNC_MAX_ROWS", "EXPORT_PDF_MAX_ROWS", "EXPORT_PDF_MAX_PAGE
 
 @register("export")
 def check_settings(app_configs=None, **kwargs):
-    from rustforge.conf import settings
-
-    messages = []
-    for name in _POSITIVE:
-        value = getattr(settings, name)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            messages.append(Error(f"{name} must be a whole number of at least 1, not {value!r}",
-                                  id="export.E001"))
-    return messages
+    return positive_int_settings(_POSITIVE, "export.E001")
 
 
 @register("export")

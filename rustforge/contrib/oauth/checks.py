@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rustforge.checks import Error, Warning, register
+from rustforge.checks import Error, Warning, positive_int_settings, register
 
 _POSITIVE = ("OAUTH_CODE_EXPIRE_SECONDS", "OAUTH_ACCESS_TOKEN_EXPIRE_SECONDS",
              "OAUTH_REFRESH_TOKEN_EXPIRE_SECONDS", "OAUTH_CLEANUP_BATCH_SIZE")
@@ -12,12 +12,7 @@ _POSITIVE = ("OAUTH_CODE_EXPIRE_SECONDS", "OAUTH_ACCESS_TOKEN_EXPIRE_SECONDS",
 def check_settings(app_configs=None, **kwargs):
     from rustforge.conf import settings
 
-    messages = []
-    for name in _POSITIVE:
-        value = getattr(settings, name)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            messages.append(Error(f"{name} must be a whole number of at least 1, not {value!r}",
-                                  id="oauth.E001"))
+    messages = positive_int_settings(_POSITIVE, "oauth.E001")
     scopes = settings.OAUTH_SCOPES
     if not isinstance(scopes, dict) or not all(
             isinstance(k, str) and k and " " not in k for k in scopes):

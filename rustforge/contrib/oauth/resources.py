@@ -104,23 +104,28 @@ def _endpoint_uri(req: Any) -> str:
     return req.prefix + req.path
 
 
+def _client_post(req: Any, resp: Any, endpoint: Any) -> None:
+    """A throttled, form-encoded client POST answered by an oauthlib endpoint
+    method (``endpoint(uri, method, body, headers)``)."""
+    if _throttled(req, resp):
+        return
+    body = _form_body(req, resp)
+    if body is None:
+        return
+    try:
+        headers, text, status = endpoint(_endpoint_uri(req), "POST", body, _headers(req))
+    except ValueError:  # oauthlib refuses the encoding of a value
+        oauth_error(resp, "invalid_request", "Malformed parameters.")
+        return
+    _respond(resp, headers, text or "{}", status)
+
+
 @csrf_exempt
 class TokenResource:
     """POST /oauth/token (RFC 6749 3.2)."""
 
     def on_post(self, req: Any, resp: Any) -> None:
-        if _throttled(req, resp):
-            return
-        body = _form_body(req, resp)
-        if body is None:
-            return
-        try:
-            headers, text, status = get_server().token.create_token_response(
-                _endpoint_uri(req), "POST", body, _headers(req))
-        except ValueError:  # oauthlib refuses the encoding of a value
-            oauth_error(resp, "invalid_request", "Malformed parameters.")
-            return
-        _respond(resp, headers, text, status)
+        _client_post(req, resp, get_server().token.create_token_response)
 
 
 @csrf_exempt
@@ -128,18 +133,7 @@ class RevokeResource:
     """POST /oauth/revoke (RFC 7009): 200 whether or not the token was known."""
 
     def on_post(self, req: Any, resp: Any) -> None:
-        if _throttled(req, resp):
-            return
-        body = _form_body(req, resp)
-        if body is None:
-            return
-        try:
-            headers, text, status = get_server().revocation.create_revocation_response(
-                _endpoint_uri(req), "POST", body, _headers(req))
-        except ValueError:
-            oauth_error(resp, "invalid_request", "Malformed parameters.")
-            return
-        _respond(resp, headers, text or "{}", status)
+        _client_post(req, resp, get_server().revocation.create_revocation_response)
 
 
 @csrf_exempt
@@ -147,18 +141,7 @@ class IntrospectResource:
     """POST /oauth/introspect (RFC 7662): only for authenticated confidential clients."""
 
     def on_post(self, req: Any, resp: Any) -> None:
-        if _throttled(req, resp):
-            return
-        body = _form_body(req, resp)
-        if body is None:
-            return
-        try:
-            headers, text, status = get_server().introspection.create_introspect_response(
-                _endpoint_uri(req), "POST", body, _headers(req))
-        except ValueError:
-            oauth_error(resp, "invalid_request", "Malformed parameters.")
-            return
-        _respond(resp, headers, text, status)
+        _client_post(req, resp, get_server().introspection.create_introspect_response)
 
 
 class AuthorizeResource:

@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from docsection import write_section
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -201,12 +203,7 @@ def render(rows: int, repeat: int, results: dict, counts: tuple[int, int]) -> st
 
 
 def write_doc(report: str) -> None:
-    start, end = "<!-- admin:start -->", "<!-- admin:end -->"
-    text = DOC.read_text()
-    if start not in text:
-        text += f"\n## Admin list pages\n\n{start}\n{end}\n"
-    head, rest = text.split(start, 1)
-    DOC.write_text(f"{head}{start}\n{report}\n{end}{rest.split(end, 1)[1]}")
+    write_section("admin", "Admin list pages", report)
 
 
 def main(argv: list[str] | None = None) -> int:

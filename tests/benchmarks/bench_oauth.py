@@ -31,6 +31,7 @@ from urllib.parse import urlencode
 
 import bench
 from bench import BENCH_DIR, BIN, DOC, HERE, Impl, Server, log, median, paired_ratio, run
+from docsection import write_section
 
 TARGET = 0.8
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
@@ -193,12 +194,7 @@ def render(rounds: dict, duration: int, repeat: int, connections: int) -> str:
 
 
 def write_doc(report: str) -> None:
-    start, end = "<!-- oauth:start -->", "<!-- oauth:end -->"
-    text = DOC.read_text()
-    if start not in text:
-        text += f"\n## OAuth\n\n{start}\n{end}\n"
-    head, rest = text.split(start, 1)
-    DOC.write_text(f"{head}{start}\n{report}\n{end}{rest.split(end, 1)[1]}")
+    write_section("oauth", "OAuth", report)
 
 
 def main(argv: list[str] | None = None) -> int:

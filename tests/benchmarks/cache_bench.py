@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from docsection import write_section
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -157,12 +159,7 @@ def main() -> None:
     print(table)
     if args.no_write:
         return
-    text = DOC.read_text(encoding="utf-8")
-    start, end = "<!-- cache:start -->", "<!-- cache:end -->"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        after = rest.split(end, 1)[1]
-        DOC.write_text(f"{before}{start}\n{table}\n\n{end}{after}", encoding="utf-8")
+    write_section("cache", "Cache backends", table + "\n")
 
 
 if __name__ == "__main__":

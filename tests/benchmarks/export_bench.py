@@ -30,6 +30,8 @@ import sys
 import time
 from pathlib import Path
 
+from docsection import write_section
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -261,12 +263,7 @@ def render(rounds: list[dict], small: dict, pdf: dict, rows: int) -> str:
 
 
 def write_doc(report: str) -> None:
-    start, end = "<!-- export:start -->", "<!-- export:end -->"
-    text = DOC.read_text()
-    if start not in text:
-        text += f"\n## Exports: CSV throughput\n\n{start}\n{end}\n"
-    head, rest = text.split(start, 1)
-    DOC.write_text(f"{head}{start}\n{report}\n{end}{rest.split(end, 1)[1]}")
+    write_section("export", "Exports: CSV throughput", report)
 
 
 def main(argv: list[str] | None = None) -> int:

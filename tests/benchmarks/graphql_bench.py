@@ -36,6 +36,7 @@ from bench import (
     run,
     wrk,
 )
+from docsection import write_section
 
 QUERY = "{ posts(first: 20) { nodes { id title body author { id name } } } }"
 ROUTES = {"GraphQL": "/graphql?query=" + quote(QUERY),
@@ -135,12 +136,7 @@ def render(rounds: dict, duration: int, repeat: int, connections: int) -> str:
 
 
 def write_doc(report: str) -> None:
-    start, end = "<!-- graphql:start -->", "<!-- graphql:end -->"
-    text = DOC.read_text()
-    if start not in text:
-        text += f"\n## GraphQL against REST\n\n{start}\n{end}\n"
-    head, rest = text.split(start, 1)
-    DOC.write_text(f"{head}{start}\n{report}\n{end}{rest.split(end, 1)[1]}")
+    write_section("graphql", "GraphQL against REST", report)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,6 +30,8 @@ import textwrap
 import time
 from pathlib import Path
 
+from docsection import write_section
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -171,12 +173,7 @@ def main() -> None:
     print(table)
     if args.no_write:
         return
-    text = DOC.read_text(encoding="utf-8")
-    start, end = "<!-- metrics:start -->", "<!-- metrics:end -->"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        after = rest.split(end, 1)[1]
-        DOC.write_text(f"{before}{start}\n{table}\n\n{end}{after}", encoding="utf-8")
+    write_section("metrics", "Metrics on and off", table + "\n")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from bench import DJANGO_TARGET, DOC, IMPLS, LABELS, TARGETS, median, paired_ratio
+from docsection import write_section
 
 CHART = DOC.parent / "benchmarks-scaling.svg"
 RSS_TARGET = 45.0
@@ -146,10 +147,4 @@ def render_report(data: dict, plan, pg_version: str) -> str:
 
 
 def write_doc(report: str) -> None:
-    start, end = "<!-- results:start -->", "<!-- results:end -->"
-    text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{start}\n{end}\n"
-    if start not in text:
-        text += f"\n## Results\n\n{start}\n{end}\n"
-    head, rest = text.split(start, 1)
-    tail = rest.split(end, 1)[1]
-    DOC.write_text(f"{head}{start}\n{report}\n{end}{tail}")
+    write_section("results", "Results", report)

@@ -41,7 +41,7 @@ from rustforge.exceptions import ImproperlyConfigured
 from rustforge.forms.errors import NON_FIELD, ValidationError
 from rustforge.forms.http import HTTPConflictFailed, HTTPValidationFailed, read_request
 from rustforge.forms.models import ModelForm, form_field_for
-from rustforge.resources import listing
+from rustforge.resources import listing, rowjson
 from rustforge.resources import pagination as pg
 from rustforge.resources.bulk import BULK_ACTIONS, BulkMixin
 from rustforge.resources.conditional import (
@@ -397,7 +397,11 @@ class ModelResource(TrashMixin, BulkMixin, Resource):
             body = {"meta": {"limit": limit, "next_cursor": cursor},
                     "links": {"next": pg.page_link(req, cursor=cursor) if cursor else None}}
         self.load_includes(rows, include)
-        body["data"] = [self.serialize(row, req, only=only, include=include) for row in rows]
+        fast = rowjson.serializer(self, tuple(include)) if only is None else None
+        if fast is not None:
+            body["data"] = [fast(row, req) for row in rows]
+        else:
+            body["data"] = [self.serialize(row, req, only=only, include=include) for row in rows]
         resp.media = body
 
     def on_post_collection(self, req: falcon.Request, resp: falcon.Response) -> None:

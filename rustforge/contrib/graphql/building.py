@@ -7,7 +7,7 @@ serves GraphQL never loads graphql-core.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee
 from graphql import (
@@ -29,9 +29,14 @@ from graphql.language import ListTypeNode, NamedTypeNode, NonNullTypeNode, parse
 
 from rustforge.contrib.graphql import loaders
 from rustforge.contrib.graphql.inputs import input_type
-from rustforge.contrib.graphql.permissions import Permission, allowed, denied, require
+from rustforge.contrib.graphql.permissions import (
+    Permission,
+    allowed,
+    authorize_type,
+    denied,
+    require,
+)
 from rustforge.contrib.graphql.scalars import CUSTOM_SCALARS
-from rustforge.contrib.graphql.schema import Schema, authorize_type
 from rustforge.contrib.graphql.types import (
     FieldSpec,
     ModelType,
@@ -41,6 +46,9 @@ from rustforge.contrib.graphql.types import (
     scalar_name,
 )
 from rustforge.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from rustforge.contrib.graphql.schema import Schema
 
 
 class Builder:

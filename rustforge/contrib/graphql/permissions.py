@@ -77,3 +77,12 @@ def require(info: GraphQLResolveInfo, permission: Permission, scopes: Iterable[s
     check_scopes(info, scopes)
     if not allowed(permission, info, obj):
         raise denied(info, what)
+
+
+def authorize_type(info: Any, type_: Any) -> None:
+    """The type-level check, once per request and type."""
+    seen = info.context.authorized
+    if type_ in seen:
+        return
+    require(info, type_.permission, type_.scopes, f"see {type_.type_name()} objects")
+    seen.add(type_)

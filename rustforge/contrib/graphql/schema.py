@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rustforge.contrib.graphql import loaders, mutations
-from rustforge.contrib.graphql.permissions import Permission, require
+from rustforge.contrib.graphql.permissions import Permission, authorize_type
 from rustforge.contrib.graphql.types import FieldSpec, ModelType, ObjectType, clean_key, key_cleaner
 from rustforge.exceptions import ImproperlyConfigured
 
@@ -150,12 +150,3 @@ class Schema:
 
             self._built = Builder(self).build()
         return self._built
-
-
-def authorize_type(info: Any, type_: type[ObjectType]) -> None:
-    """The type-level check, once per request and type."""
-    seen = info.context.authorized
-    if type_ in seen:
-        return
-    require(info, type_.permission, type_.scopes, f"see {type_.type_name()} objects")
-    seen.add(type_)

@@ -76,5 +76,5 @@ def test_workers_lists_a_live_worker(workers):
         return workers.run("jobs", "workers").stdout.splitlines()[1:]
 
     assert wait_for(lambda: len(rows()) == 1, timeout=30), process
-    name, state, queues = rows()[0].split()[:3]
+    _name, state, queues = rows()[0].split()[:3]
     assert state in ("idle", "starting", "busy") and "default" in queues.split(",")

@@ -36,6 +36,7 @@ from markupsafe import Markup
 from rustforge.forms.errors import NON_FIELD, ValidationError, ValidationFailed
 from rustforge.forms.fields import MISSING, BooleanField
 from rustforge.forms.forms import BaseForm
+from rustforge.forms.models import unique_groups
 from rustforge.forms.rendering import _text, _truthy
 
 TOTAL, INITIAL, DELETE = "TOTAL_FORMS", "INITIAL_FORMS", "DELETE"
@@ -389,6 +390,23 @@ class ModelFormSet(FormSet):
             if id(row.instance) in seen:
                 row.errors.append("This row is sent twice.")
             seen.add(id(row.instance))
+        self._check_unique_across_rows()
+
+    def _check_unique_across_rows(self) -> None:
+        """Two rows of this submission may not take the same unique values (each
+        row's own check only sees the database)."""
+        rows = [row for row in self.rows if row.kept and row.editable and row.form.is_bound
+                and not row.form.errors]
+        for group in unique_groups(self.model):
+            taken: dict[tuple, int] = {}
+            for row in rows:
+                values = tuple(row.form._current(name) for name in group)
+                if any(v is None for v in values):
+                    continue
+                if values in taken:
+                    row.errors.append(f"Another row has the same {' and '.join(group)}.")
+                else:
+                    taken[values] = row.index
 
     def _classify(self, row: Row) -> None:
         super()._classify(row)

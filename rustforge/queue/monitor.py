@@ -6,6 +6,7 @@
     monitor.workers()          # [WorkerInfo(name=..., state="busy", job_id=..., ...)]
     monitor.failed_jobs()      # newest first, with the traceback
     monitor.scheduled_jobs()   # with the time each will be queued
+    monitor.failed_job_ids()   # every failed job's id
     monitor.requeue_failed(job_id); monitor.delete_failed(job_id)
 
 Every function needs ``REDIS_URL`` (``ImproperlyConfigured`` without it) and
@@ -20,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from rustforge.queue.connection import get_redis, redis_errors
-from rustforge.queue.rq_backend import make_queue
 
 STATES = ("queued", "started", "scheduled", "deferred", "finished", "failed")
 
@@ -63,6 +63,14 @@ class JobInfo:
         return lines[-1] if lines else ""
 
 
+def _queue(name: str) -> Any:
+    # NOTE(memory): rq and redis-py are imported on the first call, not when a
+    # dashboard's routes are loaded: together about 7 MB of every web worker.
+    from rustforge.queue.rq_backend import make_queue
+
+    return make_queue(name)
+
+
 def queue_names() -> list[str]:
     from rq import Queue
 
@@ -82,7 +90,7 @@ def queues() -> list[QueueStats]:
     found = []
     with redis_errors("read the queues"):
         for name in queue_names():
-            queue = make_queue(name)
+            queue = _queue(name)
             counts = {state: len(registry) for state, registry in _registries(queue).items()}
             found.append(QueueStats(name=name, queued=len(queue), **counts))
     return found
@@ -124,7 +132,7 @@ def _jobs(state: str, queue_name: str | None, limit: int) -> list[JobInfo]:
     found: list[JobInfo] = []
     with redis_errors(f"read the {state} jobs"):
         for name in [queue_name] if queue_name else queue_names():
-            queue = make_queue(name)
+            queue = _queue(name)
             registry = _registries(queue)[state]
             for job_id in registry.get_job_ids(0, limit - 1):
                 job = queue.fetch_job(job_id)
@@ -149,11 +157,18 @@ def scheduled_jobs(queue: str | None = None, limit: int = 100) -> list[JobInfo]:
     return sorted(found, key=lambda j: j.scheduled_for or dt.datetime.max)[:limit]
 
 
+def failed_job_ids(queue: str | None = None) -> list[str]:
+    """The ids of every failed job (of one queue, or of all)."""
+    with redis_errors("read the failed jobs"):
+        return [job_id for name in ([queue] if queue else queue_names())
+                for job_id in _queue(name).failed_job_registry.get_job_ids()]
+
+
 def _failed_registry_of(job_id: str) -> tuple[Any, Any] | None:
     if not isinstance(job_id, str) or not job_id or len(job_id) > 200:
         return None
     for name in queue_names():
-        queue = make_queue(name)
+        queue = _queue(name)
         if job_id in queue.failed_job_registry:
             return queue, queue.failed_job_registry
     return None

@@ -168,14 +168,29 @@ def _info(job: Any, queue: str, scheduled_for: dt.datetime | None = None) -> Job
                    exc_info=(latest.exc_string if latest else "") or "")
 
 
+def _first_ids(registry: Any, count: int, newest: bool) -> list[str]:
+    """The ids of the first ``count`` jobs of ``registry`` by score (newest first, or
+    soonest), with every job tied with the last one: scores are whole seconds, and a cut
+    inside a second would keep an arbitrary one of the jobs of that second."""
+    from rq.utils import as_text
+
+    ids = registry.get_job_ids(0, count - 1, desc=newest)
+    if len(ids) == count:
+        score = registry.connection.zscore(registry.key, ids[-1])
+        if score is not None:
+            seen = set(ids)
+            ids += [job_id for job_id in map(as_text, registry.connection.zrangebyscore(
+                registry.key, score, score)) if job_id not in seen]
+    return ids
+
+
 def _jobs(state: str, queue_name: str | None, limit: int, owner: Owner) -> list[JobInfo]:
     found: list[JobInfo] = []
     with redis_errors(f"read the {state} jobs"):
         for name in [queue_name] if queue_name else queue_names():
             queue = _queue(name)
             registry = _registries(queue)[state]
-            ids = (registry.get_job_ids(0, OWNER_SCAN - 1, desc=True) if owner
-                   else registry.get_job_ids(0, limit - 1))
+            ids = _first_ids(registry, OWNER_SCAN if owner else limit, newest=state == "failed")
             kept = 0
             for job_id, job in zip(ids, _fetch(queue, ids), strict=True):
                 if job is None or not _owns(job, owner):
@@ -185,7 +200,7 @@ def _jobs(state: str, queue_name: str | None, limit: int, owner: Owner) -> list[
                     when = registry.get_scheduled_time(job_id)
                 found.append(_info(job, name, when))
                 kept += 1
-                if kept >= limit:
+                if owner and kept >= limit:  # unowned: the ties at the cut are sorted later
                     break
     return found
 

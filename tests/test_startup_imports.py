@@ -15,7 +15,7 @@ from pathlib import Path
 
 import rustforge
 
-# library -> what loads it on first use
+# module -> what loads it on first use
 LAZY = {
     "cryptography": "encrypting or decrypting a secret (rustforge.encryption)",
     "graphql": "the first GraphQL request or schema build",
@@ -26,6 +26,7 @@ LAZY = {
     "croniter": "queueing an export, or the scheduler (periodic jobs)",
     "peewee_migrate": "migrate, makemigrations (and migrate --tenants)",
     "unittest": "the same (peewee-migrate imports unittest.mock)",
+    "email.policy": "the first e-mail built or a mail preview page",
 }
 
 SCRIPT = textwrap.dedent("""
@@ -45,7 +46,7 @@ SCRIPT = textwrap.dedent("""
                "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr}
     b"".join(application(environ, lambda status, headers, exc=None: statuses.append(status)))
     print(json.dumps({"status": statuses[0],
-                      "loaded": sorted({m.split(".")[0] for m in sys.modules})}))
+                      "loaded": sorted(sys.modules)}))
 """)
 
 def builtin_apps() -> list[str]:

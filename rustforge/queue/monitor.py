@@ -6,6 +6,7 @@
     monitor.workers()          # [WorkerInfo(name=..., state="busy", job_id=..., ...)]
     monitor.failed_jobs()      # newest first, with the traceback
     monitor.scheduled_jobs()   # with the time each will be queued
+    monitor.failed_job_ids()   # every failed job's id
     monitor.requeue_failed(job_id); monitor.delete_failed(job_id)
 
 Every function needs ``REDIS_URL`` (``ImproperlyConfigured`` without it) and
@@ -154,6 +155,13 @@ def scheduled_jobs(queue: str | None = None, limit: int = 100) -> list[JobInfo]:
     """Jobs waiting for their time (``enqueue_in`` / ``enqueue_at`` / retries)."""
     found = _jobs("scheduled", queue, limit)
     return sorted(found, key=lambda j: j.scheduled_for or dt.datetime.max)[:limit]
+
+
+def failed_job_ids(queue: str | None = None) -> list[str]:
+    """The ids of every failed job (of one queue, or of all)."""
+    with redis_errors("read the failed jobs"):
+        return [job_id for name in ([queue] if queue else queue_names())
+                for job_id in _queue(name).failed_job_registry.get_job_ids()]
 
 
 def _failed_registry_of(job_id: str) -> tuple[Any, Any] | None:

@@ -19,6 +19,7 @@ from rustforge.conf import settings
 from rustforge.contrib.auth.csrf import csrf_exempt, csrf_input
 from rustforge.contrib.oauth import consent
 from rustforge.contrib.oauth.jwt_tokens import issuer_claim, jwks, jwt_enabled
+from rustforge.http.challenges import unauthorized
 from rustforge.http.client_ip import client_ip
 from rustforge.http.routing import reverse
 from rustforge.http.templates import render
@@ -180,8 +181,7 @@ class AuthorizeResource:
         scopes, credentials = found
         user = req.context.user
         if not user.is_authenticated:
-            raise falcon.HTTPUnauthorized(title="Log in first",
-                                          description="Log in to answer this request.")
+            raise unauthorized("Log in to answer this request.", title="Log in first")
         try:
             data = req.get_media(default_when_empty={})
         except falcon.MediaMalformedError:

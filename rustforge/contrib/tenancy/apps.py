@@ -14,11 +14,12 @@ class TenancyConfig(AppConfig):
     verbose_name = "Multi-tenancy"
 
     def ready(self) -> None:
-        from rustforge.contrib.tenancy import commands, propagation
+        from rustforge.contrib.tenancy import commands, hostcache, propagation
         from rustforge.management.options import add_global_option
         from rustforge.services import services
 
         propagation.install()
+        hostcache.install()  # a Tenant or Domain change makes cached resolutions stale
         # Every command, of any app, runs in a tenant with `--tenant SLUG`.
         add_global_option(commands.TENANT_OPTION, around=commands.in_tenant)
         # `migrate --tenants` finds the schema migrations here, by name.

@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import base64
 from functools import lru_cache
-
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from typing import TYPE_CHECKING
 
 from rustforge.exceptions import RustForgeError
 from rustforge.signing import secret_keys
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet, MultiFernet
 
 __all__ = ["PREFIX", "DecryptionError", "decrypt", "encrypt", "is_encrypted", "reencrypt"]
 
@@ -46,6 +46,12 @@ class DecryptionError(RustForgeError):
 
 @lru_cache(maxsize=64)
 def _fernet(secret: str, purpose: str) -> Fernet:
+    # NOTE(memory): cryptography maps OpenSSL into the process (about 8 MB of
+    # every worker) and only requests that touch a secret need it.
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     # PERF: HKDF per call would cost more than the encryption itself; keys are
     # few (SECRET_KEY and its fallbacks times the purposes), so they are kept.
     raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
@@ -54,6 +60,8 @@ def _fernet(secret: str, purpose: str) -> Fernet:
 
 
 def _ciphers(purpose: str) -> MultiFernet:
+    from cryptography.fernet import MultiFernet
+
     return MultiFernet([_fernet(key, purpose) for key in secret_keys()])
 
 
@@ -72,6 +80,8 @@ def decrypt(value: str, purpose: str) -> str:
     no current or fallback key opens it or it was made for another purpose."""
     if not is_encrypted(value):
         raise DecryptionError("not an encrypted value")
+    from cryptography.fernet import InvalidToken
+
     try:
         return _ciphers(purpose).decrypt(value[len(PREFIX):].encode()).decode()
     except (InvalidToken, UnicodeError) as exc:

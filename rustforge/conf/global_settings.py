@@ -332,6 +332,11 @@ TENANCY_HEADER = ""
 TENANCY_REQUIRED = False
 # Path prefixes served without resolving a tenant at all ("/health").
 TENANCY_EXEMPT_PATHS: list[str] = []
+# Seconds the project's cache keeps which tenant a host (or header) names,
+# unknown hosts too; 0: resolve with the database on every request. A change
+# to a tenant or a domain is seen at once where the cache is shared, within
+# this time by processes with a cache of their own (locmem).
+TENANCY_CACHE_TIMEOUT = 30
 # One PostgreSQL schema per tenant (search_path) for the apps listed in
 # TENANCY_SCHEMA_APPS; off: every tenant's rows share the tables (row scoping).
 TENANCY_SCHEMAS = False

@@ -109,11 +109,12 @@ class BoundField:
 
     @property
     def html_name(self) -> str:
-        return self.path
+        prefix = getattr(self.form, "prefix", None)
+        return f"{prefix}-{self.path}" if prefix else self.path
 
     @property
     def id(self) -> str:
-        return "id_" + _ID_UNSAFE.sub("-", self.path).strip("-")
+        return "id_" + _ID_UNSAFE.sub("-", self.html_name).strip("-")
 
     @property
     def label(self) -> str:
@@ -157,7 +158,8 @@ class BoundField:
     @property
     def required(self) -> bool:
         """The ``required`` attribute: not inside a list row, which may stay blank."""
-        return self.field.required and not self.in_row
+        # A formset's new row may stay blank too (``form.blank_allowed``).
+        return self.field.required and not (self.in_row or self.form.blank_allowed)
 
     def _described_by(self) -> str | None:
         ids = []

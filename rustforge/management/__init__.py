@@ -48,6 +48,8 @@ CORE_COMMANDS: dict[str, tuple[str, str]] = {
     "jobs": ("jobs", "Show queues and failed jobs; requeue or delete them."),
     "plugins": ("plugins", "List installed plugins and whether each is enabled."),
 }
+# ctx.meta key: the global options given on this command line (see options.py).
+_GIVEN = "rustforge.global_options"
 # Commands that need no project settings at all.
 STANDALONE = {"startproject", "newsecret", "version"}
 
@@ -74,6 +76,20 @@ class ManagementGroup(click.Group):
             except Exception as exc:  # noqa: BLE001 - a broken project must not hide core commands
                 self.load_error = f"{type(exc).__name__}: {exc}"
         return self._app_commands
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        from rustforge.management.options import global_options
+
+        self.app_commands()  # apps register their global options in ready()
+        return [*global_options(), *super().get_params(ctx)]
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from rustforge.management.options import global_options
+
+        # The root callback takes no arguments: the apps' options are theirs.
+        ctx.meta[_GIVEN] = {option.name: ctx.params.pop(option.name)
+                            for option in global_options() if option.name in ctx.params}
+        return super().invoke(ctx)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(CORE_COMMANDS) | set(self.app_commands()))
@@ -104,7 +120,14 @@ class ManagementGroup(click.Group):
             else:
                 message += f"; see '{ctx.command_path} --help'"
             raise click.UsageError(message, ctx)
-        return super().resolve_command(ctx, args)
+        cmd_name, cmd, rest = super().resolve_command(ctx, args)
+        given = ctx.meta.pop(_GIVEN, None)
+        if given and cmd_name:
+            from rustforge.management.options import around_command
+
+            # Left when the root context closes, after the command ran.
+            ctx.with_resource(around_command(given, cmd_name))
+        return cmd_name, cmd, rest
 
     # Help -------------------------------------------------------------------------
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

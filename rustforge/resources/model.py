@@ -41,6 +41,7 @@ from rustforge.exceptions import ImproperlyConfigured
 from rustforge.forms.errors import NON_FIELD, ValidationError
 from rustforge.forms.http import HTTPConflictFailed, HTTPValidationFailed, read_request
 from rustforge.forms.models import ModelForm, form_field_for
+from rustforge.http.challenges import unauthorized
 from rustforge.resources import listing, rowjson
 from rustforge.resources import pagination as pg
 from rustforge.resources.bulk import BULK_ACTIONS, BulkMixin
@@ -257,8 +258,7 @@ class ModelResource(TrashMixin, BulkMixin, Resource):
         if not self.has_permission(req, action, obj):
             user = getattr(req.context, "user", None)
             if user is None or not getattr(user, "is_authenticated", False):
-                raise falcon.HTTPUnauthorized(title="Authentication required",
-                                              description="Log in to do this.")
+                raise unauthorized("Log in to do this.")
             raise falcon.HTTPForbidden(title="Permission denied",
                                        description=f"You may not {action.replace('_', ' ')} "
                                                    f"this resource.")

@@ -23,6 +23,11 @@ def test_anonymous_gets_401_and_nothing_changes(with_auth, client, db):
     response = client.delete(f"/shop/shelves/{shelf.id}")
     assert response.status_code == 401
     assert not Shelf.get_by_id(shelf.id).is_deleted
+    # How to authenticate (RFC 9110: a 401 carries a challenge): the installed login
+    # methods, the auth app's session cookie and the oauth app's bearer tokens.
+    assert response.headers["www-authenticate"] == (
+        'Cookie realm="site", form-action="/accounts/login", cookie-name="sessionid", '
+        'Bearer realm="api"')
 
 
 def test_user_without_permission_gets_403(with_auth, client, make_user, login):

@@ -17,6 +17,7 @@ from rustforge.contrib.admin.sites import site
 from rustforge.contrib.auth.base_user import ANONYMOUS
 from rustforge.forms import ValidationError
 from rustforge.forms.models import form_field_for
+from rustforge.http.challenges import unauthorized
 from rustforge.http.errors import wants_html
 
 
@@ -26,8 +27,7 @@ def staff_user(req: Any) -> Any:
     if not user.is_authenticated:
         if wants_html(req) and req.method in ("GET", "HEAD"):
             raise falcon.HTTPFound(f"{settings.LOGIN_URL}?{urlencode({'next': req.relative_uri})}")
-        raise falcon.HTTPUnauthorized(title="Authentication required",
-                                      description="Log in as a staff member.")
+        raise unauthorized("Log in as a staff member.")
     if not (user.is_active and user.is_staff):
         raise falcon.HTTPForbidden(title="Staff only",
                                    description="The admin is for staff members.")

@@ -24,9 +24,20 @@ from urllib.parse import urlencode
 import falcon
 
 from rustforge.conf import settings
+from rustforge.http.challenges import unauthorized
 from rustforge.http.errors import wants_html
 
 __all__ = ["login_required", "permission_required", "staff_required", "superuser_required"]
+
+
+def session_challenge() -> str:
+    """How to log in, for ``WWW-Authenticate``: the login form sets the session cookie.
+
+    ``Cookie`` is not a registered scheme; its parameters follow the cookie
+    authentication draft (draft-broyer-http-cookie-auth) so a client can find the form.
+    """
+    return (f'Cookie realm="site", form-action="{settings.LOGIN_URL}", '
+            f'cookie-name="{settings.SESSION_COOKIE_NAME}"')
 
 
 def _user(req: Any) -> Any:
@@ -39,8 +50,7 @@ def _deny_anonymous(req: Any) -> None:
     if wants_html(req) and req.method in ("GET", "HEAD"):
         query = urlencode({"next": req.relative_uri})
         raise falcon.HTTPFound(f"{settings.LOGIN_URL}?{query}")
-    raise falcon.HTTPUnauthorized(title="Authentication required",
-                                  description="Log in to access this resource.")
+    raise unauthorized("Log in to access this resource.")
 
 
 def _require_login(req: Any, resp: Any, resource: Any, params: dict) -> None:

@@ -11,11 +11,14 @@
     schema.list("posts", PostType)
     schema.model_mutations(PostType)
 
+graphql-core itself is imported when the schema is first built (the first
+GraphQL request, ``manage.py check``, ``Schema.execute``), not at start-up.
 See ``docs/graphql.md``.
 """
 
-from rustforge.contrib.graphql.execution import Context
-from rustforge.contrib.graphql.mutations import FormErrors
+from typing import Any
+
+from rustforge.contrib.graphql.context import Context
 from rustforge.contrib.graphql.permissions import authenticated, staff
 from rustforge.contrib.graphql.registry import get_schema, schema
 from rustforge.contrib.graphql.schema import Schema
@@ -23,3 +26,13 @@ from rustforge.contrib.graphql.types import ModelType, ObjectType, field
 
 __all__ = ["Context", "FormErrors", "ModelType", "ObjectType", "Schema", "authenticated",
            "field", "get_schema", "schema", "staff"]
+
+
+def __getattr__(name: str) -> Any:
+    # NOTE(memory): FormErrors subclasses graphql-core's GraphQLError; importing
+    # it lazily keeps graphql-core out of a worker until the schema is built.
+    if name == "FormErrors":
+        from rustforge.contrib.graphql.inputs import FormErrors
+
+        return FormErrors
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from rustforge.apps import AppConfig
 
 
@@ -26,7 +28,8 @@ class GraphQLConfig(AppConfig):
 
 def _forget_documents(sender: object = None, names: frozenset = frozenset(),
                       **kwargs: object) -> None:
-    if any(name.startswith("GRAPHQL_") or name == "DEBUG" for name in names):
-        from rustforge.contrib.graphql.execution import clear_caches
-
-        clear_caches()
+    # Not imported when absent: nothing is cached before graphql-core is loaded.
+    execution = sys.modules.get("rustforge.contrib.graphql.execution")
+    if execution is not None and any(name.startswith("GRAPHQL_") or name == "DEBUG"
+                                     for name in names):
+        execution.clear_caches()

@@ -12,8 +12,6 @@ import binascii
 import json
 from typing import Any
 
-from graphql import GraphQLError
-
 from rustforge.forms.errors import ValidationError
 
 MAX_CURSOR_LENGTH = 200
@@ -66,6 +64,8 @@ def encode_cursor(key: Any) -> str:
 
 def decode_cursor(cursor: str, clean: Any) -> Any:
     """The key in ``cursor``, cleaned by ``clean`` (the primary key's form field)."""
+    from graphql import GraphQLError
+
     bad = GraphQLError("The cursor is not one this API handed out.",
                        extensions={"code": "BAD_USER_INPUT", "argument": "after"})
     if len(cursor) > MAX_CURSOR_LENGTH:
@@ -90,6 +90,8 @@ def page_size(first: int | None) -> int:
         return settings.GRAPHQL_PAGE_SIZE
     top = settings.GRAPHQL_MAX_PAGE_SIZE
     if not 0 <= first <= top:
+        from graphql import GraphQLError
+
         raise GraphQLError(f"first must be between 0 and {top}.",
                            extensions={"code": "BAD_USER_INPUT", "argument": "first"})
     return first

@@ -29,37 +29,12 @@ from graphql import (
 from graphql.error import GraphQLSyntaxError
 from graphql.language import DocumentNode, OperationType
 
+from rustforge.contrib.graphql.context import Context
 from rustforge.contrib.graphql.limits import Limits, check_limits
 
 logger = logging.getLogger("rustforge.graphql")
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
-
-
-class _Anonymous:
-    is_authenticated = False
-    is_staff = False
-    is_superuser = False
-    pk = id = None
-
-    def has_perm(self, perm: str) -> bool:
-        return False
-
-
-class Context:
-    """``info.context`` in every resolver: the request, its user and token scopes."""
-
-    def __init__(self, req: Any = None, user: Any = None, scopes: Any = None) -> None:
-        self.req = req
-        self.user = user if user is not None else _Anonymous()
-        # A frozenset for token-authenticated requests, None otherwise (CONTRACTS: scopes).
-        self.scopes = frozenset(scopes) if scopes is not None else None
-        self.authorized: set = set()   # types whose read check passed in this request
-
-    @classmethod
-    def from_request(cls, req: Any) -> Context:
-        ctx = req.context
-        return cls(req, ctx.get("user"), ctx.get("scopes"))
 
 
 @dataclass

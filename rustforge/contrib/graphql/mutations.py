@@ -26,77 +26,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from graphql import GraphQLError, GraphQLInputField, GraphQLInputObjectType, GraphQLList
-
 from rustforge.contrib.graphql.permissions import Permission, check_scopes, require
-from rustforge.contrib.graphql.scalars import CUSTOM_SCALARS
-from rustforge.contrib.graphql.types import FieldSpec, ModelType, camel, clean_key
-from rustforge.forms import fields as ff
+from rustforge.contrib.graphql.types import FieldSpec, ModelType, clean_key
 from rustforge.forms.errors import ValidationFailed
-from rustforge.forms.models import ModelChoiceField, ModelForm
+from rustforge.forms.models import ModelForm
 
-_INT32 = 2**31
-
-
-def _input_scalar(field: ff.Field) -> Any:
-    from graphql import GraphQLBoolean, GraphQLFloat, GraphQLID, GraphQLInt, GraphQLString
-
-    if isinstance(field, ModelChoiceField):
-        return GraphQLID
-    if isinstance(field, ff.BooleanField):
-        return GraphQLBoolean
-    if isinstance(field, ff.IntegerField):
-        low, high = getattr(field, "min_value", None), getattr(field, "max_value", None)
-        fits = low is not None and high is not None and -_INT32 <= low and high < _INT32
-        return GraphQLInt if fits else CUSTOM_SCALARS["BigInt"]
-    if isinstance(field, ff.FloatField):
-        return GraphQLFloat
-    if isinstance(field, ff.DecimalField):
-        return CUSTOM_SCALARS["Decimal"]
-    if isinstance(field, ff.DateTimeField):
-        return CUSTOM_SCALARS["DateTime"]
-    if isinstance(field, ff.DateField):
-        return CUSTOM_SCALARS["Date"]
-    if isinstance(field, (ff.JSONField, ff.FormField, ff.ListField)):
-        return CUSTOM_SCALARS["JSON"]
-    if isinstance(field, ff.MultipleChoiceField):
-        return GraphQLList(GraphQLString)
-    return GraphQLString
+# NOTE(memory): registering mutations needs no graphql-core: the input types
+# are made from ``schema.input_forms`` when the schema is built, and the
+# errors (``inputs``) are imported when a mutation runs.
 
 
-def input_type(name: str, form_class: type[ModelForm]) -> GraphQLInputObjectType:
-    """An input type with one nullable field per form field: the form, not
-    GraphQL, says what is required, so a missing value is a field error
-    with its path like any other."""
-    fields = {}
-    for fname, field in form_class.base_fields.items():
-        if isinstance(field, ff.FileField):
-            continue  # uploads do not travel in GraphQL JSON
-        fields[camel(fname)] = GraphQLInputField(
-            _input_scalar(field), out_name=fname,
-            description=getattr(field, "help_text", None) or None)
-    return GraphQLInputObjectType(name, fields)
+def __getattr__(name: str) -> Any:
+    if name == "FormErrors":  # its home before ``inputs``
+        from rustforge.contrib.graphql.inputs import FormErrors
 
-
-class FormErrors(GraphQLError):
-    """Raised by a mutation whose form did not validate."""
-
-    def __init__(self, errors: dict, conflict: bool = False) -> None:
-        super().__init__("The input is invalid.", extensions={
-            "code": "CONFLICT" if conflict else "VALIDATION_FAILED", "fields": errors})
-
-
-def _failure(form: Any, exc: ValidationFailed | None = None) -> FormErrors:
-    errors = exc.errors if exc is not None else form.errors
-    conflicts = getattr(form, "conflicts", None)
-    return FormErrors(errors, conflict=bool(conflicts) and set(errors) <= set(conflicts or ()))
-
-
-def validated(form: Any) -> dict:
-    """The form's cleaned data, or FormErrors."""
-    if not form.is_valid():
-        raise _failure(form)
-    return form.cleaned_data
+        return FormErrors
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def form_mutation(schema: Any, name: str, form_class: type, returns: str,
@@ -104,16 +49,18 @@ def form_mutation(schema: Any, name: str, form_class: type, returns: str,
                   scopes: Iterable[str] = (), description: str | None = None) -> None:
     """``name(input: <Name>Input!): returns``; ``resolve(info, cleaned_data)``."""
     type_name = name[:1].upper() + name[1:] + "Input"
-    schema.extra_types[type_name] = input_type(type_name, form_class)
+    schema.input_forms[type_name] = form_class
     scopes = tuple(scopes)
 
     def run(root: Any, info: Any, input: dict) -> Any:
+        from rustforge.contrib.graphql.inputs import failure, validated
+
         require(info, permission, scopes, f"use {name}")
         form = form_class(input)
         try:
             return resolve(info, validated(form))
         except ValidationFailed as exc:
-            raise _failure(form, exc) from None
+            raise failure(form, exc) from None
 
     run.__name__ = name
     schema._add(schema.mutations, FieldSpec(run, returns, name=name,
@@ -151,19 +98,23 @@ def model_mutations(schema: Any, type_: type[ModelType], *, form_class: type | N
         row = None if key is None else type_.get_query(info).where(
             model._meta.primary_key == key).first()
         if row is None:
+            from graphql import GraphQLError
+
             raise GraphQLError(f"No {tname} with id {str(id)[:40]!r}.",
                                extensions={"code": "NOT_FOUND"})
         return row
 
     def save(form: Any) -> Any:
+        from rustforge.contrib.graphql.inputs import failure, validated
+
         validated(form)
         try:
             return form.save()
         except ValidationFailed as exc:
-            raise _failure(form, exc) from None
+            raise failure(form, exc) from None
 
     if "create" in actions:
-        schema.extra_types[f"Create{tname}Input"] = input_type(f"Create{tname}Input", form_class)
+        schema.input_forms[f"Create{tname}Input"] = form_class
 
         def create(root: Any, info: Any, input: dict) -> Any:
             require(info, perms["create"], scopes, f"create {tname} objects")
@@ -173,7 +124,7 @@ def model_mutations(schema: Any, type_: type[ModelType], *, form_class: type | N
             create, tname, name=f"create{tname}", args={"input": f"Create{tname}Input!"},
             description=f"Create a {tname}."))
     if "update" in actions:
-        schema.extra_types[f"Update{tname}Input"] = input_type(f"Update{tname}Input", form_class)
+        schema.input_forms[f"Update{tname}Input"] = form_class
 
         def update(root: Any, info: Any, id: str, input: dict) -> Any:
             check_scopes(info, scopes)

@@ -16,11 +16,15 @@ request is never limited by scopes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from graphql import GraphQLError, GraphQLResolveInfo
+if TYPE_CHECKING:
+    from graphql import GraphQLError, GraphQLResolveInfo
 
-Permission = str | Callable[[GraphQLResolveInfo, Any], bool] | None
+# NOTE(memory): nothing here imports graphql-core at module level: apps'
+# ``graphql.py`` modules use these while they are discovered at start-up, and
+# graphql-core is loaded only when the schema is first built.
+Permission = str | Callable[["GraphQLResolveInfo", Any], bool] | None
 
 
 def authenticated(info: GraphQLResolveInfo, obj: Any = None) -> bool:
@@ -46,6 +50,8 @@ def allowed(permission: Permission, info: GraphQLResolveInfo, obj: Any = None) -
 
 def denied(info: GraphQLResolveInfo, what: str) -> GraphQLError:
     """The error for a failed check: UNAUTHENTICATED for anonymous users."""
+    from graphql import GraphQLError
+
     user = info.context.user
     if not getattr(user, "is_authenticated", False):
         return GraphQLError(f"Log in to {what}.", extensions={"code": "UNAUTHENTICATED"})
@@ -59,6 +65,8 @@ def check_scopes(info: GraphQLResolveInfo, needed: Iterable[str]) -> None:
         return
     missing = [scope for scope in needed if scope not in granted]
     if missing:
+        from graphql import GraphQLError
+
         raise GraphQLError(f"The token lacks the scope(s): {' '.join(missing)}.",
                            extensions={"code": "FORBIDDEN", "missingScopes": missing})
 
@@ -69,3 +77,12 @@ def require(info: GraphQLResolveInfo, permission: Permission, scopes: Iterable[s
     check_scopes(info, scopes)
     if not allowed(permission, info, obj):
         raise denied(info, what)
+
+
+def authorize_type(info: Any, type_: Any) -> None:
+    """The type-level check, once per request and type."""
+    seen = info.context.authorized
+    if type_ in seen:
+        return
+    require(info, type_.permission, type_.scopes, f"see {type_.type_name()} objects")
+    seen.add(type_)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from graphql import GraphQLSchema
+from typing import TYPE_CHECKING
 
 from rustforge.contrib.graphql.schema import Schema
+
+if TYPE_CHECKING:
+    from graphql import GraphQLSchema
 
 # The schema every app contributes to (``from rustforge.contrib.graphql import schema``).
 schema = Schema()
@@ -24,5 +27,6 @@ def autodiscover() -> list[str]:
 
 
 def get_schema() -> GraphQLSchema:
-    """The built project schema (cached per process)."""
+    """The built project schema (cached per process; built, and graphql-core
+    imported, on the first call)."""
     return schema.build()

@@ -14,7 +14,7 @@ from typing import Any
 import falcon
 
 from rustforge.conf import settings
-from rustforge.contrib.graphql.execution import Context, run
+from rustforge.contrib.graphql.context import Context
 from rustforge.contrib.graphql.registry import get_schema
 from rustforge.forms.http import read_request
 
@@ -23,9 +23,10 @@ _BAD = object()
 
 
 class GraphQLEndpoint:
-    def __init__(self) -> None:
-        # Built at start-up: a broken schema fails here, not on the first request.
-        get_schema()
+    # NOTE(memory): the schema is built, and graphql-core imported, by the first
+    # request that needs it (about 5 MB a worker never pays without GraphQL
+    # traffic); ``manage.py check`` builds it too, so a broken one fails there
+    # (graphql.E003).
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         params = req.params
@@ -63,6 +64,8 @@ class GraphQLEndpoint:
             self.reply(resp, 400, {"errors": [{"message": "`variables` is not valid JSON.",
                                                "extensions": {"code": "BAD_REQUEST"}}]})
             return
+        from rustforge.contrib.graphql.execution import run
+
         outcome = run(get_schema(), query, variables, operation_name, Context.from_request(req),
                       method=method, debug=settings.DEBUG)
         if outcome.allow:

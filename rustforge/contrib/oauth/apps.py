@@ -15,14 +15,16 @@ class OAuthConfig(AppConfig):
 
     def ready(self) -> None:
         from rustforge.contrib.auth.bearer import register_bearer_backend
-        from rustforge.contrib.oauth.authentication import authenticate_bearer
+        from rustforge.contrib.oauth.authentication import authenticate_bearer, bearer_challenge
         from rustforge.contrib.oauth.models import Application
         from rustforge.contrib.oauth.openapi import security_scheme
         from rustforge.contrib.oauth.tokens import forget_applications
         from rustforge.events import signals
+        from rustforge.http.challenges import register_challenge
         from rustforge.resources.openapi import register_security_scheme
 
         register_bearer_backend(authenticate_bearer)
+        register_challenge(bearer_challenge)
         for signal in (signals.post_save, signals.post_delete, signals.post_bulk_update,
                        signals.post_bulk_delete):
             signal.connect(forget_applications, sender=Application, weak=False)

@@ -27,6 +27,11 @@ from rustforge.contrib.oauth.tokens import cached_application, find_bearer_token
 REALM = "api"
 
 
+def bearer_challenge() -> str:
+    """The bearer challenge every framework 401 carries (``rustforge.http.challenges``)."""
+    return _challenge()
+
+
 def _challenge(error: str | None = None, description: str = "", scope: str = "") -> str:
     parts = [f'realm="{REALM}"']
     if error:

@@ -1,6 +1,8 @@
-"""``manage.py tenants create/list/delete``."""
+"""``manage.py tenants create/list/delete``, and ``manage.py --tenant SLUG <command>``."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import click
 
@@ -79,6 +81,44 @@ def delete(slug: str, yes: bool) -> None:
         raise CommandError("not deleted")
     delete_tenant(tenant)
     click.echo(f"Tenant {slug!r} deleted.")
+
+
+# Commands that must not run inside one tenant: the shared schema's
+# migrations, tenant management itself, and long-running servers whose
+# requests and jobs each bring their own tenant.
+NOT_IN_A_TENANT = {
+    "migrate": "use `migrate --tenants` for the tenant schemas",
+    "makemigrations": "migrations are written for every tenant",
+    "sqlsnapshot": "the snapshot is of the shared schema",
+    "tenants": "it manages the tenants themselves",
+    "runserver": "each request is resolved to its own tenant",
+    "rqworker": "each job runs in the tenant it was enqueued from",
+    "jobs": "it shows every tenant's jobs (the /_jobs/ dashboard shows one tenant's)",
+}
+
+TENANT_OPTION = click.Option(
+    ["--tenant"], metavar="SLUG",
+    help="Run the command inside this tenant (its rows, schema, cache keys, jobs and mail).")
+
+
+def in_tenant(slug: str, command: str) -> Any:
+    """``--tenant SLUG``: the command runs with the tenant active."""
+    from peewee import DatabaseError
+
+    from rustforge.contrib.tenancy.context import use_tenant
+    from rustforge.contrib.tenancy.models import Tenant, slug_problem
+
+    if command in NOT_IN_A_TENANT:
+        raise CommandError(f"--tenant does not apply to {command}: {NOT_IN_A_TENANT[command]}")
+    if slug_problem(slug) is not None:
+        raise CommandError(f"no active tenant {slug[:60]!r}")
+    try:
+        tenant = Tenant.get_or_none((Tenant.slug == slug) & (Tenant.is_active == True))
+    except DatabaseError as exc:
+        raise _db_error(exc) from None
+    if tenant is None:
+        raise CommandError(f"no active tenant {slug!r}")
+    return use_tenant(tenant)
 
 
 commands = [tenants]

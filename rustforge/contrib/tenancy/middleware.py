@@ -10,7 +10,8 @@
 In order: the ``TENANCY_HEADER`` header when configured and sent, then a
 ``Domain`` row for the exact host, then the subdomain of a base domain. A
 request naming a tenant that does not exist (or is inactive) gets a 404; one
-naming none is served without a tenant unless ``TENANCY_REQUIRED``.
+naming none is served without a tenant unless ``TENANCY_REQUIRED``. The
+answers are cached for ``TENANCY_CACHE_TIMEOUT`` seconds (``hostcache``).
 ``req.context.tenant`` is the tenant (or None).
 """
 
@@ -21,6 +22,7 @@ from typing import Any
 
 import peewee
 
+from rustforge.contrib.tenancy import hostcache
 from rustforge.contrib.tenancy.context import activate, deactivate
 from rustforge.contrib.tenancy.errors import UnknownTenant
 from rustforge.contrib.tenancy.models import Domain, Tenant, slug_problem
@@ -46,14 +48,21 @@ class TenantMiddleware:
         self.exempt = tuple(settings.TENANCY_EXEMPT_PATHS)
 
     def resolve(self, req: Any) -> Tenant | None:
-        """The tenant this request names; None when it names none."""
+        """The tenant this request names; None when it names none (cached, see hostcache)."""
         if self.header_key:
             value = req.env.get(self.header_key)
             if value is not None:
-                return self._by_slug(value.strip(), f"header {self.header}")
+                slug = value.strip()
+                where = f"header {self.header}"
+                if slug_problem(slug) is not None:  # never a query, never a cache entry
+                    raise UnknownTenant(f"No tenant {slug[:60]!r} ({where}).")
+                return hostcache.resolve("slug", slug, lambda: self._by_slug(slug, where))
         host = _host(req)
         if not host:
             return None
+        return hostcache.resolve("host", host, lambda: self._by_host(host))
+
+    def _by_host(self, host: str) -> Tenant | None:
         domain = Domain.select(Domain, Tenant).join(Tenant).where(Domain.domain == host).first()
         if domain is not None:
             if not domain.tenant.is_active:

@@ -17,6 +17,8 @@ names the tenancy app:
 from __future__ import annotations
 
 import contextlib
+import contextvars
+from collections.abc import Iterator
 from typing import Any
 
 from rustforge.contrib.tenancy.context import current_tenant, current_tenant_id, use_tenant
@@ -31,7 +33,23 @@ def enter_tenant(tenant_id: int) -> Any:
     return use_tenant(tenant_id)
 
 
+_shared = contextvars.ContextVar("rustforge_tenancy_shared_keys", default=False)
+
+
+@contextlib.contextmanager
+def shared_keys() -> Iterator[None]:
+    """Cache keys made in the block are the site's, whatever tenant is active
+    (the tenancy app's own entries: which tenant a host names)."""
+    token = _shared.set(True)
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
 def cache_scope() -> str | None:
+    if _shared.get():
+        return None
     tenant_id = current_tenant_id()
     return f"t{tenant_id}" if tenant_id is not None else None
 
@@ -49,6 +67,7 @@ def install() -> None:
     from rustforge.mail.delivery import add_message_hook
     from rustforge.queue import context
 
-    context.register("tenant", capture=current_tenant_id, enter=enter_tenant)
+    # owner: a tenant's staff see only its jobs on the jobs dashboard.
+    context.register("tenant", capture=current_tenant_id, enter=enter_tenant, owner=True)
     add_key_scope(cache_scope)
     add_message_hook(mail_hook)

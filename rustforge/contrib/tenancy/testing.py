@@ -19,6 +19,15 @@ from typing import Any
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _fresh_tenant_resolution() -> Any:
+    """Rolled-back tenants leave no cached resolution to the next test."""
+    yield
+    from rustforge.contrib.tenancy.hostcache import reset
+
+    reset()
+
+
 @pytest.fixture
 def make_tenant(request: pytest.FixtureRequest) -> Callable[..., Any]:
     """``make_tenant("acme", domains=[...])`` -> a saved tenant (schema too when on)."""

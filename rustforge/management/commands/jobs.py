@@ -10,34 +10,6 @@ import click
 from rustforge.management import CommandError
 
 
-def _queue_names(connection) -> list[str]:
-    from rq import Queue
-
-    names = sorted(q.name for q in Queue.all(connection=connection))
-    return names or ["default"]
-
-
-def _registries(name: str):
-    from rq.registry import (
-        DeferredJobRegistry,
-        FailedJobRegistry,
-        FinishedJobRegistry,
-        ScheduledJobRegistry,
-        StartedJobRegistry,
-    )
-
-    from rustforge.queue import get_queue
-
-    queue = get_queue(name)
-    return queue, {
-        "started": StartedJobRegistry(queue=queue),
-        "scheduled": ScheduledJobRegistry(queue=queue),
-        "deferred": DeferredJobRegistry(queue=queue),
-        "finished": FinishedJobRegistry(queue=queue),
-        "failed": FailedJobRegistry(queue=queue),
-    }
-
-
 class _RedisGroup(click.Group):
     """Every subcommand needs Redis: check it once, report one clean error."""
 
@@ -69,78 +41,101 @@ def command(ctx: click.Context) -> None:
     \b
         manage.py jobs                     # one line per queue
         manage.py jobs failed              # failed jobs with their error
+        manage.py jobs scheduled           # jobs waiting for their time
+        manage.py jobs workers             # live workers and what they run
         manage.py jobs requeue --all       # run every failed job again
         manage.py jobs delete JOB_ID
     """
     if ctx.invoked_subcommand is not None:
         return
-    from rustforge.queue import get_redis
+    from rustforge.queue import monitor
     from rustforge.queue.worker import abandoned_jobs
 
     with _redis_guard():
-        connection = get_redis()
-        names = _queue_names(connection)
+        stats = monitor.queues()
         abandoned: dict[str, int] = {}
-        for queue_name, _entry, _job_id in abandoned_jobs(names):
+        for queue_name, _entry, _job_id in abandoned_jobs([s.name for s in stats]):
             abandoned[queue_name] = abandoned.get(queue_name, 0) + 1
-        header = ("queue", "queued", "started", "scheduled", "deferred", "finished", "failed",
-                  "abandoned")
-        rows = []
-        for name in names:
-            queue, registries = _registries(name)
-            rows.append((name, len(queue), *(len(r) for r in registries.values()),
-                         abandoned.get(name, 0)))
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())
+    _table(("queue", *_COUNTS, "abandoned"),
+           [(s.name, *(getattr(s, c) for c in _COUNTS), abandoned.get(s.name, 0))
+            for s in stats])
     if abandoned:
         click.echo("abandoned: started jobs whose worker is dead; `jobs reap` moves them to "
                    "failed", err=True)
 
 
+_COUNTS = ("queued", "started", "scheduled", "deferred", "finished", "failed")
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())
+
+
+def _when(moment: Any) -> str:
+    return moment.isoformat(timespec="seconds") if moment else "-"
+
+
 @command.command("failed")
 @click.option("--queue", "queue_name", default=None, help="Only this queue.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100_000),
+              help="At most this many, newest first.")
 @click.option("--traceback", "full", is_flag=True, help="Print whole tracebacks.")
-def failed(queue_name: str | None, full: bool) -> None:
-    """List failed jobs: id, function, when, and the error."""
-    from rustforge.queue import get_redis
+def failed(queue_name: str | None, limit: int, full: bool) -> None:
+    """List failed jobs, newest first: id, queue, function, when, and the error."""
+    from rustforge.queue import monitor
 
     with _redis_guard():
-        names = [queue_name] if queue_name else _queue_names(get_redis())
-        count = 0
-        for name in names:
-            queue, registries = _registries(name)
-            for job_id in registries["failed"].get_job_ids():
-                job = queue.fetch_job(job_id)
-                if job is None:
-                    continue
-                count += 1
-                latest = job.latest_result()
-                error = (latest.exc_string if latest else "") or ""
-                lines = error.strip().splitlines()
-                summary = "\n".join(lines) if full else (lines[-1] if lines else "?")
-                ended = job.ended_at.isoformat(timespec="seconds") if job.ended_at else "-"
-                click.echo(f"{job.id}  {name}  {job.func_name}  {ended}  {summary}")
-    if not count:
+        jobs = monitor.failed_jobs(queue_name, limit=limit)
+    for job in jobs:
+        click.echo(f"{job.id}  {job.queue}  {job.func_name}  {_when(job.ended_at)}  "
+                   f"{job.exc_info.strip() if full else job.error or '?'}")
+    if not jobs:
         click.echo("No failed jobs.")
 
 
-def _failed_jobs(job_ids: tuple[str, ...], everything: bool, queue_name: str | None):
-    from rustforge.queue import get_redis
+@command.command("scheduled")
+@click.option("--queue", "queue_name", default=None, help="Only this queue.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100_000),
+              help="At most this many, soonest first.")
+def scheduled(queue_name: str | None, limit: int) -> None:
+    """List jobs waiting for their time (enqueue_in, enqueue_at, retries)."""
+    from rustforge.queue import monitor
+
+    with _redis_guard():
+        jobs = monitor.scheduled_jobs(queue_name, limit=limit)
+    for job in jobs:
+        click.echo(f"{job.id}  {job.queue}  {job.func_name}  {_when(job.scheduled_for)}  "
+                   f"{job.args}")
+    if not jobs:
+        click.echo("No scheduled jobs.")
+
+
+@command.command("workers")
+def workers() -> None:
+    """List the live workers: name, state, queues, current job, last heartbeat."""
+    from rustforge.queue import monitor
+
+    with _redis_guard():
+        found = monitor.workers()
+    _table(("worker", "state", "queues", "job", "heartbeat"),
+           [(w.name, w.state, ",".join(w.queues), w.job_id or "-", _when(w.last_heartbeat))
+            for w in found])
+
+
+def _failed_ids(job_ids: tuple[str, ...], everything: bool, queue_name: str | None) -> list[str]:
+    from rustforge.queue import monitor
 
     if not job_ids and not everything:
         raise CommandError("name job ids, or pass --all")
-    names = [queue_name] if queue_name else _queue_names(get_redis())
-    found: list[Any] = []
-    for name in names:
-        queue, registries = _registries(name)
-        ids = registries["failed"].get_job_ids()
-        wanted = ids if everything else [i for i in job_ids if i in ids]
-        found.extend((queue, registries["failed"], i) for i in wanted)
-    missing = set(job_ids) - {i for _, _, i in found}
+    if everything:
+        return monitor.failed_job_ids(queue_name)
+    known = set(monitor.failed_job_ids(queue_name))
+    missing = sorted(set(job_ids) - known)
     if missing:
-        raise CommandError(f"no failed job with id {', '.join(sorted(missing))}")
-    return found
+        raise CommandError(f"no failed job with id {', '.join(missing)}")
+    return list(dict.fromkeys(job_ids))
 
 
 @command.command("requeue")
@@ -149,11 +144,11 @@ def _failed_jobs(job_ids: tuple[str, ...], everything: bool, queue_name: str | N
 @click.option("--queue", "queue_name", default=None, help="Only this queue.")
 def requeue(job_ids: tuple[str, ...], everything: bool, queue_name: str | None) -> None:
     """Put failed jobs back on their queue."""
+    from rustforge.queue import monitor
+
     with _redis_guard():
-        jobs = _failed_jobs(job_ids, everything, queue_name)
-        for _queue, registry, job_id in jobs:
-            registry.requeue(job_id)
-    click.echo(f"Requeued {len(jobs)} job(s).")
+        done = sum(monitor.requeue_failed(i) for i in _failed_ids(job_ids, everything, queue_name))
+    click.echo(f"Requeued {done} job(s).")
 
 
 @command.command("delete")
@@ -162,23 +157,21 @@ def requeue(job_ids: tuple[str, ...], everything: bool, queue_name: str | None) 
 @click.option("--queue", "queue_name", default=None, help="Only this queue.")
 def delete(job_ids: tuple[str, ...], everything: bool, queue_name: str | None) -> None:
     """Delete failed jobs for good."""
+    from rustforge.queue import monitor
+
     with _redis_guard():
-        jobs = _failed_jobs(job_ids, everything, queue_name)
-        for queue, _registry, job_id in jobs:
-            job = queue.fetch_job(job_id)
-            if job is not None:
-                job.delete()
-    click.echo(f"Deleted {len(jobs)} job(s).")
+        done = sum(monitor.delete_failed(i) for i in _failed_ids(job_ids, everything, queue_name))
+    click.echo(f"Deleted {done} job(s).")
 
 
 @command.command("reap")
 def reap() -> None:
     """Move started jobs whose worker died to the failed registry (or retry them)."""
-    from rustforge.queue import get_redis
+    from rustforge.queue import monitor
     from rustforge.queue.worker import reap_abandoned
 
     with _redis_guard():
-        reaped = reap_abandoned(_queue_names(get_redis()))
+        reaped = reap_abandoned(monitor.queue_names())
     for job_id in reaped:
         click.echo(f"{job_id}: worker dead, moved to failed (or retried)")
     click.echo(f"Reaped {len(reaped)} job(s).")

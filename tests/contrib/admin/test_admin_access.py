@@ -16,6 +16,7 @@ def test_anonymous_post_is_401(client, db):
     response = client.post("/admin/blog/post/add", data={"title": "x"},
                            headers={"X-CSRFToken": client.cookies.get("csrftoken", "")})
     assert response.status_code == 401
+    assert 'form-action="/accounts/login"' in response.headers["www-authenticate"]
 
 
 def test_a_user_who_is_not_staff_gets_403_everywhere(client, make_user, login, blog):

@@ -97,3 +97,84 @@ def test_checks(settings, test_database_url):
     settings.TENANCY_SCHEMA_APPS = ["nope"]
     settings.TENANCY_MIGRATE_PARALLEL = 0
     assert {"tenancy.E001", "tenancy.E004"} <= ids()
+
+
+@pytest.fixture
+def company_export(tenant_a, tenant_b):
+    """An export of the scoped companies, and one company in each tenant."""
+    from rustforge.contrib.export import Exporter, exports
+
+    class CompanyExport(Exporter):
+        name = "companies"
+        model = Company
+        columns = ["name"]
+        permission = None
+
+    exports.register(CompanyExport)
+    with use_tenant(tenant_a):
+        Company.create(name="Acme")
+    with use_tenant(tenant_b):
+        Company.create(name="Bolt")
+    yield
+    exports.unregister("companies")
+
+
+def test_any_command_runs_in_a_tenant(capsys, company_export, tenant_a, tenant_b):
+    # The export app knows nothing of tenants; --tenant comes from this app.
+    code, out, err = run(["--tenant", tenant_a.slug, "export", "companies", "-o", "-"], capsys)
+    assert code == 0, err
+    assert out.split() == ["Name", "Acme"]
+    code, out, err = run(["--tenant=" + tenant_b.slug, "export", "companies", "-o", "-"], capsys)
+    assert code == 0, err
+    assert out.split() == ["Name", "Bolt"]
+    from rustforge.contrib.tenancy import current_tenant
+
+    assert current_tenant() is None  # left after the command
+
+
+def test_without_a_tenant_a_scoped_command_says_so(capsys, company_export):
+    code, _, err = run(["export", "companies", "-o", "-"], capsys)
+    assert code == 1 and "no tenant is active" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_the_option_is_listed_in_help(capsys):
+    code, out, _ = run(["--help"], capsys)
+    assert code == 0 and "--tenant SLUG" in out
+
+
+@pytest.mark.parametrize("slug, message", [
+    ("nobody", "no active tenant 'nobody'"),
+    ("Alpha", "no active tenant 'Alpha'"),
+    ("alpha'; DROP TABLE tenancy_tenant; --", "no active tenant"),
+    ("a" * 5000, "no active tenant"),
+    ("", "no active tenant ''"),
+    ("-", "no active tenant '-'"),
+    ("\x00", "no active tenant"),
+])
+def test_unknown_tenants_are_a_one_line_error(capsys, company_export, slug, message):
+    code, out, err = run(["--tenant", slug, "export", "companies", "-o", "-"], capsys)
+    assert code == 1, out
+    assert message in err and out == ""
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert len(err) < 300
+    assert Tenant.select().count() == 2
+
+
+def test_an_inactive_tenant_is_refused(capsys, company_export, tenant_a):
+    Tenant.update(is_active=False).where(Tenant.id == tenant_a.id).execute()
+    code, out, err = run(["--tenant", tenant_a.slug, "export", "companies", "-o", "-"], capsys)
+    assert code == 1 and out == ""
+    assert err.strip() == f"manage.py: error: no active tenant {tenant_a.slug!r}"
+
+
+def test_a_missing_value_is_a_usage_error(capsys):
+    code, _, err = run(["--tenant"], capsys)
+    assert code == 2 and "--tenant" in err
+
+
+@pytest.mark.parametrize("command", ["migrate", "tenants", "rqworker", "jobs"])
+def test_commands_that_must_not_run_in_one_tenant_refuse(capsys, tenant_a, command):
+    code, _, err = run(["--tenant", tenant_a.slug, command], capsys)
+    assert code == 1
+    assert f"--tenant does not apply to {command}" in err

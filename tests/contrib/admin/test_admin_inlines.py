@@ -253,9 +253,10 @@ def test_history_of_a_row_changed_inline(admin_client, post):
 # Richer rows: a foreign key select, choices, a checkbox -----------------------------------------
 @pytest.fixture
 def posts_inline(monkeypatch):
+    from testproject.blog.models import Author
+
     from rustforge.contrib import admin
     from rustforge.contrib.admin import site
-    from testproject.blog.models import Author
 
     class PostInline(admin.StackedInline):
         model = Post

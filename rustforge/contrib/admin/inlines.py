@@ -50,6 +50,7 @@ class InlineGroup:
         self.editable = self.can_add or self.can_change or self.can_delete
         self.protected: dict[int, str] = {}
         self.missing = ""
+        self.fk_rows: dict[str, list] = {}  # one query per foreign key for all the rows
         self.formset: InlineFormSet | None = None
         # A post without this group's row counts (an API client, a project's own
         # template) leaves its rows as they are; a tampered count is an error.
@@ -181,7 +182,10 @@ class InlineGroup:
         for name in self.inline.shown_names():
             if editable and name in form.fields:
                 bound = form[name]
-                html = widgets.field_control(self.inline, form, name, self.autocomplete_url) \
+                label = Markup('<label class="visually-hidden" for="{}">{}</label>').format(
+                    bound.id, bound.label) if self.style == "tabular" else Markup("")
+                html = label + widgets.field_control(
+                    self.inline, form, name, self.autocomplete_url, self.fk_rows) \
                     + bound.help_html() + bound.errors_html()
                 out.append({"id": bound.id, "html": html, "error": bool(bound.errors)})
             else:

@@ -296,3 +296,19 @@ def test_a_duplicate_unique_value_in_a_row_is_an_error_on_that_row(admin_client,
     assert "A Post with this title already exists." in response.text
     assert "Another row has the same title." in response.text
     assert not Post.select().where(Post.title == "Twice").exists()
+
+
+def test_save_formset_hook_sees_the_rows(admin_client, post, monkeypatch):
+    from rustforge.contrib.admin import site
+
+    seen = []
+
+    def save_formset(req, obj, formset, change):
+        formset.save(obj)
+        seen.append((obj.id, change, [o.name for o in formset.new_objects]))
+
+    monkeypatch.setattr(site.admin_for(Post), "save_formset", save_formset)
+    data = change_page(admin_client, post)
+    data.update({"comments-2-name": "Eve", "comments-2-body": "quiet"})
+    assert admin_client.post(f"/admin/blog/post/{post.id}/change", data=data).status_code == 303
+    assert seen == [(post.id, True, ["Eve"])]

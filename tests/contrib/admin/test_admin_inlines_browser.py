@@ -82,8 +82,8 @@ def test_inlines_without_javascript_still_save(browser, live_server, site_data):
     context.close()
 
 
-def test_a_row_added_by_the_button_suggests_related_rows(browser, live_server,  # noqa: F811
-                                                        site_data, monkeypatch):
+def test_a_row_added_by_the_button_suggests_related_rows(
+        browser, live_server, site_data, monkeypatch):  # noqa: F811
     from testproject.blog.models import Author, Category, Post
 
     from rustforge.contrib import admin

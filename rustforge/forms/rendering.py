@@ -194,7 +194,7 @@ class BoundField:
                     choice, Markup(" selected") if str(choice) in chosen else "", label)
                 for choice, label in field.choices)
             attrs.update(required=self.required, multiple=many, **extra)
-            if not many and not field.required:
+            if not many and not self.required:  # a blank row of a list may send ""
                 options = Markup('<option value=""></option>') + options
             return Markup("<select {}>{}</select>").format(_attrs(attrs), options)
         if isinstance(field, BooleanField):

@@ -42,7 +42,8 @@ def _current_key(bound: BoundField) -> str:
 
 
 def foreign_key_input(model_admin: ModelAdmin | InlineAdmin, bound: BoundField,
-                      field: peewee.ForeignKeyField, autocomplete_url: str) -> Markup:
+                      field: peewee.ForeignKeyField, autocomplete_url: str,
+                      rows_cache: dict[str, list] | None = None) -> Markup:
     """A ``<select>`` of the related rows, or (past ``ADMIN_FK_SELECT_LIMIT`` rows,
     or for ``autocomplete_fields``) a key input with suggestions as you type."""
     rel = field.rel_model
@@ -52,16 +53,26 @@ def foreign_key_input(model_admin: ModelAdmin | InlineAdmin, bound: BoundField,
     if bound.errors:
         attrs += Markup(' aria-invalid="true" aria-describedby="{}_errors"').format(bound.id)
     searchable = field.name in model_admin.autocomplete_fields
-    rows = [] if searchable else list(rel.select().order_by(field.rel_field).limit(limit + 1))
+    if searchable:
+        rows = []
+    elif rows_cache is not None and field.name in rows_cache:
+        rows = rows_cache[field.name]  # the rows of an inline share one query per field
+    else:
+        rows = list(rel.select().order_by(field.rel_field).limit(limit + 1))
+        if rows_cache is not None:
+            rows_cache[field.name] = rows
+    # A blank row of an inline must be able to send "" (else the browser picks the
+    # first row and the blank row looks filled in).
+    optional = field.null or bound.form.blank_allowed
     if not searchable and len(rows) <= limit:
         options = [Markup('<option value=""{}>---------</option>').format(
-            Markup("") if field.null else Markup(" disabled"))]
+            Markup("") if optional else Markup(" disabled"))]
         key = field.rel_field.name
         for row in rows:
             value = str(getattr(row, key) if key != row._meta.primary_key.name else row._pk)
             options.append(Markup('<option value="{}"{}>{}</option>').format(
                 value, Markup(" selected") if value == current else "", str(row)))
-        required = Markup("") if field.null else Markup(" required")
+        required = Markup("") if optional else Markup(" required")
         return Markup("<select {}{}>{}</select>").format(attrs, required,
                                                           Markup("").join(options))
     shown = ""
@@ -82,12 +93,12 @@ def foreign_key_input(model_admin: ModelAdmin | InlineAdmin, bound: BoundField,
 
 
 def field_control(model_admin: ModelAdmin | InlineAdmin, form: Any, name: str,
-                  autocomplete_url: str) -> Markup:
+                  autocomplete_url: str, rows_cache: dict[str, list] | None = None) -> Markup:
     """The input of one field (a foreign key as the admin's select or search input)."""
     bound = form[name]
     field = model_admin.opts.fields.get(name)
     if isinstance(field, peewee.ForeignKeyField):
-        return foreign_key_input(model_admin, bound, field, autocomplete_url)
+        return foreign_key_input(model_admin, bound, field, autocomplete_url, rows_cache)
     return bound.input()
 
 

@@ -35,6 +35,7 @@ class InlineGroup:
                  parent: Any, data: dict[str, Any] | None, *, editable: bool,
                  prefix: str) -> None:
         inline = self.inline = inline_class(model_admin.model)
+        self.model_admin = model_admin
         self.req = req
         self.parent = parent
         self.prefix = prefix
@@ -50,6 +51,7 @@ class InlineGroup:
         self.editable = self.can_add or self.can_change or self.can_delete
         self.protected: dict[int, str] = {}
         self.missing = ""
+        self.fk_rows: dict[str, list] = {}  # one query per foreign key for all the rows
         self.formset: InlineFormSet | None = None
         # A post without this group's row counts (an API client, a project's own
         # template) leaves its rows as they are; a tampered count is an error.
@@ -113,7 +115,7 @@ class InlineGroup:
             return [self.missing]
         return list(self.formset.non_form_errors) if self.formset is not None else []
 
-    def save(self, parent: Any) -> list[dict[str, str]]:
+    def save(self, parent: Any, change: bool) -> list[dict[str, str]]:
         """Save the rows (the caller holds the transaction); log each related row and
         return the summary lines for the parent's history entry."""
         formset = self.formset
@@ -122,7 +124,7 @@ class InlineGroup:
         names = self.inline.form_field_names()
         before = {id(row.instance): snapshot(row.instance, names)
                   for row in formset.rows if row.instance is not None}
-        formset.save(parent)
+        self.model_admin.save_formset(self.req, parent, formset, change)
         inline, req, noun = self.inline, self.req, self.inline.verbose_name
         summary: list[dict[str, str]] = []
         for obj in formset.deleted_objects:
@@ -181,7 +183,10 @@ class InlineGroup:
         for name in self.inline.shown_names():
             if editable and name in form.fields:
                 bound = form[name]
-                html = widgets.field_control(self.inline, form, name, self.autocomplete_url) \
+                label = Markup('<label class="visually-hidden" for="{}">{}</label>').format(
+                    bound.id, bound.label) if self.style == "tabular" else Markup("")
+                html = label + widgets.field_control(
+                    self.inline, form, name, self.autocomplete_url, self.fk_rows) \
                     + bound.help_html() + bound.errors_html()
                 out.append({"id": bound.id, "html": html, "error": bool(bound.errors)})
             else:

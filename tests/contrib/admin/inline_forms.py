@@ -11,6 +11,7 @@ class _FormReader(HTMLParser):
         self._in_form = False
         self._template = 0
         self._select = None
+        self._first_option = {}
         self._textarea = None
 
     def handle_starttag(self, tag, attrs):
@@ -31,8 +32,11 @@ class _FormReader(HTMLParser):
             self.data[name] = a.get("value", "on" if kind == "checkbox" else "")
         elif tag == "select" and name:
             self._select = name
-        elif tag == "option" and self._select and "selected" in a:
-            self.data[self._select] = a.get("value", "")
+        elif tag == "option" and self._select:
+            if "selected" in a:
+                self.data[self._select] = a.get("value", "")
+            elif "disabled" not in a:  # a select without a choice sends its first option
+                self._first_option.setdefault(self._select, a.get("value", ""))
         elif tag == "textarea" and name:
             self._textarea = name
             self.data[name] = ""
@@ -43,6 +47,8 @@ class _FormReader(HTMLParser):
         elif tag == "template":
             self._template -= 1
         elif tag == "select":
+            if self._select not in self.data and self._select in self._first_option:
+                self.data[self._select] = self._first_option[self._select]
             self._select = None
         elif tag == "textarea":
             self._textarea = None
@@ -53,7 +59,8 @@ class _FormReader(HTMLParser):
 
 
 def form_data(page_text):
-    """The change form's fields as the browser would post them (no button pressed)."""
+    """The change form's fields as the browser would post them (no button pressed): a
+    select with no selected option sends its first enabled one, as a browser does."""
     reader = _FormReader()
     reader.feed(page_text)
     reader.data.pop("csrf_token", None)

@@ -248,3 +248,67 @@ def test_history_of_a_row_changed_inline(admin_client, post):
     entry = LogEntry.get(LogEntry.model_name == "post")
     assert json.loads(entry.change_message) == [
         {"field": f"comment #{carol.id}", "old": "", "new": "changed name"}]
+
+
+# Richer rows: a foreign key select, choices, a checkbox -----------------------------------------
+@pytest.fixture
+def posts_inline(monkeypatch):
+    from testproject.blog.models import Author
+
+    from rustforge.contrib import admin
+    from rustforge.contrib.admin import site
+
+    class PostInline(admin.StackedInline):
+        model = Post
+        fields = ["title", "category", "status", "published"]
+        extra = 3
+
+    monkeypatch.setattr(site.admin_for(Author), "inlines", [PostInline])
+    return PostInline
+
+
+def test_blank_rows_with_selects_and_checkboxes_are_ignored(admin_client, blog, posts_inline,
+                                                           count_queries):
+    bob = blog["bob"]
+    with count_queries() as queries:
+        page = admin_client.get(f"/admin/blog/author/{bob.id}/change").text
+    # One query for the categories of every row's select, not one per row.
+    assert sum("blog_category" in q for q in queries) == 1, queries.statements
+    data = form_data(page)
+    total = int(data["posts-TOTAL_FORMS"])
+    assert total == 18 and data["posts-15-category"] == "" and data["posts-15-status"] == "draft"
+    data.update({"posts-16-title": "Bob's new post", "posts-16-category": str(blog["news"].id),
+                 "posts-16-published": "true"})
+    response = admin_client.post(f"/admin/blog/author/{bob.id}/change", data=data)
+    assert response.status_code == 303, response.text
+    new = Post.get(Post.title == "Bob's new post")
+    assert (new.author_id, new.category_id, new.published) == (bob.id, blog["news"].id, True)
+    assert Post.select().where(Post.author == bob).count() == 16
+
+
+def test_a_duplicate_unique_value_in_a_row_is_an_error_on_that_row(admin_client, blog,
+                                                                   posts_inline):
+    bob = blog["bob"]
+    data = form_data(admin_client.get(f"/admin/blog/author/{bob.id}/change").text)
+    data.update({"posts-15-title": "Post 01", "posts-16-title": "Twice", "posts-17-title": "Twice"})
+    response = admin_client.post(f"/admin/blog/author/{bob.id}/change", data=data)
+    assert response.status_code == 400
+    assert "A Post with this title already exists." in response.text
+    assert "Another row has the same title." in response.text
+    assert not Post.select().where(Post.title == "Twice").exists()
+
+
+def test_save_formset_hook_sees_the_rows(admin_client, post, monkeypatch):
+    from rustforge.contrib.admin import site
+
+    seen = []
+
+    def save_formset(req, obj, formset, change):
+        formset.save(obj)
+        seen.append((obj.id, change, [o.name for o in formset.new_objects]))
+
+    monkeypatch.setattr(site.admin_for(Post), "save_formset", save_formset)
+    data = change_page(admin_client, post)
+    data.update({"comments-2-name": "Eve", "comments-2-body": "quiet"})
+    assert admin_client.post(f"/admin/blog/post/{post.id}/change", data=data).status_code == 303
+    assert seen == [(post.id, True, ["Eve"])]

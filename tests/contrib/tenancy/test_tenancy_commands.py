@@ -173,7 +173,7 @@ def test_a_missing_value_is_a_usage_error(capsys):
     assert code == 2 and "--tenant" in err
 
 
-@pytest.mark.parametrize("command", ["migrate", "tenants", "rqworker"])
+@pytest.mark.parametrize("command", ["migrate", "tenants", "rqworker", "jobs"])
 def test_commands_that_must_not_run_in_one_tenant_refuse(capsys, tenant_a, command):
     code, _, err = run(["--tenant", tenant_a.slug, command], capsys)
     assert code == 1

@@ -80,7 +80,8 @@ class ManagementGroup(click.Group):
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         from rustforge.management.options import global_options
 
-        self.app_commands()  # apps register their global options in ready()
+        # Apps register their global options in ready() or get_commands().
+        self.app_commands()
         return [*global_options(), *super().get_params(ctx)]
 
     def invoke(self, ctx: click.Context) -> Any:

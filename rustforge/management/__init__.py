@@ -87,7 +87,8 @@ class ManagementGroup(click.Group):
         from rustforge.management.options import global_options
 
         if not ctx.meta.get(_STANDALONE):
-            self.app_commands()  # apps register their global options in ready()
+            # Apps register their global options in ready() or get_commands().
+            self.app_commands()
         return [*global_options(), *super().get_params(ctx)]
 
     def invoke(self, ctx: click.Context) -> Any:

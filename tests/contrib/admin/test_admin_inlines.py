@@ -330,3 +330,14 @@ def test_a_parent_in_the_trash_lists_its_rows_read_only(admin_client, post):
     post.delete_instance()
     page = admin_client.get(f"/admin/blog/post/{post.id}/change").text
     assert "is in the trash" in page and "comments-TOTAL_FORMS" not in page
+
+
+def test_foreign_keys_of_rows_can_be_searchable_inputs(admin_client, blog, posts_inline,
+                                                      monkeypatch):
+    monkeypatch.setattr(posts_inline, "autocomplete_fields", ["category"])
+    page = admin_client.get(f"/admin/blog/author/{blog['bob'].id}/change").text
+    assert ('name="posts-15-category" value="" inputmode="search" autocomplete="off" '
+            'data-autocomplete="/admin/blog/post/autocomplete" data-field="category"') in page
+    found = admin_client.get("/admin/blog/post/autocomplete",
+                             params={"field": "category", "q": "new"})
+    assert found.json["results"] == [{"id": str(blog["news"].id), "text": "News"}]

@@ -27,6 +27,7 @@ LAZY = {
     "peewee_migrate": "migrate, makemigrations (and migrate --tenants)",
     "unittest": "the same (peewee-migrate imports unittest.mock)",
     "email.policy": "the first e-mail built or a mail preview page",
+    "click": "the command line (manage.py); the tenancy app's --tenant option",
 }
 
 SCRIPT = textwrap.dedent("""

@@ -78,7 +78,7 @@ class ChangeForm:
                                          "new": ", ".join(sorted(labels.get(k, k) for k in new))})
         for group in self.inline_groups:
             try:
-                self.inline_changes += group.save(obj)
+                self.inline_changes += group.save(obj, change)
             except ValidationFailed:
                 raise SaveFailed from None
         return obj

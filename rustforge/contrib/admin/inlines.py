@@ -35,6 +35,7 @@ class InlineGroup:
                  parent: Any, data: dict[str, Any] | None, *, editable: bool,
                  prefix: str) -> None:
         inline = self.inline = inline_class(model_admin.model)
+        self.model_admin = model_admin
         self.req = req
         self.parent = parent
         self.prefix = prefix
@@ -114,7 +115,7 @@ class InlineGroup:
             return [self.missing]
         return list(self.formset.non_form_errors) if self.formset is not None else []
 
-    def save(self, parent: Any) -> list[dict[str, str]]:
+    def save(self, parent: Any, change: bool) -> list[dict[str, str]]:
         """Save the rows (the caller holds the transaction); log each related row and
         return the summary lines for the parent's history entry."""
         formset = self.formset
@@ -123,7 +124,7 @@ class InlineGroup:
         names = self.inline.form_field_names()
         before = {id(row.instance): snapshot(row.instance, names)
                   for row in formset.rows if row.instance is not None}
-        formset.save(parent)
+        self.model_admin.save_formset(self.req, parent, formset, change)
         inline, req, noun = self.inline, self.req, self.inline.verbose_name
         summary: list[dict[str, str]] = []
         for obj in formset.deleted_objects:

@@ -293,6 +293,11 @@ class ModelAdmin:
     def delete_model(self, req: Any, obj: Any) -> None:
         obj.delete_instance()
 
+    def save_formset(self, req: Any, obj: Any, formset: Any, change: bool) -> None:
+        """Save the rows of one inline (a ``rustforge.forms.InlineFormSet``) for ``obj``,
+        in the transaction of the parent's save."""
+        formset.save(obj)
+
     # Options resolved ---------------------------------------------------------------
     def model_field(self, name: str) -> peewee.Field | None:
         return self.opts.fields.get(name)

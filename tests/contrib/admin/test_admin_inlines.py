@@ -296,3 +296,48 @@ def test_a_duplicate_unique_value_in_a_row_is_an_error_on_that_row(admin_client,
     assert "A Post with this title already exists." in response.text
     assert "Another row has the same title." in response.text
     assert not Post.select().where(Post.title == "Twice").exists()
+
+
+def test_save_formset_hook_sees_the_rows(admin_client, post, monkeypatch):
+    from rustforge.contrib.admin import site
+
+    seen = []
+
+    def save_formset(req, obj, formset, change):
+        formset.save(obj)
+        seen.append((obj.id, change, [o.name for o in formset.new_objects]))
+
+    monkeypatch.setattr(site.admin_for(Post), "save_formset", save_formset)
+    data = change_page(admin_client, post)
+    data.update({"comments-2-name": "Eve", "comments-2-body": "quiet"})
+    assert admin_client.post(f"/admin/blog/post/{post.id}/change", data=data).status_code == 303
+    assert seen == [(post.id, True, ["Eve"])]
+
+
+def test_ordering_and_can_delete_options(admin_client, post, monkeypatch):
+    monkeypatch.setattr(CommentInline, "ordering", ["-name"])
+    monkeypatch.setattr(CommentInline, "can_delete", False)
+    page = admin_client.get(f"/admin/blog/post/{post.id}/change").text
+    data = form_data(page)
+    assert (data["comments-0-name"], data["comments-1-name"]) == ("Dan", "Carol")
+    assert "DELETE" not in page
+    data["comments-0-DELETE"] = "on"                     # not offered: ignored
+    assert admin_client.post(f"/admin/blog/post/{post.id}/change", data=data).status_code == 303
+    assert Comment.select().count() == 2
+
+
+def test_a_parent_in_the_trash_lists_its_rows_read_only(admin_client, post):
+    post.delete_instance()
+    page = admin_client.get(f"/admin/blog/post/{post.id}/change").text
+    assert "is in the trash" in page and "comments-TOTAL_FORMS" not in page
+
+
+def test_foreign_keys_of_rows_can_be_searchable_inputs(admin_client, blog, posts_inline,
+                                                      monkeypatch):
+    monkeypatch.setattr(posts_inline, "autocomplete_fields", ["category"])
+    page = admin_client.get(f"/admin/blog/author/{blog['bob'].id}/change").text
+    assert ('name="posts-15-category" value="" inputmode="search" autocomplete="off" '
+            'data-autocomplete="/admin/blog/post/autocomplete" data-field="category"') in page
+    found = admin_client.get("/admin/blog/post/autocomplete",
+                             params={"field": "category", "q": "new"})
+    assert found.json["results"] == [{"id": str(blog["news"].id), "text": "News"}]

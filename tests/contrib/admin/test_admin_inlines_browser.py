@@ -80,3 +80,40 @@ def test_inlines_without_javascript_still_save(browser, live_server, site_data):
     page.wait_for_url(f"{base}/admin/blog/post")
     assert [c.name for c in Comment.select().where(Comment.post == post)] == ["Gil"]
     context.close()
+
+
+def test_a_row_added_by_the_button_suggests_related_rows(
+        browser, live_server, site_data, monkeypatch):  # noqa: F811
+    from testproject.blog.models import Author, Category, Post
+
+    from rustforge.contrib import admin
+    from rustforge.contrib.admin import site
+
+    class PostInline(admin.TabularInline):
+        model = Post
+        fields = ["title", "category"]
+        autocomplete_fields = ["category"]
+        extra = 0
+
+    monkeypatch.setattr(site.admin_for(Author), "inlines", [PostInline])
+    base = live_server.url
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, base, "boss")
+    ada = site_data["ada"]
+    page.goto(f"{base}/admin/blog/author/{ada.id}/change")
+    count = int(page.input_value("#id_posts-TOTAL_FORMS"))
+    page.click("button.add-row[data-prefix=posts]")
+    field = page.locator(f"#id_posts-{count}-category")
+    with page.expect_response(lambda r: "/autocomplete?" in r.url):
+        field.type("ess")
+    page.wait_for_function(
+        f"document.querySelectorAll('#id_posts-{count}-category_list option').length > 0")
+    labels = page.eval_on_selector_all(f"#id_posts-{count}-category_list option",
+                                       "os => os.map(o => o.label)")
+    assert labels == ["Essays"]
+    field.fill(str(Category.get(Category.name == "Essays").id))
+    page.fill(f"#id_posts-{count}-title", "Filed under essays")
+    page.click("button[name=_save]")
+    page.wait_for_url(f"{base}/admin/blog/author")
+    post = Post.get(Post.title == "Filed under essays")
+    assert (post.author_id, post.category.name) == (ada.id, "Essays")

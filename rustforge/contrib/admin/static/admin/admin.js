@@ -24,8 +24,8 @@
     update();
   }
 
-  function setupAutocomplete() {
-    var inputs = document.querySelectorAll("input[data-autocomplete]");
+  function setupAutocomplete(root) {
+    var inputs = (root || document).querySelectorAll("input[data-autocomplete]");
     Array.prototype.forEach.call(inputs, function (input) {
       var list = document.getElementById(input.getAttribute("list"));
       var timer = null;
@@ -71,6 +71,7 @@
         var row = holder.firstElementChild;
         rows.appendChild(row);
         total.value = String(index + 1);
+        setupAutocomplete(row);
         var first = row.querySelector("input:not([type=hidden]), select, textarea");
         if (first) first.focus();
         refresh();

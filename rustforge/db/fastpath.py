@@ -36,6 +36,7 @@ shared by every tenant and no tenant's id is ever frozen into it. Inside
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -129,6 +130,12 @@ def _identity_types(field: peewee.Field) -> tuple[type, ...]:
         return (int,)  # int(x) of an exact int is x
     if cls.adapt is peewee._StringField.adapt:
         return (str,)  # an exact str is returned as is
+    if cls.adapt is peewee.DateTimeField.adapt:
+        return (datetime.datetime,)  # only a str is parsed
+    if cls.adapt is peewee.DateField.adapt:
+        return (datetime.date,)  # a str is parsed, a datetime cut to its date
+    if cls.adapt is peewee.BooleanField.adapt:
+        return (bool,)  # bool(True) is True
     return ()
 
 
@@ -143,7 +150,8 @@ class _Rows:
     ``__new__`` and fills ``__data__``, ``_dirty`` and ``__rel__`` as
     peewee's ``__init__`` leaves them; ``python_value`` is skipped only for
     None and for the exact driver types peewee's own conversion returns
-    unchanged (``int`` for integer fields, ``str`` for text fields).
+    unchanged (``int`` for integer fields, ``str`` for text fields, ``datetime``,
+    ``date`` and ``bool`` for those fields).
     """
 
     __slots__ = ("build", "converters", "model", "names", "plain")
@@ -168,6 +176,61 @@ class _Rows:
         obj = self.model(__no_default__=1, **data)
         obj._dirty.clear()
         return obj
+
+
+def compile_converter(columns: Any) -> Any:
+    """``convert(row)``: the tuple of ``python_value(v)`` of each column
+    (a column that is not a field is left as the driver gave it), as
+    straight-line code that skips None and the exact driver types peewee's
+    own conversion returns unchanged (see :func:`_identity_types`)."""
+    namespace: dict[str, Any] = {}
+    items = []
+    for i, column in enumerate(columns):
+        if not isinstance(column, peewee.Field):
+            items.append(f"v{i}")
+            continue
+        namespace[f"c{i}"] = column.python_value
+        types = _identity_types(column)
+        if len(types) == 1:
+            namespace[f"t{i}"] = types[0]
+            items.append(f"v{i} if v{i}.__class__ is t{i} or v{i} is None else c{i}(v{i})")
+        else:
+            items.append(f"v{i} if v{i} is None else c{i}(v{i})")
+    if not items:
+        return tuple
+    unpack = "".join(f"v{i}, " for i in range(len(items)))
+    source = (f"def convert(row):\n    {unpack}= row\n"
+              f"    return ({''.join(item + ', ' for item in items)})\n")
+    exec(compile(source, "<rustforge row converter>", "exec"), namespace)  # noqa: S102
+    return namespace["convert"]
+
+
+def instance_builder(model: type[peewee.Model]) -> Any:
+    """``build(values)``: ``model(__no_default__=1, **dict(zip(fields, values)))``
+    with ``_dirty`` cleared, for values already converted (``python_value``)
+    and in ``_meta.sorted_fields`` order; built by hand when the model's
+    construction runs nothing custom (see :class:`_Rows`)."""
+    meta = model._meta
+    found = meta.__dict__.get("_rustforge_instances")
+    if found is None or found[0] is not model:
+        rows = _Rows(model)
+        names = rows.names
+        if rows.plain:
+            new = model.__new__
+
+            def build(values: Any) -> Any:
+                obj = new(model)
+                obj.__data__ = dict(zip(names, values))
+                obj._dirty = set()
+                obj.__rel__ = {}
+                return obj
+        else:
+            def build(values: Any) -> Any:
+                obj = model(__no_default__=1, **dict(zip(names, values)))
+                obj._dirty.clear()
+                return obj
+        found = meta._rustforge_instances = (model, build)
+    return found[1]
 
 
 def _compile_builder(model: type[peewee.Model], fields: list[peewee.Field]) -> Any:
@@ -548,7 +611,8 @@ def _on_setting_changed(sender: Any, names: frozenset[str], **kwargs: Any) -> No
         clear_cache()
 
 
-_CACHE_KEYS = ("_rustforge_get", "_rustforge_save", "_rustforge_list", "_rustforge_proto")
+_CACHE_KEYS = ("_rustforge_get", "_rustforge_save", "_rustforge_list", "_rustforge_proto",
+               "_rustforge_instances")
 
 
 def clear_cache(model: type[peewee.Model] | None = None) -> None:

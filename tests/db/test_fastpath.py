@@ -153,6 +153,21 @@ def test_save_sends_signals_and_converts_values(db):
     assert again.notebook.title == "moved"
 
 
+def test_save_converts_values_of_other_types_through_the_field(db, sql_log):
+    book = Notebook.create(title="types")
+    note = Note.get_by_id(Note.create(notebook=book, text="x").id)
+    note.created = "2021-05-06 07:08:09"  # text: parsed by DateTimeField.db_value
+    note.notebook = str(book.id)  # text: int() of the referenced key
+    note.text = 42  # an int: str() of it for a text column
+    assert note.save() == 1
+    sql, params = sql_log()[-1]
+    assert sql.startswith("UPDATE") and datetime.datetime(2021, 5, 6, 7, 8, 9) in params
+    assert book.id in params and "42" in params
+    again = _peewee_get(Note, note.id)
+    assert (again.created, again.notebook_id, again.text) == (
+        datetime.datetime(2021, 5, 6, 7, 8, 9), book.id, "42")
+
+
 def test_save_of_a_deleted_row_returns_zero(db):
     book = Notebook.create(title="gone")
     fetched = Notebook.get_by_id(book.id)

@@ -36,7 +36,7 @@ from typing import Any
 
 import peewee
 
-from rustforge.db.fastpath import _concrete, _enabled, _Rows
+from rustforge.db.fastpath import _concrete, _enabled, _Rows, inline_constants
 
 
 class _Mark:
@@ -102,7 +102,7 @@ class CompiledQuery:
         models = {self._model, *_models_of(query)}
         if any(getattr(model, "_scope_fields", None) for model in models):
             return _PEEWEE
-        sql, params = db.get_sql_context().sql(query).query()
+        sql, params = inline_constants(db, *db.get_sql_context().sql(query).query())
         slots = tuple((position, value.index) for position, value in enumerate(params)
                       if isinstance(value, _Mark))
         if sorted(index for _, index in slots) != list(range(len(marks))):

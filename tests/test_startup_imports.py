@@ -15,27 +15,39 @@ from pathlib import Path
 
 import rustforge
 
-# library -> what loads it on first use
+# module -> what loads it on first use
 LAZY = {
     "cryptography": "encrypting or decrypting a secret (rustforge.encryption)",
     "graphql": "the first GraphQL request or schema build",
     "rq": "the jobs dashboard, enqueueing with REDIS_URL set, rqworker",
     "redis": "the same, or a Redis cache / rate limit backend",
+    "oauthlib": "the first request to an OAuth endpoint (token, authorize, ...)",
+    "passlib": "the first password hashed or checked (a log-in)",
+    "croniter": "queueing an export, or the scheduler (periodic jobs)",
+    "peewee_migrate": "migrate, makemigrations (and migrate --tenants)",
+    "unittest": "the same (peewee-migrate imports unittest.mock)",
+    "email.policy": "the first e-mail built or a mail preview page",
+    "click": "the command line (manage.py); the tenancy app's --tenant option",
 }
 
 SCRIPT = textwrap.dedent("""
-    import json, sys
+    import io, json, sys
     from rustforge.conf import settings
 
     settings.configure(None, INSTALLED_APPS=APPS, SECRET_KEY="k" * 50, DEBUG=False,
                        ALLOWED_HOSTS=["testserver"])
     from rustforge.http import get_wsgi_application
-    from rustforge.testing.client import Client
 
-    client = Client(get_wsgi_application(), host="testserver")
-    status = client.get("/no-such-page").status_code
-    print(json.dumps({"status": status,
-                      "loaded": sorted({m.split(".")[0] for m in sys.modules})}))
+    application = get_wsgi_application()
+    # A plain WSGI call: the test client would import falcon.testing (and unittest).
+    statuses = []
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/no-such-page", "QUERY_STRING": "",
+               "SERVER_NAME": "testserver", "SERVER_PORT": "80", "HTTP_HOST": "testserver",
+               "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http",
+               "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr}
+    b"".join(application(environ, lambda status, headers, exc=None: statuses.append(status)))
+    print(json.dumps({"status": statuses[0],
+                      "loaded": sorted(sys.modules)}))
 """)
 
 
@@ -52,7 +64,7 @@ def test_every_app_installed_and_no_heavy_library_loaded(run_cli, tmp_path):
     result = run_cli([sys.executable, str(script)], cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert report["status"] == 404
+    assert report["status"].startswith("404")
     assert "falcon" in report["loaded"]  # the application was built
     loaded = sorted(set(LAZY) & set(report["loaded"]))
     assert not loaded, "loaded at start-up, should be on first use: " + ", ".join(

@@ -48,3 +48,21 @@ def run_doc(page: str, module: str | None = None, *, min_blocks: int = 1,
             raise AssertionError(f"docs/{page}, python block {number} failed: {exc!r}\n{code}") \
                 from exc
     return namespace
+
+
+def sent(statement: tuple) -> object:
+    """What the database receives for one ``(sql, params)`` pair peewee logged.
+
+    psycopg2 writes the parameters into the statement on the client, so two
+    pairs that differ only in which constants were written in ahead of time
+    (``LIMIT %s`` with 1, ``LIMIT 1``) send the same bytes; SQLite binds
+    them on the server, so there the pair itself is what is sent.
+    """
+    from rustforge.db import get_database
+
+    db = get_database()
+    sql, params = statement
+    conn = db.connection()
+    if type(conn).__module__.startswith("psycopg2"):
+        return conn.cursor().mogrify(sql, params or ())
+    return sql, list(params or ())

@@ -7,9 +7,7 @@
 
 from __future__ import annotations
 
-import difflib
 import importlib
-import pkgutil
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -128,6 +126,8 @@ class Apps:
         if not (isinstance(cls, type) and issubclass(cls, AppConfig)):
             names = [n for n, v in vars(module).items()
                      if isinstance(v, type) and issubclass(v, AppConfig) and v is not AppConfig]
+            import difflib  # NOTE(memory): here and below, only on error paths
+
             hint = difflib.get_close_matches(class_name, names, n=1)
             raise ImproperlyConfigured(
                 f"INSTALLED_APPS: {module_path!r} has no AppConfig named {class_name!r}"
@@ -190,6 +190,8 @@ class Apps:
         try:
             return self.app_configs[label]
         except KeyError:
+            import difflib
+
             hint = difflib.get_close_matches(label, list(self.app_configs), n=1)
             raise LookupError(
                 f"no installed app with label {label!r}"
@@ -238,6 +240,8 @@ class Apps:
 def _walk_models(module: ModuleType) -> list:
     values = list(vars(module).values())
     if hasattr(module, "__path__"):  # a models/ package: look into its submodules
+        import pkgutil
+
         for info in pkgutil.iter_modules(module.__path__):
             sub = importlib.import_module(f"{module.__name__}.{info.name}")
             values.extend(vars(sub).values())
@@ -265,6 +269,9 @@ def suggest_module(entry: str) -> str:
     Candidates are the siblings of the last importable package on the path
     (``blog.modles`` -> the modules of ``blog``), or top-level modules.
     """
+    import difflib
+    import pkgutil
+
     parts = entry.split(".")
     candidates: list[str] = []
     for depth in range(len(parts) - 1, 0, -1):

@@ -73,49 +73,47 @@ class LifecycleMixin:
     kept_transactions = 0
 
     def execute_sql(self, sql, params=None):
+        """peewee's ``execute_sql`` (log, connect if needed, run, wrap driver
+        errors in peewee's), timed for the metrics; a dead connection that
+        fails outside a transaction is replaced and the statement run once more.
+
+        PERF: one frame for the whole path. peewee spends five Python calls
+        per statement getting to the driver (``execute_sql``,
+        ``_execute_cursor``, ``_log_query``, ``cursor``, ``is_closed``), and
+        every statement of every request pays them while holding the GIL.
+        With query hooks installed, peewee's own path runs.
+        """
         if gate.blocked:
             raise DatabaseAccessBlocked(gate.reason)
-        if not metrics.enabled():
-            return self._execute_reconnecting(sql, params)
-        start = perf_counter()
+        timed = metrics.enabled()
+        start = perf_counter() if timed else 0.0
+        retried = False
         try:
-            return self._execute_reconnecting(sql, params)
+            while True:
+                try:
+                    if self.query_hooks:
+                        return super().execute_sql(sql, params)
+                    if _query_log.isEnabledFor(_DEBUG):
+                        _query_log.debug((sql, params))
+                    state = self._state
+                    if state.closed:
+                        if not self.autoconnect:
+                            raise peewee.InterfaceError("Error, database connection not opened.")
+                        self.connect()
+                    with _driver_errors:
+                        cursor = state.conn.cursor()
+                        cursor.execute(sql, params or ())
+                    return cursor
+                except (peewee.OperationalError, peewee.InterfaceError):
+                    # Inside a transaction the work done so far is gone with the
+                    # connection: replaying one statement would be wrong, so raise.
+                    if retried or self.in_transaction() or self.is_connection_usable():
+                        raise
+                    self.discard_connection()
+                    retried = True
         finally:
-            metrics.observe_query(perf_counter() - start)
-
-    def _execute_reconnecting(self, sql, params):
-        try:
-            return self._run(sql, params)
-        except (peewee.OperationalError, peewee.InterfaceError):
-            # Inside a transaction the work done so far is gone with the
-            # connection: replaying one statement would be wrong, so raise.
-            if self.in_transaction() or self.is_connection_usable():
-                raise
-            self.discard_connection()
-            return self._run(sql, params)
-
-    def _run(self, sql, params):
-        """peewee's ``execute_sql`` (log, connect if needed, run, wrap driver
-        errors in peewee's), in one frame.
-
-        PERF: peewee spends five Python calls per statement getting there
-        (``execute_sql``, ``_execute_cursor``, ``_log_query``, ``cursor``,
-        ``is_closed``); every statement of every request pays them while
-        holding the GIL. With query hooks installed, peewee's own path runs.
-        """
-        if self.query_hooks:
-            return super().execute_sql(sql, params)
-        if _query_log.isEnabledFor(_DEBUG):
-            _query_log.debug((sql, params))
-        state = self._state
-        if state.closed:
-            if not self.autoconnect:
-                raise peewee.InterfaceError("Error, database connection not opened.")
-            self.connect()
-        with _driver_errors:
-            cursor = state.conn.cursor()
-            cursor.execute(sql, params or ())
-        return cursor
+            if timed:
+                metrics.observe_query(perf_counter() - start)
 
     def discard_connection(self) -> None:
         """Drop this thread's connection, closing it if it still can be."""

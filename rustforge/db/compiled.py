@@ -36,7 +36,7 @@ from typing import Any
 
 import peewee
 
-from rustforge.db.fastpath import _concrete, _enabled
+from rustforge.db.fastpath import _concrete, _enabled, _Rows, inline_constants
 
 
 class _Mark:
@@ -49,7 +49,7 @@ class _Mark:
 
 
 class _Plan:
-    __slots__ = ("converters", "db", "params", "query", "slots", "sql")
+    __slots__ = ("converters", "db", "params", "query", "rows", "slots", "sql")
 
     def __init__(self, db: peewee.Database, query: Any, sql: str, params: list,
                  slots: tuple[tuple[int, int], ...]) -> None:
@@ -60,7 +60,15 @@ class _Plan:
         self.slots = slots
         # python_value of each selected column, as peewee's tuples() applies them.
         columns = peewee._normalize_model_select(query._returning)
-        self.converters = tuple(getattr(c, "python_value", None) for c in columns)
+        self.converters = tuple(c.python_value if isinstance(c, peewee.Field) else None
+                                for c in columns)
+        # Every field of one model and nothing joined: rows become instances
+        # the way the fast path builds them (rustforge.db.fastpath._Rows).
+        model = getattr(query, "model", None)
+        self.rows = None
+        if (model is not None and not query._joins and query._row_type is None
+                and _same(query._returning, model._meta.sorted_fields)):
+            self.rows = _Rows(model)
 
 
 # Cached "this query goes through peewee every time" (checked by identity).
@@ -91,28 +99,63 @@ class CompiledQuery:
     def _compile(self, db: peewee.Database) -> Any:
         marks = [_Mark(i) for i in range(len(self._converters))]
         query = self._build(*(peewee.Value(mark, converter=False) for mark in marks))
-        models = {query.model, *(dest for joins in query._joins.values()
-                                 for dest, *_ in joins if isinstance(dest, type))}
+        models = {self._model, *_models_of(query)}
         if any(getattr(model, "_scope_fields", None) for model in models):
             return _PEEWEE
-        sql, params = db.get_sql_context().sql(query).query()
+        sql, params = inline_constants(db, *db.get_sql_context().sql(query).query())
         slots = tuple((position, value.index) for position, value in enumerate(params)
                       if isinstance(value, _Mark))
         if sorted(index for _, index in slots) != list(range(len(marks))):
             return _PEEWEE  # a value compiled away or twice: not a shape to reuse
         return _Plan(db, query, sql, params, slots)
 
-    def execute(self, *values: Any) -> Any:
-        """The rows of ``build(*values)``, as peewee's cursor wrapper yields them."""
+    def _direct(self, values: tuple) -> Any:
+        """The plan to run ``values`` with, or ``_PEEWEE``.
+
+        A query node as a value needs peewee's compiler; so does None, which
+        peewee turns into ``IS NULL`` where the compiled SQL says ``= %s``.
+        """
         plan = self._plan_for(_concrete(self._model._meta.database))
-        if plan is _PEEWEE or any(isinstance(v, peewee.Node) for v in values):
-            return self._build(*values).execute()
+        if plan is not _PEEWEE:
+            for value in values:
+                if value is None or isinstance(value, peewee.Node):
+                    return _PEEWEE
+        return plan
+
+    def _cursor(self, plan: _Plan, values: tuple) -> Any:
         params = plan.params.copy()
         converters = self._converters
         for position, index in plan.slots:
             params[position] = converters[index](values[index])
-        cursor = plan.db.execute_sql(plan.sql, params)
-        return plan.query._get_cursor_wrapper(cursor)
+        return plan.db.execute_sql(plan.sql, params)
+
+    def execute(self, *values: Any) -> Any:
+        """The rows of ``build(*values)``, as peewee's cursor wrapper yields them."""
+        plan = self._direct(values)
+        if plan is _PEEWEE:
+            return self._build(*values).execute()
+        return plan.query._get_cursor_wrapper(self._cursor(plan, values))
+
+    def objects(self, *values: Any) -> list:
+        """``list(build(*values))``: model instances (or what the query's row
+        type makes), every row fetched at once."""
+        plan = self._direct(values)
+        if plan is _PEEWEE:
+            return list(self._build(*values))
+        cursor = self._cursor(plan, values)
+        if plan.rows is None:
+            return list(plan.query._get_cursor_wrapper(cursor))
+        rows = list(map(plan.rows.build, cursor.fetchall()))
+        cursor.close()
+        return rows
+
+    def scalar(self, *values: Any) -> Any:
+        """``build(*values).scalar()``: the first column of the first row, or None."""
+        plan = self._direct(values)
+        if plan is _PEEWEE:
+            return self._build(*values).scalar(self._model._meta.database)
+        row = self._cursor(plan, values).fetchone()
+        return None if row is None else row[0]
 
     def first(self, *values: Any) -> Any:
         """The first row of ``build(*values)``, or None."""
@@ -128,14 +171,10 @@ class CompiledQuery:
         as the round trip); a caller that knows the columns builds what it
         needs from the plain values.
         """
-        plan = self._plan_for(_concrete(self._model._meta.database))
-        if plan is _PEEWEE or any(isinstance(v, peewee.Node) for v in values):
+        plan = self._direct(values)
+        if plan is _PEEWEE:
             return self._build(*values).tuples().first()
-        params = plan.params.copy()
-        converters = self._converters
-        for position, index in plan.slots:
-            params[position] = converters[index](values[index])
-        row = plan.db.execute_sql(plan.sql, params).fetchone()
+        row = self._cursor(plan, values).fetchone()
         if row is None:
             return None
         return tuple(value if convert is None or value is None else convert(value)
@@ -144,6 +183,26 @@ class CompiledQuery:
     def clear(self) -> None:
         """Forget the compiled SQL (it is rebuilt on the next call)."""
         self._plan = None
+
+
+def _same(columns: Any, fields: Any) -> bool:
+    # By identity: a field's == builds an expression, which is always true.
+    return len(columns) == len(fields) and all(c is f for c, f in zip(columns, fields))
+
+
+def _models_of(query: Any) -> list[type]:
+    """The models a query reads: its own, the joined ones, and those of the
+    queries it selects from (``count()``'s wrapped query)."""
+    found = []
+    model = getattr(query, "model", None)
+    if model is not None:
+        found.append(model)
+    for joins in getattr(query, "_joins", {}).values():
+        found += [dest for dest, *_ in joins if isinstance(dest, type)]
+    for source in getattr(query, "_from_list", None) or ():
+        if isinstance(source, peewee.SelectQuery):
+            found += _models_of(source)
+    return found
 
 
 _instances: weakref.WeakSet[CompiledQuery] = weakref.WeakSet()

@@ -34,11 +34,13 @@ from rustforge.forms.fields import (
     URLField,
 )
 from rustforge.forms.forms import BaseForm, Form
+from rustforge.forms.formsets import FormSet, InlineFormSet, ModelFormSet
 from rustforge.forms.models import ModelChoiceField, ModelForm
 
 __all__ = [
     "NON_FIELD", "BaseForm", "BooleanField", "CharField", "ChoiceField", "DateField",
     "DateTimeField", "DecimalField", "EmailField", "Field", "FileField", "FloatField", "Form",
-    "FormField", "IntegerField", "JSONField", "ListField", "ModelChoiceField", "ModelForm",
+    "FormField", "FormSet", "InlineFormSet", "IntegerField", "JSONField", "ListField",
+    "ModelChoiceField", "ModelForm", "ModelFormSet",
     "MultipleChoiceField", "URLField", "UploadedFile", "ValidationError", "ValidationFailed",
 ]

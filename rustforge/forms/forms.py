@@ -79,11 +79,16 @@ class BaseForm:
 
     def __init__(self, data: Mapping[str, Any] | None = None, *,
                  initial: Mapping[str, Any] | None = None, partial: bool = False,
-                 html: bool = False) -> None:
+                 html: bool = False, prefix: str | None = None) -> None:
         """``data``: the input (None: an unbound form to render). ``partial``:
         validate only the keys present (PATCH). ``html``: the input came from
-        an HTML form, so every value is a string and checkboxes may be absent."""
+        an HTML form, so every value is a string and checkboxes may be absent.
+        ``prefix``: rendered inputs are named ``<prefix>-<field>`` (a row of a
+        formset); ``data`` is still keyed by the bare field names."""
         self.fields: dict[str, Field] = dict(self.base_fields)
+        self.prefix = prefix
+        # A formset's new row: it may be left blank, so no input is ``required``.
+        self.blank_allowed = False
         self.data = data
         self.is_bound = data is not None
         self.initial = dict(initial or {})

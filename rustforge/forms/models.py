@@ -194,8 +194,11 @@ class ModelForm(BaseForm, metaclass=ModelFormMeta):
         self._model: type[peewee.Model] = model
         self.instance = instance
         if instance is not None:
-            initial = {name: getattr(instance, name) for name in self.base_fields
-                       if name in model._meta.fields}
+            # A foreign key's initial value is the key held by the row: reading the
+            # attribute would load the related row (a query per form of a formset).
+            initial = {name: instance.__data__.get(name) if isinstance(
+                model._meta.fields[name], peewee.ForeignKeyField) else getattr(instance, name)
+                for name in self.base_fields if name in model._meta.fields}
             kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
         super().__init__(data, **kwargs)
         # Errors that are conflicts with existing rows (the REST layer answers 409).

@@ -109,11 +109,12 @@ class BoundField:
 
     @property
     def html_name(self) -> str:
-        return self.path
+        prefix = getattr(self.form, "prefix", None)
+        return f"{prefix}-{self.path}" if prefix else self.path
 
     @property
     def id(self) -> str:
-        return "id_" + _ID_UNSAFE.sub("-", self.path).strip("-")
+        return "id_" + _ID_UNSAFE.sub("-", self.html_name).strip("-")
 
     @property
     def label(self) -> str:
@@ -157,7 +158,8 @@ class BoundField:
     @property
     def required(self) -> bool:
         """The ``required`` attribute: not inside a list row, which may stay blank."""
-        return self.field.required and not self.in_row
+        # A formset's new row may stay blank too (``form.blank_allowed``).
+        return self.field.required and not (self.in_row or self.form.blank_allowed)
 
     def _described_by(self) -> str | None:
         ids = []
@@ -192,7 +194,7 @@ class BoundField:
                     choice, Markup(" selected") if str(choice) in chosen else "", label)
                 for choice, label in field.choices)
             attrs.update(required=self.required, multiple=many, **extra)
-            if not many and not field.required:
+            if not many and not self.required:  # a blank row of a list may send ""
                 options = Markup('<option value=""></option>') + options
             return Markup("<select {}>{}</select>").format(_attrs(attrs), options)
         if isinstance(field, BooleanField):

@@ -12,7 +12,6 @@ probes layer (``/healthz``, ``/readyz``, ``/metrics``, request ids).
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import inspect
 import logging
@@ -46,6 +45,8 @@ def _load_middleware(path: str) -> Any:
             f"MIDDLEWARE: cannot import {path!r}{suggest_module(module_name or path)}") from None
     cls = getattr(module, attr, None)
     if cls is None:
+        import difflib  # NOTE(memory): an error path; kept out of every worker
+
         hint = difflib.get_close_matches(attr, [n for n in dir(module) if not n.startswith("_")],
                                          n=1)
         raise ImproperlyConfigured(

@@ -16,8 +16,9 @@ mail settings change or the process forks. See ``docs/mail.md``.
 
 from __future__ import annotations
 
-from rustforge.mail.backends import get_connection
-from rustforge.mail.delivery import get_mailer
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from rustforge.mail.errors import (
     BadHeaderError,
     InvalidAddress,
@@ -25,15 +26,49 @@ from rustforge.mail.errors import (
     MailDeliveryError,
     MailError,
 )
-from rustforge.mail.message import Attachment, EmailMessage, EmailMultiAlternatives
-from rustforge.mail.sending import mail_admins, send_mail, send_mass_mail
 from rustforge.services import services
+
+if TYPE_CHECKING:
+    from rustforge.mail.backends import get_connection
+    from rustforge.mail.delivery import get_mailer
+    from rustforge.mail.message import Attachment, EmailMessage, EmailMultiAlternatives
+    from rustforge.mail.sending import mail_admins, send_mail, send_mass_mail
 
 __all__ = [
     "Attachment", "BadHeaderError", "EmailMessage", "EmailMultiAlternatives", "InvalidAddress",
     "MailConfigurationError", "MailDeliveryError", "MailError", "get_connection", "get_mailer",
     "mail_admins", "send_mail", "send_mass_mail",
 ]
+
+# NOTE(memory): the messages and their header parsing (the stdlib's
+# email.policy and email.headerregistry) are imported on first use, so that
+# an app hooking into delivery (``rustforge.mail.delivery``) does not load
+# them into every worker.
+_LAZY = {
+    "get_connection": "rustforge.mail.backends",
+    "get_mailer": "rustforge.mail.delivery",
+    "Attachment": "rustforge.mail.message",
+    "EmailMessage": "rustforge.mail.message",
+    "EmailMultiAlternatives": "rustforge.mail.message",
+    "mail_admins": "rustforge.mail.sending",
+    "send_mail": "rustforge.mail.sending",
+    "send_mass_mail": "rustforge.mail.sending",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def _connect() -> Any:
+    from rustforge.mail.backends import get_connection
+
+    return get_connection()
 
 
 def _close(backend) -> None:
@@ -44,5 +79,5 @@ def _drop_after_fork(backend) -> None:
     backend.drop_after_fork()
 
 
-services.register("mailer", get_connection, close=_close, after_fork=_drop_after_fork,
+services.register("mailer", _connect, close=_close, after_fork=_drop_after_fork,
                   settings={"EMAIL_URL", "EMAIL_TIMEOUT", "BASE_DIR"})

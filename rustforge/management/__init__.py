@@ -52,6 +52,7 @@ CORE_COMMANDS: dict[str, tuple[str, str]] = {
 }
 # ctx.meta key: the global options given on this command line (see options.py).
 _GIVEN = "rustforge.global_options"
+_STANDALONE = "rustforge.standalone"
 # Commands that need no project settings at all.
 STANDALONE = {"startproject", "newsecret", "version"}
 
@@ -79,10 +80,17 @@ class ManagementGroup(click.Group):
                 self.load_error = f"{type(exc).__name__}: {exc}"
         return self._app_commands
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # `version`, `newsecret`, `startproject` load no project.
+        ctx.meta[_STANDALONE] = bool(args) and args[0] in STANDALONE
+        return super().parse_args(ctx, args)
+
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         from rustforge.management.options import global_options
 
-        self.app_commands()  # apps register their global options in ready()
+        if not ctx.meta.get(_STANDALONE):
+            # Apps register their global options in ready() or get_commands().
+            self.app_commands()
         return [*global_options(), *super().get_params(ctx)]
 
     def invoke(self, ctx: click.Context) -> Any:

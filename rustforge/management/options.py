@@ -2,8 +2,10 @@
 
 An app whose state is ambient (the tenancy app's current tenant) lets every
 command, its own and every other app's, run inside that state without any
-of them knowing it: it registers a global option in its ``ready()``, given
-before the command name, and a function that wraps the command's run:
+of them knowing it: it registers a global option in its AppConfig's
+``get_commands()`` (only the command line calls it; ``ready()`` works too but
+loads click in every process), given before the command name, and a function
+that wraps the command's run:
 
     from rustforge.management.options import add_global_option
 

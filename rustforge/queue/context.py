@@ -14,13 +14,23 @@ it again around the job:
 The queue stores what was captured with the job (rq: in ``job.meta``) and the
 worker enters every carrier before calling the function. The core never
 names a carrier: apps register theirs in ``AppConfig.ready()``.
+
+A carrier registered with ``owner=True`` also says whose the job is: jobs
+captured under one value belong to the holders of that value (a tenant's
+jobs to that tenant). :func:`owner` is what such carriers hold now (``{}``
+outside any), and the queue monitor and the jobs dashboard show a viewer
+only the jobs whose captured context matches (:func:`belongs`):
+
+    context.register("tenant", capture=..., enter=..., owner=True)
+    context.owner()                              # {"tenant": 3} in tenant 3's request
+    context.belongs(job.meta.get(context.META_KEY), {"tenant": 3})
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 logger = logging.getLogger("rustforge.queue")
@@ -28,16 +38,43 @@ logger = logging.getLogger("rustforge.queue")
 META_KEY = "rustforge_context"
 
 _carriers: dict[str, tuple[Callable[[], Any], Callable[[Any], Any]]] = {}
+_owners: set[str] = set()
 
 
 def register(name: str, *, capture: Callable[[], Any],
-             enter: Callable[[Any], contextlib.AbstractContextManager]) -> None:
-    """Declare a carrier (registering a name again replaces it)."""
+             enter: Callable[[Any], contextlib.AbstractContextManager],
+             owner: bool = False) -> None:
+    """Declare a carrier (registering a name again replaces it); ``owner``: its
+    value says whose the job is."""
     _carriers[name] = (capture, enter)
+    if owner:
+        _owners.add(name)
+    else:
+        _owners.discard(name)
 
 
 def unregister(name: str) -> None:
     _carriers.pop(name, None)
+    _owners.discard(name)
+
+
+def owner() -> dict[str, Any]:
+    """What the owner carriers hold now: whose jobs this context may see (``{}``: anyone's)."""
+    found = {}
+    for name in _owners:
+        value = _carriers[name][0]()
+        if value is not None:
+            found[name] = value
+    return found
+
+
+def belongs(captured: Any, owner: Mapping[str, Any]) -> bool:
+    """True when a job that captured ``captured`` belongs to ``owner`` (``{}`` owns all)."""
+    if not owner:
+        return True
+    if not isinstance(captured, dict):
+        return False
+    return all(name in captured and captured[name] == value for name, value in owner.items())
 
 
 def capture() -> dict[str, Any]:

@@ -42,6 +42,7 @@ from rustforge.forms.errors import NON_FIELD, ValidationError
 from rustforge.forms.http import HTTPConflictFailed, HTTPValidationFailed, read_request
 from rustforge.forms.models import ModelForm, form_field_for
 from rustforge.http.challenges import unauthorized
+from rustforge.resources import listing, rowjson
 from rustforge.resources import pagination as pg
 from rustforge.resources.bulk import BULK_ACTIONS, BulkMixin
 from rustforge.resources.conditional import (
@@ -55,8 +56,8 @@ from rustforge.resources.fields import schema_for_model_field, to_json
 from rustforge.resources.query import (
     ITEM_PARAMS,
     bad_request,
+    filter_terms,
     parse_fields,
-    parse_filters,
     parse_include,
     parse_order,
 )
@@ -111,6 +112,7 @@ class ModelResource(TrashMixin, BulkMixin, Resource):
     _cleaners: ClassVar[dict[str, Any]]
     _key: ClassVar[Any]
     _relations: ClassVar[dict[str, tuple[str, Any]]]
+    _shapes: ClassVar[listing.Shapes]
 
     @classmethod
     def setup(cls) -> None:
@@ -171,6 +173,7 @@ class ModelResource(TrashMixin, BulkMixin, Resource):
         cls._cleaners = {name: form_field_for(meta.fields[name], include_pk=True)
                          for name in cls._filters}
         cls._key = form_field_for(meta.primary_key, include_pk=True)
+        cls._shapes = listing.Shapes()  # per class: a subclass may list other fields
         cls._relations = {}
         for name, nested in cls.nested_fields.items():
             attr = nested.attr or name
@@ -274,10 +277,13 @@ class ModelResource(TrashMixin, BulkMixin, Resource):
         for name in include:
             kind, fk = self._relations[name]
             if kind == "fk":
-                keys = {row.__data__.get(fk.name) for row in rows} - {None}
+                keys = list({row.__data__.get(fk.name) for row in rows} - {None})
                 found = {}
                 if keys:
-                    query = fk.rel_model.select().where(fk.rel_field.in_(list(keys)))
+                    query = listing.related(self._shapes, name, fk.rel_model, fk.rel_field,
+                                            keys, order=False)
+                    if query is None:
+                        query = fk.rel_model.select().where(fk.rel_field.in_(keys))
                     found = {row.__data__[fk.rel_field.name]: row for row in query}
                 for row in rows:
                     related = found.get(row.__data__.get(fk.name))
@@ -287,8 +293,10 @@ class ModelResource(TrashMixin, BulkMixin, Resource):
                 child = fk.model
                 pks = [row._pk for row in rows]
                 groups: dict[Any, list] = {key: [] for key in pks}
-                query = (child.select().where(fk.in_(pks))
-                         .order_by(child._meta.primary_key))
+                query = listing.related(self._shapes, name, child, fk, pks, order=True)
+                if query is None:
+                    query = (child.select().where(fk.in_(pks))
+                             .order_by(child._meta.primary_key))
                 for item in query:
                     groups.setdefault(item.__data__[fk.name], []).append(item)
                 for row in rows:
@@ -339,20 +347,17 @@ class ModelResource(TrashMixin, BulkMixin, Resource):
             raise bad_request("Invalid pagination", "This list is paged with cursor, not offset.")
         if self.pagination == "offset" and "cursor" in params:
             raise bad_request("Invalid pagination", "This list is paged with limit and offset.")
-        query = self.scoped_query(req, scope)
+        base = self.scoped_query(req, scope)
         skip = _LIST_PARAMS | self.list_params()
-        conditions = parse_filters(
-            {k: v for k, v in params.items() if k not in skip}, self._filters,
-            self.model, self._clean_filter_value, skip)
-        if conditions:
-            query = query.where(*conditions)
+        terms = filter_terms({k: v for k, v in params.items() if k not in skip}, self._filters,
+                             self.model, self._clean_filter_value, skip)
         meta = self.model._meta
         order = parse_order(params, list(self.ordering_fields), list(self.default_order))
         order = [(n, d) for n, d in order if n != meta.primary_key.name] + [
             next(((n, d) for n, d in order if n == meta.primary_key.name),
                  (meta.primary_key.name, False))]
         columns = [meta.fields[n] for n, _ in order]
-        query = query.order_by(*[c.desc() if d else c.asc() for c, (_, d) in zip(columns, order)])
+        ordering = [(c, d) for c, (_, d) in zip(columns, order)]
         from rustforge.conf import settings
 
         max_size = self.max_page_size or settings.API_MAX_PAGE_SIZE
@@ -361,8 +366,14 @@ class ModelResource(TrashMixin, BulkMixin, Resource):
         body: dict[str, Any]
         if self.pagination == "offset":
             offset = pg.parse_int(params, "offset", 0, 0, 10**9)
-            count = query.count()
-            rows = list(query.limit(limit).offset(offset))
+            compiled = listing.page(self._shapes, base, self.model, terms, ordering, limit,
+                                    offset)
+            if compiled is not None:
+                count, rows = compiled
+            else:
+                query = _refined(base, terms, ordering)
+                count = query.count()
+                rows = list(query.limit(limit).offset(offset))
             body = {"meta": {"count": count, "limit": limit, "offset": offset},
                     "links": {
                         "next": pg.page_link(req, offset=offset + limit)
@@ -370,6 +381,7 @@ class ModelResource(TrashMixin, BulkMixin, Resource):
                         "prev": pg.page_link(req, offset=max(offset - limit, 0) or None)
                         if offset > 0 else None}}
         else:
+            query = _refined(base, terms, ordering)
             if "cursor" in params:
                 values = pg.decode_cursor(params["cursor"], len(columns))
                 cleaners = [self._cursor_cleaner(c) for c in columns]
@@ -385,7 +397,11 @@ class ModelResource(TrashMixin, BulkMixin, Resource):
             body = {"meta": {"limit": limit, "next_cursor": cursor},
                     "links": {"next": pg.page_link(req, cursor=cursor) if cursor else None}}
         self.load_includes(rows, include)
-        body["data"] = [self.serialize(row, req, only=only, include=include) for row in rows]
+        fast = rowjson.serializer(self, tuple(include)) if only is None else None
+        if fast is not None:
+            body["data"] = [fast(row, req) for row in rows]
+        else:
+            body["data"] = [self.serialize(row, req, only=only, include=include) for row in rows]
         resp.media = body
 
     def on_post_collection(self, req: falcon.Request, resp: falcon.Response) -> None:
@@ -512,6 +528,13 @@ def _failure(form: Any, errors: dict) -> falcon.HTTPError:
     if form.conflicts and set(errors) == set(form.conflicts):
         return HTTPConflictFailed(errors)
     return HTTPValidationFailed(errors)
+
+
+def _refined(query: Any, terms: list, ordering: list[tuple[Any, bool]]) -> Any:
+    """``query`` with the filters' conditions and the order."""
+    if terms:
+        query = query.where(*[term.expression() for term in terms])
+    return query.order_by(*[c.desc() if d else c.asc() for c, d in ordering])
 
 
 def _plain(value: Any) -> Any:

@@ -12,7 +12,7 @@ Anything else is a 400 naming what is allowed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import falcon
 import peewee
@@ -88,10 +88,31 @@ def parse_order(params: Mapping[str, Any], allowed: list[str], default: list[str
     return out
 
 
+class Term(NamedTuple):
+    """One checked filter parameter: ``column`` ``lookup`` ``value`` (cleaned;
+    a list for ``in``, the flag for ``isnull``)."""
+
+    column: Any
+    lookup: str
+    value: Any
+
+    def expression(self) -> Any:
+        if self.lookup == "isnull":
+            return self.column.is_null(self.value)
+        return LOOKUPS[self.lookup][0](self.column, self.value)
+
+
 def parse_filters(params: Mapping[str, Any], filters: dict[str, list[str]], model: type[peewee.Model],
                   field_cleaner: Any, reserved: set[str]) -> list[Any]:
     """peewee expressions for the filter parameters; unknown ones are a 400."""
-    expressions = []
+    return [term.expression()
+            for term in filter_terms(params, filters, model, field_cleaner, reserved)]
+
+
+def filter_terms(params: Mapping[str, Any], filters: dict[str, list[str]],
+                 model: type[peewee.Model], field_cleaner: Any, reserved: set[str]) -> list[Term]:
+    """The filter parameters, checked and cleaned; unknown ones are a 400."""
+    terms = []
     allowed = [name if lookup == "exact" else f"{name}__{lookup}"
                for name, lookups in filters.items() for lookup in lookups]
     for key, raw in params.items():
@@ -105,22 +126,17 @@ def parse_filters(params: Mapping[str, Any], filters: dict[str, list[str]], mode
                               f"{', '.join(allowed) or 'none'}.")
         if isinstance(raw, list):
             raise bad_request("Invalid query parameter", f"Give {key!r} only once.")
+        # A foreign key compares its key column directly.
         column = model._meta.fields[name]
-        if isinstance(column, peewee.ForeignKeyField):
-            column_value = column  # compare the key column directly
-        else:
-            column_value = column
-        builder, is_list = LOOKUPS[lookup]
+        is_list = LOOKUPS[lookup][1]
         try:
             if lookup == "isnull":
-                flag = field_cleaner("__bool__", raw)
-                expressions.append(column.is_null(flag))
-                continue
-            if is_list:
+                value: Any = field_cleaner("__bool__", raw)
+            elif is_list:
                 values = split_list(raw, key)
                 if not values or len(values) > MAX_IN_VALUES:
                     raise ValidationError(f"Give 1 to {MAX_IN_VALUES} comma-separated values.")
-                value: Any = [field_cleaner(name, v) for v in values]
+                value = [field_cleaner(name, v) for v in values]
             elif lookup in ("contains", "icontains", "startswith"):
                 value = str(raw)
                 if "\x00" in value or len(value) > 200:
@@ -130,5 +146,5 @@ def parse_filters(params: Mapping[str, Any], filters: dict[str, list[str]], mode
         except ValidationError as exc:
             raise bad_request("Invalid filter value",
                               f"{key}: {' '.join(exc.messages)}") from None
-        expressions.append(builder(column_value, value))
-    return expressions
+        terms.append(Term(column, lookup, value))
+    return terms

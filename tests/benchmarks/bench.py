@@ -145,14 +145,28 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> str
     return result.stdout
 
 
-def generate_projects(db_url: str) -> dict[str, Impl]:
+def generate_projects(db_url: str, names: tuple[str, ...] = IMPLS) -> dict[str, Impl]:
+    """Fresh projects under .bench/projects for ``names`` (bare falcon needs
+    RustForge's: it reads RustForge's session tables with its cookie)."""
     projects = BENCH_DIR / "projects"
     shutil.rmtree(projects, ignore_errors=True)
     projects.mkdir(parents=True)
     base_env = dict(os.environ, BENCH_DATABASE_URL=db_url, PYTHONDONTWRITEBYTECODE="")
+    rustforge = generate_rustforge(projects / "rustforge", base_env, db_url)
+    impls = {
+        "falcon": Impl("falcon", HERE / "falcon_app", "app:application", None,
+                       dict(base_env, SECRET_KEY=rustforge.env["SECRET_KEY"]),
+                       rustforge.session_cookie),
+        "rustforge": rustforge,
+    }
+    if "django" in names:
+        impls["django"] = generate_django(projects / "django", base_env)
+    return {name: impls[name] for name in names}
 
-    # RustForge: exactly what `startproject` gives, plus one app.
-    rf = projects / "rustforge"
+
+def generate_rustforge(rf: Path, base_env: dict[str, str], db_url: str) -> Impl:
+    """Exactly what `startproject` gives, plus one app, migrated, with a
+    logged-in user's session."""
     run([str(BIN / "rustforge"), "startproject", "tfbsite", str(rf)])
     run([str(BIN / "python"), "manage.py", "startapp", "tfb"], cwd=rf)
     for name in ("apps.py", "models.py", "resources.py", "routes.py"):
@@ -167,9 +181,16 @@ def generate_projects(db_url: str) -> dict[str, Impl]:
     # (middleware, metrics, apps) is what the comparison measures.
     rf_env = dict(base_env, DEBUG="0", SECRET_KEY="bench-" + "x" * 50,
                   ALLOWED_HOSTS="127.0.0.1,localhost", DATABASE_URL=db_url)
+    # A user and a live session for the authenticated route.
+    run([str(BIN / "python"), "manage.py", "migrate"], cwd=rf, env=rf_env)
+    cookie = run([str(BIN / "python"), str(HERE / "accounts.py"), "rustforge"],
+                 cwd=rf, env=rf_env).strip()
+    return Impl("rustforge", rf, "tfbsite.wsgi:application", rf / "manage.py", rf_env, cookie)
 
-    # Django: `startproject` defaults (middleware, templates, ORM), one app.
-    dj = projects / "django"
+
+def generate_django(dj: Path, base_env: dict[str, str]) -> Impl:
+    """`startproject` defaults (middleware, templates, ORM), one app, migrated,
+    with a logged-in user's session."""
     dj.mkdir()
     run([str(BIN / "django-admin"), "startproject", "djsite", str(dj)])
     run([str(BIN / "python"), "manage.py", "startapp", "world"], cwd=dj, env=base_env)
@@ -181,24 +202,10 @@ def generate_projects(db_url: str) -> dict[str, Impl]:
         fh.write((HERE / "django_app/settings_extra.py").read_text())
     with open(dj / "djsite/urls.py", "a") as fh:
         fh.write((HERE / "django_app/urls_extra.py").read_text())
-
-    # Users and live sessions for the authenticated route. bare falcon checks
-    # RustForge's cookie against RustForge's tables (the same work, by hand).
-    run([str(BIN / "python"), "manage.py", "migrate"], cwd=rf, env=rf_env)
     run([str(BIN / "python"), "manage.py", "migrate", "--verbosity", "0"], cwd=dj, env=base_env)
-    rf_cookie = run([str(BIN / "python"), str(HERE / "accounts.py"), "rustforge"],
-                    cwd=rf, env=rf_env).strip()
-    dj_cookie = run([str(BIN / "python"), str(HERE / "accounts.py"), "django"],
-                    cwd=dj, env=base_env).strip()
-    falcon_env = dict(base_env, SECRET_KEY=rf_env["SECRET_KEY"])
-    return {
-        "falcon": Impl("falcon", HERE / "falcon_app", "app:application", None, falcon_env,
-                       rf_cookie),
-        "rustforge": Impl("rustforge", rf, "tfbsite.wsgi:application", rf / "manage.py", rf_env,
-                          rf_cookie),
-        "django": Impl("django", dj, "djsite.wsgi:application", dj / "manage.py", base_env,
-                       dj_cookie),
-    }
+    cookie = run([str(BIN / "python"), str(HERE / "accounts.py"), "django"],
+                 cwd=dj, env=base_env).strip()
+    return Impl("django", dj, "djsite.wsgi:application", dj / "manage.py", base_env, cookie)
 
 
 # Servers ------------------------------------------------------------------------------

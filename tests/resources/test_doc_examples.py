@@ -5,7 +5,7 @@ import pytest
 from tests_helpers import run_doc
 
 
-def test_forms_page():
+def test_forms_page(db):
     run_doc("forms.md", "docs_forms", min_blocks=6)
 
 

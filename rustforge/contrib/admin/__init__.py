@@ -15,7 +15,15 @@
 See ``docs/admin.md``.
 """
 
-from rustforge.contrib.admin.options import InlineAdmin, ManyToMany, ModelAdmin, action, display
+from rustforge.contrib.admin.options import (
+    InlineAdmin,
+    ManyToMany,
+    ModelAdmin,
+    StackedInline,
+    TabularInline,
+    action,
+    display,
+)
 from rustforge.contrib.admin.sites import (
            AdminSite,
            AlreadyRegistered,
@@ -25,4 +33,5 @@ from rustforge.contrib.admin.sites import (
 )
 
 __all__ = ["AdminSite", "AlreadyRegistered", "InlineAdmin", "ManyToMany", "ModelAdmin",
-           "NotRegistered", "action", "display", "register", "site"]
+           "NotRegistered", "StackedInline", "TabularInline", "action", "display", "register",
+           "site"]

@@ -1,27 +1,28 @@
 """The change form of one row: the generated ModelForm, read-only values,
-many-to-many checkboxes, fieldsets, the diff for the history, inlines."""
+many-to-many checkboxes, fieldsets, the diff for the history, the inlines
+(``inlines.InlineGroup``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-import peewee
 from markupsafe import Markup
 
 from rustforge.contrib.admin import forms as widgets
 from rustforge.contrib.admin.history import diff, name_related, snapshot
-from rustforge.contrib.admin.options import plural, words
+from rustforge.contrib.admin.inlines import EMPTY, inline_groups
 from rustforge.contrib.admin.pages import admin_url
-from rustforge.db.scoping import internal_fields
 from rustforge.forms import ValidationError, ValidationFailed
 
-EMPTY = "—"
+
+class SaveFailed(Exception):
+    """A conflict found while saving (the errors are on the forms): roll back, re-show."""
 
 
 class ChangeForm:
     def __init__(self, model_admin: Any, req: Any, obj: Any,
-                 data: dict[str, Any] | None = None) -> None:
+                 data: dict[str, Any] | None = None, *, editable: bool = True) -> None:
         self.model_admin = model_admin
         self.req = req
         self.obj = obj
@@ -35,6 +36,8 @@ class ChangeForm:
         self.m2m_chosen = dict(self.m2m_before)
         self.m2m_errors: dict[str, str] = {}
         self.changes: list[dict[str, str]] = []
+        self.inline_changes: list[dict[str, str]] = []
+        self.inline_groups = inline_groups(model_admin, req, obj, data, editable=editable)
 
     # Validation and saving ---------------------------------------------------------------
     def is_valid(self) -> bool:
@@ -47,17 +50,20 @@ class ChangeForm:
                 self.m2m_errors[name] = "; ".join(exc.messages) if hasattr(
                     exc, "messages") else str(exc)
                 valid = False
+        for group in self.inline_groups:  # every group, so each shows its errors
+            valid = group.is_valid() and valid
         return valid
 
     def save(self, *, change: bool) -> Any:
-        """Save the row (through ``ModelAdmin.save_model``) and its links; None on a conflict."""
+        """Save the row (through ``ModelAdmin.save_model``), its links and inline rows,
+        inside the caller's transaction; ``SaveFailed`` on a conflict (roll it back)."""
         names = list(self.form.fields)
         before = snapshot(self.obj, names) if self.obj is not None else {}
         try:
             obj = self.model_admin.save_model(self.req, self.form.instance if self.obj is None
                                               else self.obj, self.form, change)
         except ValidationFailed:
-            return None
+            raise SaveFailed from None
         if change:
             self.changes = diff(before, snapshot(obj, names))
             name_related(self.model_admin.model, self.changes)
@@ -70,6 +76,11 @@ class ChangeForm:
                     self.changes.append({"field": name,
                                          "old": ", ".join(sorted(labels.get(k, k) for k in old)),
                                          "new": ", ".join(sorted(labels.get(k, k) for k in new))})
+        for group in self.inline_groups:
+            try:
+                self.inline_changes += group.save(obj, change)
+            except ValidationFailed:
+                raise SaveFailed from None
         return obj
 
     # Rendering ---------------------------------------------------------------------------------
@@ -79,7 +90,8 @@ class ChangeForm:
 
     @property
     def has_errors(self) -> bool:
-        return bool(self.form.is_bound and self.form.errors) or bool(self.m2m_errors)
+        return bool(self.form.is_bound and self.form.errors) or bool(self.m2m_errors) or any(
+            group.has_errors for group in self.inline_groups)
 
     def fieldsets(self) -> list[tuple[str | None, list[Markup]]]:
         out = []
@@ -122,44 +134,3 @@ class ChangeForm:
             value = EMPTY
         return Markup('<div class="field readonly"><span class="label">{}</span>'
                       '<div class="value" id="id_{}">{}</div></div>').format(label, name, value)
-
-    def inlines(self) -> list[dict[str, Any]]:
-        """The related rows of each inline: header, rows of cells, total and links."""
-        out: list[dict[str, Any]] = []
-        if self.obj is None:
-            return out
-        for inline_class in self.model_admin.inlines:
-            inline = inline_class()
-            fk = inline.foreign_key(self.model_admin.model)
-            model = inline.model
-            internal = internal_fields(model)
-            names = list(inline.fields) or [f.name for f in model._meta.sorted_fields
-                                            if not f.primary_key and f is not fk
-                                            and f.name not in internal][:5]
-            query = model.select().where(fk == self.obj._pk)
-            total = query.count()
-            rows = list(query.order_by(model._meta.primary_key.desc()).limit(inline.max_rows))
-            related_admin = self.model_admin.site.admin_for(model)
-            links = related_admin is not None and related_admin.has_permission(
-                self.req.context.user, "view")
-            out.append({
-                "title": inline.verbose_name or plural(words(model.__name__)).capitalize(),
-                "headers": [n.replace("_", " ").capitalize() for n in names],
-                "rows": [{"cells": [_inline_cell(r, n) for n in names],
-                          "url": admin_url("object", related_admin, pk=r._pk, view="change")
-                          if links else None} for r in rows],
-                "total": total,
-            })
-        return out
-
-
-def _inline_cell(row: Any, name: str) -> Any:
-    field = row._meta.fields.get(name)
-    if isinstance(field, peewee.ForeignKeyField):
-        return row.__data__.get(name)
-    value = getattr(row, name)
-    if value is None or value == "":
-        return EMPTY
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    return value

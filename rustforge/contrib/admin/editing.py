@@ -14,7 +14,7 @@ import falcon
 
 from rustforge.contrib.admin.access import get_object, model_admin_for, require, staff_user
 from rustforge.contrib.admin.deleting import deletion_plan
-from rustforge.contrib.admin.editform import ChangeForm
+from rustforge.contrib.admin.editform import ChangeForm, SaveFailed
 from rustforge.contrib.admin.history import (
     log_addition,
     log_change,
@@ -60,12 +60,13 @@ class AddPage:
         if not form.is_valid():
             self.render(req, resp, model_admin, form, status=falcon.HTTP_400)
             return
-        with atomic():
-            obj = form.save(change=False)
-            if obj is None:  # a conflict found while saving: errors are on the form
-                self.render(req, resp, model_admin, form, status=falcon.HTTP_400)
-                return
-            log_addition(req, model_admin, obj)
+        try:
+            with atomic():  # the row and its inline rows, or nothing
+                obj = form.save(change=False)
+                log_addition(req, model_admin, obj, form.inline_changes)
+        except SaveFailed:  # a conflict found while saving: errors are on the forms
+            self.render(req, resp, model_admin, form, status=falcon.HTTP_400)
+            return
         flash(req, f'The {model_admin.verbose_name} "{obj}" was added.')
         _after_save(req, model_admin, obj, data)
 
@@ -79,7 +80,8 @@ class ObjectPage:
         require(model_admin, user, "view")
         obj, trash = get_object(model_admin, req, pk)
         if view == "change":
-            form = ChangeForm(model_admin, req, obj)
+            form = ChangeForm(model_admin, req, obj, editable=not trash and
+                              model_admin.has_permission(user, "change"))
             self.render_change(req, resp, model_admin, obj, form, trash)
         elif view == "delete":
             require(model_admin, user, "delete")
@@ -122,7 +124,7 @@ class ObjectPage:
         editable = model_admin.has_permission(user, "change") and not trash
         render_page(req, resp, "change_form.html", {
             "form": form, "obj": obj, "adding": False, "editable": editable, "trash": trash,
-            "perms": model_admin.permissions_of(user), "inlines": form.inlines(),
+            "perms": model_admin.permissions_of(user),
             "object_links": [(admin_url("object", model_admin, pk=obj._pk, view=name), text)
                              for name, text in model_admin.object_links],
             "title": f"{'Change' if editable else 'View'} {model_admin.verbose_name}",
@@ -134,15 +136,17 @@ class ObjectPage:
         if not form.is_valid():
             self.render_change(req, resp, model_admin, obj, form, False, falcon.HTTP_400)
             return
-        with atomic():
-            saved = form.save(change=True)
-            if saved is None:
-                self.render_change(req, resp, model_admin, obj, form, False, falcon.HTTP_400)
-                return
-            if form.changes:
-                log_change(req, model_admin, saved, form.changes)
+        try:
+            with atomic():  # the row and its inline rows, or nothing
+                saved = form.save(change=True)
+                changes = form.changes + form.inline_changes
+                if changes:
+                    log_change(req, model_admin, saved, changes)
+        except SaveFailed:
+            self.render_change(req, resp, model_admin, obj, form, False, falcon.HTTP_400)
+            return
         flash(req, f'The {model_admin.verbose_name} "{saved}" was changed.'
-              if form.changes else "Nothing was changed.")
+              if changes else "Nothing was changed.")
         _after_save(req, model_admin, saved, data)
 
     # Delete and restore -----------------------------------------------------------------------

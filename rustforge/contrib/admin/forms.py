@@ -10,14 +10,15 @@ import peewee
 from markupsafe import Markup
 
 from rustforge.conf import settings
-from rustforge.contrib.admin.options import ManyToMany, ModelAdmin
+from rustforge.contrib.admin.options import InlineAdmin, ManyToMany, ModelAdmin
 from rustforge.forms import ModelForm, ValidationError
 from rustforge.forms.models import form_field_for
 from rustforge.forms.rendering import BoundField
 
 
-def form_class(model_admin: ModelAdmin) -> type[ModelForm]:
-    """The ModelForm of ``model_admin`` (its ``form`` option, narrowed to the editable fields)."""
+def form_class(model_admin: ModelAdmin | InlineAdmin) -> type[ModelForm]:
+    """The ModelForm of an admin or an inline (its ``form`` option, narrowed to
+    the editable fields)."""
     base = model_admin.form or ModelForm
     names = model_admin.form_field_names()
     meta_base = getattr(base, "Meta", object)
@@ -40,8 +41,9 @@ def _current_key(bound: BoundField) -> str:
     return _key_text(value)
 
 
-def foreign_key_input(model_admin: ModelAdmin, bound: BoundField,
-                      field: peewee.ForeignKeyField, autocomplete_url: str) -> Markup:
+def foreign_key_input(model_admin: ModelAdmin | InlineAdmin, bound: BoundField,
+                      field: peewee.ForeignKeyField, autocomplete_url: str,
+                      rows_cache: dict[str, list] | None = None) -> Markup:
     """A ``<select>`` of the related rows, or (past ``ADMIN_FK_SELECT_LIMIT`` rows,
     or for ``autocomplete_fields``) a key input with suggestions as you type."""
     rel = field.rel_model
@@ -51,16 +53,26 @@ def foreign_key_input(model_admin: ModelAdmin, bound: BoundField,
     if bound.errors:
         attrs += Markup(' aria-invalid="true" aria-describedby="{}_errors"').format(bound.id)
     searchable = field.name in model_admin.autocomplete_fields
-    rows = [] if searchable else list(rel.select().order_by(field.rel_field).limit(limit + 1))
+    if searchable:
+        rows = []
+    elif rows_cache is not None and field.name in rows_cache:
+        rows = rows_cache[field.name]  # the rows of an inline share one query per field
+    else:
+        rows = list(rel.select().order_by(field.rel_field).limit(limit + 1))
+        if rows_cache is not None:
+            rows_cache[field.name] = rows
+    # A blank row of an inline must be able to send "" (else the browser picks the
+    # first row and the blank row looks filled in).
+    optional = field.null or bound.form.blank_allowed
     if not searchable and len(rows) <= limit:
         options = [Markup('<option value=""{}>---------</option>').format(
-            Markup("") if field.null else Markup(" disabled"))]
+            Markup("") if optional else Markup(" disabled"))]
         key = field.rel_field.name
         for row in rows:
             value = str(getattr(row, key) if key != row._meta.primary_key.name else row._pk)
             options.append(Markup('<option value="{}"{}>{}</option>').format(
                 value, Markup(" selected") if value == current else "", str(row)))
-        required = Markup("") if field.null else Markup(" required")
+        required = Markup("") if optional else Markup(" required")
         return Markup("<select {}{}>{}</select>").format(attrs, required,
                                                           Markup("").join(options))
     shown = ""
@@ -73,13 +85,25 @@ def foreign_key_input(model_admin: ModelAdmin, bound: BoundField,
         shown = str(row) if row is not None else ""
     return Markup(
         '<input type="text" {} value="{}" inputmode="search" autocomplete="off" '
-        'data-autocomplete="{}" list="{}_list" aria-describedby="{}_current">'
+        'data-autocomplete="{}" data-field="{}" list="{}_list" aria-describedby="{}_current">'
         '<datalist id="{}_list"></datalist>'
         '<span class="fk-current" id="{}_current">{}</span>').format(
-        attrs, current, autocomplete_url, bound.id, bound.id, bound.id, bound.id, shown)
+        attrs, current, autocomplete_url, field.name, bound.id, bound.id, bound.id, bound.id,
+        shown)
 
 
-def field_row(model_admin: ModelAdmin, form: Any, name: str, autocomplete_url: str) -> Markup:
+def field_control(model_admin: ModelAdmin | InlineAdmin, form: Any, name: str,
+                  autocomplete_url: str, rows_cache: dict[str, list] | None = None) -> Markup:
+    """The input of one field (a foreign key as the admin's select or search input)."""
+    bound = form[name]
+    field = model_admin.opts.fields.get(name)
+    if isinstance(field, peewee.ForeignKeyField):
+        return foreign_key_input(model_admin, bound, field, autocomplete_url, rows_cache)
+    return bound.input()
+
+
+def field_row(model_admin: ModelAdmin | InlineAdmin, form: Any, name: str,
+              autocomplete_url: str) -> Markup:
     """One row of the change form (label, control, help, errors)."""
     bound = form[name]
     field = model_admin.opts.fields.get(name)

@@ -67,8 +67,9 @@ def log(req: Any, model_admin: Any, obj: Any, flag: int,
         change_message=json.dumps(changes or []))
 
 
-def log_addition(req: Any, model_admin: Any, obj: Any) -> LogEntry:
-    return log(req, model_admin, obj, ADDITION)
+def log_addition(req: Any, model_admin: Any, obj: Any,
+                 changes: list[dict[str, str]] | None = None) -> LogEntry:
+    return log(req, model_admin, obj, ADDITION, changes)
 
 
 def log_change(req: Any, model_admin: Any, obj: Any, changes: list[dict[str, str]]) -> LogEntry:

@@ -90,24 +90,52 @@ class ManyToMany:
 
 
 class InlineAdmin:
-    """Related rows shown on the parent's change page (read-only, linked).
+    """Rows of a related model edited on the parent's add and change pages.
 
-        class CommentInline(admin.InlineAdmin):
+        class CommentInline(admin.TabularInline):
             model = Comment
-            fields = ["author", "body", "created"]
+            fields = ["name", "body"]
+            readonly_fields = ["created"]
+            extra = 1
+            max_num = 20
 
         class PostAdmin(admin.ModelAdmin):
             inlines = [CommentInline]
 
-    ``fk_name`` picks the foreign key to the parent when there are several;
-    at most ``max_rows`` are listed (newest first), with the total count.
+    The rows are saved with the parent in one transaction. What a user may do
+    follows their permissions on the related model: ``add`` (new rows),
+    ``change`` (edit existing ones), ``delete`` (the delete checkbox); with
+    none of them the rows are listed read-only, at most ``max_rows`` (newest
+    first) with the total count. ``fk_name`` picks the foreign key to the
+    parent when there are several. ``TabularInline`` shows a row per line,
+    ``StackedInline`` each row as a block of fields.
     """
 
     model: type[peewee.Model]
-    fields: Sequence[str] = ()
+    fields: Sequence[str] = ()          # default: every editable field but the parent's key
+    readonly_fields: Sequence[str] = ()  # shown, never edited (fields or methods)
+    exclude: Sequence[str] = ()
     fk_name: str | None = None
-    max_rows = 20
+    extra = 3                            # blank rows offered
+    min_num = 0                          # rows that must remain
+    max_num: int | None = None           # rows allowed at most (default 1000)
+    can_delete = True
+    ordering: Sequence[str] = ()         # default: the primary key
+    form: type | None = None             # a ModelForm subclass to build the rows' form from
+    style = "tabular"
+    max_rows = 20                        # rows listed when read-only
     verbose_name: str | None = None
+    verbose_name_plural: str | None = None
+    autocomplete_fields: Sequence[str] = ()
+
+    def __init__(self, parent: type[peewee.Model] | None = None) -> None:
+        self.app_label, self.model_name = model_label(self.model)
+        self.opts = self.model._meta
+        name = self.verbose_name or getattr(self.opts, "verbose_name", None) or words(
+            self.model.__name__)
+        self.verbose_name = name
+        self.verbose_name_plural = self.verbose_name_plural or plural(name)
+        self.fk = self.foreign_key(parent) if parent is not None else None
 
     def foreign_key(self, parent: type[peewee.Model]) -> peewee.ForeignKeyField:
         candidates = [f for f in self.model._meta.refs if f.rel_model is parent
@@ -117,6 +145,78 @@ class InlineAdmin:
                 f"{type(self).__name__}: {self.model.__name__} has {len(candidates)} foreign "
                 f"keys to {parent.__name__}; set fk_name")
         return candidates[0]
+
+    def has_permission(self, user: Any, action: str) -> bool:
+        """Whether ``user`` may ``action`` (add/change/delete/view) rows of the model."""
+        perm = f"{self.app_label}.{{}}_{self.model_name}"
+        if action == "view" and user.has_perm(perm.format("change")):
+            return True
+        return bool(user.has_perm(perm.format(action)))
+
+    def form_field_names(self) -> list[str]:
+        """The editable fields of a row, in order."""
+        internal = internal_fields(self.model)
+        names = list(self.fields) or [f.name for f in self.opts.sorted_fields
+                                      if not f.primary_key and f.name not in internal]
+        hidden = set(self.exclude) | set(self.readonly_fields)
+        if self.fk is not None:
+            hidden.add(self.fk.name)
+        return [n for n in names if n not in hidden and n in self.opts.fields]
+
+    def shown_names(self) -> list[str]:
+        """Every column of a row: the editable fields, then the read-only ones."""
+        names = self.form_field_names()
+        return names + [n for n in self.readonly_fields if n not in names]
+
+    def get_queryset(self, req: Any) -> peewee.ModelSelect:
+        """Rows that may be listed (live rows of a soft-delete model)."""
+        return self.model.select()
+
+    def get_ordering(self) -> list[Any]:
+        out = []
+        for name in self.ordering or [self.opts.primary_key.name]:
+            field = self.opts.fields[name.lstrip("-")]
+            out.append(field.desc() if name.startswith("-") else field.asc())
+        return out
+
+    def validate(self, parent: type[peewee.Model]) -> None:
+        where = type(self).__name__
+        fields = self.opts.fields
+        fk = self.foreign_key(parent)
+        for name in [*self.fields, *self.readonly_fields]:
+            if name == fk.name and name in self.fields:
+                raise ImproperlyConfigured(f"{where}.fields: {name!r} is the key to the parent, "
+                                           "set by the inline itself")
+            if name not in fields and not hasattr(self, name) and not hasattr(self.model, name):
+                raise ImproperlyConfigured(f"{where}.fields: {name!r} is not a field of "
+                                           f"{self.model.__name__}")
+        for name in self.ordering:
+            if name.lstrip("-") not in fields:
+                raise ImproperlyConfigured(f"{where}.ordering: {name!r} is not a field of "
+                                           f"{self.model.__name__}")
+        if self.style not in ("tabular", "stacked"):
+            raise ImproperlyConfigured(f"{where}.style: 'tabular' or 'stacked'")
+        if self.max_num is not None and self.max_num < self.min_num:
+            raise ImproperlyConfigured(f"{where}: max_num is below min_num")
+
+
+class TabularInline(InlineAdmin):
+    """Related rows as a table, one row per line (Django's ``TabularInline``)."""
+
+    style = "tabular"
+
+
+class StackedInline(InlineAdmin):
+    """Related rows as blocks of labelled fields (Django's ``StackedInline``)."""
+
+    style = "stacked"
+
+
+def model_label(model: type[peewee.Model]) -> tuple[str, str]:
+    """``(app_label, model_name)`` of a model, as permissions and URLs name it."""
+    app_label = model._meta.app_label if hasattr(model._meta, "app_label") \
+        else model.__module__.split(".")[-2]
+    return app_label, model.__name__.lower()
 
 
 class ModelAdmin:
@@ -152,9 +252,7 @@ class ModelAdmin:
         self.model = model
         self.site = site
         self.opts = model._meta
-        self.app_label = model._meta.app_label if hasattr(model._meta, "app_label") \
-            else model.__module__.split(".")[-2]
-        self.model_name = model.__name__.lower()
+        self.app_label, self.model_name = model_label(model)
         self.verbose_name = getattr(model._meta, "verbose_name", None) or \
             words(model.__name__)
         self.verbose_name_plural = getattr(model._meta, "verbose_name_plural", None) or \
@@ -194,6 +292,11 @@ class ModelAdmin:
 
     def delete_model(self, req: Any, obj: Any) -> None:
         obj.delete_instance()
+
+    def save_formset(self, req: Any, obj: Any, formset: Any, change: bool) -> None:
+        """Save the rows of one inline (a ``rustforge.forms.InlineFormSet``) for ``obj``,
+        in the transaction of the parent's save."""
+        formset.save(obj)
 
     # Options resolved ---------------------------------------------------------------
     def model_field(self, name: str) -> peewee.Field | None:
@@ -306,6 +409,8 @@ class ModelAdmin:
         for view in self.object_views.values():
             if not callable(getattr(self, view, None)):
                 fail("object_views", f"no method {view!r}")
+        for inline in self.inlines:
+            inline().validate(self.model)
 
     def _lookup(self, name: str) -> peewee.Field | None:
         """The field named ``name`` or ``fk__field`` (one hop)."""

@@ -23,7 +23,6 @@ from rustforge.conf import settings
 from rustforge.contrib.auth import login_required
 from rustforge.contrib.export.exporters import Exporter, Selection
 from rustforge.contrib.export.filters import FilterError
-from rustforge.contrib.export.jobs import start_export
 from rustforge.contrib.export.links import EXPIRED, VALID, check_token, download_path
 from rustforge.contrib.export.models import DONE, ExportJob
 from rustforge.contrib.export.names import content_disposition
@@ -142,6 +141,10 @@ class ExportResource:
 
     def queue(self, req: falcon.Request, resp: falcon.Response, exporter: Exporter, fmt: str,
               selection: Selection, wanted: str | None) -> None:
+        # NOTE(memory): the jobs module declares a periodic job, whose cron is
+        # checked by croniter (with dateutil); imported when an export is queued.
+        from rustforge.contrib.export.jobs import start_export
+
         record = start_export(exporter, fmt, selection, _user(req), base_url=req.prefix,
                               wanted_name=wanted)
         location = f"{req.prefix}{_jobs_path(req, record.id)}"

@@ -3,6 +3,11 @@
 ``GET /_jobs/`` answers HTML to browsers and JSON to API clients
 (``Accept: application/json``); the POSTs redirect back to the page (303),
 or answer JSON.
+
+Whose jobs: a superuser sees every job; other staff see the jobs of the
+context their request runs in (``rustforge.queue.context.owner()``: on a
+tenant's address with the tenancy app, that tenant's), every job outside
+any. Another owner's job id is a 404.
 """
 
 from __future__ import annotations
@@ -19,22 +24,29 @@ from rustforge.http.errors import wants_html
 from rustforge.http.redirects import redirect
 from rustforge.http.routing import reverse
 from rustforge.http.templates import render
-from rustforge.queue import QueueUnavailable, monitor
+from rustforge.queue import QueueUnavailable, context, monitor
 
 _LIMIT = 50
 
 
-def _snapshot() -> dict[str, Any]:
+def _owner(req: falcon.Request) -> dict[str, Any]:
+    """Whose jobs the viewer may see and touch (``{}``: everyone's)."""
+    if req.context.user.is_superuser:
+        return {}
+    return context.owner()
+
+
+def _snapshot(owner: dict[str, Any]) -> dict[str, Any]:
+    empty: dict[str, list[Any]] = {"queues": [], "workers": [], "failed": [], "scheduled": []}
     if not settings.REDIS_URL:
-        return {"inline": True, "error": None, "queues": [], "workers": [], "failed": [],
-                "scheduled": []}
+        return {"inline": True, "error": None, "owner": owner, **empty}
     try:
-        return {"inline": False, "error": None, "queues": monitor.queues(),
-                "workers": monitor.workers(), "failed": monitor.failed_jobs(limit=_LIMIT),
-                "scheduled": monitor.scheduled_jobs(limit=_LIMIT)}
+        return {"inline": False, "error": None, "owner": owner,
+                "queues": monitor.queues(owner), "workers": monitor.workers(owner),
+                "failed": monitor.failed_jobs(limit=_LIMIT, owner=owner),
+                "scheduled": monitor.scheduled_jobs(limit=_LIMIT, owner=owner)}
     except QueueUnavailable as exc:
-        return {"inline": False, "error": str(exc), "queues": [], "workers": [],
-                "failed": [], "scheduled": []}
+        return {"inline": False, "error": str(exc), "owner": owner, **empty}
 
 
 def _json(value: Any) -> Any:
@@ -52,7 +64,7 @@ def _json(value: Any) -> Any:
 @staff_required
 class Dashboard:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        snapshot = _snapshot()
+        snapshot = _snapshot(_owner(req))
         resp.set_header("Cache-Control", "no-store")
         if not wants_html(req):
             resp.media = _json(snapshot)
@@ -84,7 +96,7 @@ class FailedJob:
     def on_post_retry(self, req: falcon.Request, resp: falcon.Response, job_id: str) -> None:
         self._guard()
         try:
-            ok = monitor.requeue_failed(job_id)
+            ok = monitor.requeue_failed(job_id, _owner(req))
         except QueueUnavailable as exc:
             raise falcon.HTTPServiceUnavailable(title="Redis is unreachable",
                                                 description=str(exc)) from None
@@ -93,7 +105,7 @@ class FailedJob:
     def on_post_delete(self, req: falcon.Request, resp: falcon.Response, job_id: str) -> None:
         self._guard()
         try:
-            ok = monitor.delete_failed(job_id)
+            ok = monitor.delete_failed(job_id, _owner(req))
         except QueueUnavailable as exc:
             raise falcon.HTTPServiceUnavailable(title="Redis is unreachable",
                                                 description=str(exc)) from None
@@ -102,8 +114,9 @@ class FailedJob:
     def on_post_retry_all(self, req: falcon.Request, resp: falcon.Response) -> None:
         self._guard()
         try:
-            ids = [job.id for job in monitor.failed_jobs(limit=10_000)]
-            count = sum(1 for job_id in ids if monitor.requeue_failed(job_id))
+            owner = _owner(req)
+            ids = [job.id for job in monitor.failed_jobs(limit=10_000, owner=owner)]
+            count = sum(1 for job_id in ids if monitor.requeue_failed(job_id, owner))
         except QueueUnavailable as exc:
             raise falcon.HTTPServiceUnavailable(title="Redis is unreachable",
                                                 description=str(exc)) from None

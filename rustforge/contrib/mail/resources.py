@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import falcon
 
 from rustforge.conf import settings
-from rustforge.contrib.mail.preview import Outbox, StoredMessage
 from rustforge.http import render
+
+if TYPE_CHECKING:
+    from rustforge.contrib.mail.preview import Outbox, StoredMessage
 
 # The message HTML is shown in a sandboxed srcdoc iframe: no scripts, no forms,
 # no access to this origin. The page itself runs no script either.
@@ -21,6 +23,10 @@ def _outbox() -> Outbox | None:
     if not settings.DEBUG:
         # The pages do not exist in production, rather than being forbidden.
         raise falcon.HTTPNotFound()
+    # NOTE(memory): the preview (and the mail backends and parsers it reads
+    # with) is loaded by the first page shown, never in production.
+    from rustforge.contrib.mail.preview import Outbox
+
     return Outbox.from_settings()
 
 

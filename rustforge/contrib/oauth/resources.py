@@ -14,13 +14,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 import falcon
-from oauthlib.oauth2.rfc6749 import errors
 
 from rustforge.conf import settings
 from rustforge.contrib.auth.csrf import csrf_exempt, csrf_input
 from rustforge.contrib.oauth import consent
 from rustforge.contrib.oauth.jwt_tokens import issuer_claim, jwks, jwt_enabled
-from rustforge.contrib.oauth.server import get_server
 from rustforge.http.challenges import unauthorized
 from rustforge.http.client_ip import client_ip
 from rustforge.http.routing import reverse
@@ -31,6 +29,18 @@ logger = logging.getLogger("rustforge.oauth")
 # Longest value of any one parameter: codes, tokens (JWTs included), URIs, state.
 MAX_PARAM_LENGTH = 4096
 FORM = "application/x-www-form-urlencoded"
+
+
+def get_server() -> Any:
+    """The oauthlib endpoints (``server.get_server``), imported on first use.
+
+    NOTE(memory): oauthlib is needed by the OAuth endpoints only; importing it
+    here rather than when the routes load keeps it out of workers that never
+    serve them.
+    """
+    from rustforge.contrib.oauth.server import get_server
+
+    return get_server()
 
 
 def oauth_error(resp: Any, error: str, description: str,
@@ -178,6 +188,8 @@ class AuthorizeResource:
             data = {}
         decision = data.get("decision") if isinstance(data, dict) else None
         if decision != "allow":
+            from oauthlib.oauth2.rfc6749 import errors
+
             denied = errors.AccessDeniedError(state=credentials.get("state"))
             raise falcon.HTTPFound(denied.in_uri(credentials["redirect_uri"]))
         consent.remember(user, credentials["request"].client, scopes)
@@ -186,6 +198,8 @@ class AuthorizeResource:
     # --------------------------------------------------------------------------------
     def _validate(self, req: Any, resp: Any) -> tuple[list[str], dict] | None:
         """oauthlib's checks of the query; errors it may not redirect are shown here."""
+        from oauthlib.oauth2.rfc6749 import errors
+
         if _long_value(req.params) is not None:
             self._error(req, resp, "invalid_request", "A parameter is too long.")
             return None

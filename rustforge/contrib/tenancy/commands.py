@@ -93,6 +93,7 @@ NOT_IN_A_TENANT = {
     "tenants": "it manages the tenants themselves",
     "runserver": "each request is resolved to its own tenant",
     "rqworker": "each job runs in the tenant it was enqueued from",
+    "jobs": "it shows every tenant's jobs (the /_jobs/ dashboard shows one tenant's)",
 }
 
 TENANT_OPTION = click.Option(

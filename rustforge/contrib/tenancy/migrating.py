@@ -64,10 +64,11 @@ def plan_schema(db: peewee.Database, schema: str) -> SchemaPlan:
     """Read ``schema``'s history and work out its steps, on this thread's connection.
 
     NOTE: working out the schema state replays migrations with peewee's
-    query methods patched process-wide (``rustforge.db.migrations.state``),
-    so every plan is made here, one after the other, before the worker
-    threads start: a thread running real SQL during a replay would get a
-    mock instead of a cursor.
+    queries faked (``rustforge.db.migrations.state.fake_queries``), in the
+    replaying thread only: other threads (the worker threads, a web worker's
+    requests when ``tenants create`` runs in one) keep running real SQL.
+    Plans are still made here one after the other: they are cheap, and a
+    schema's history is read on this connection.
     """
     from rustforge.apps import apps
 

@@ -67,6 +67,7 @@ def install() -> None:
     from rustforge.mail.delivery import add_message_hook
     from rustforge.queue import context
 
-    context.register("tenant", capture=current_tenant_id, enter=enter_tenant)
+    # owner: a tenant's staff see only its jobs on the jobs dashboard.
+    context.register("tenant", capture=current_tenant_id, enter=enter_tenant, owner=True)
     add_key_scope(cache_scope)
     add_message_hook(mail_hook)

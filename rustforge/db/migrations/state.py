@@ -11,6 +11,8 @@ migrations created are tracked so that ``makemigrations blog`` compares
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import threading
 from collections.abc import Iterator
 from typing import Any
 from unittest import mock
@@ -22,6 +24,49 @@ from rustforge.db.migrations.errors import MigrationError
 from rustforge.db.migrations.loader import Migration
 from rustforge.db.migrations.migrator import Migrator
 
+# The fakes of the replays running in this context (thread); None elsewhere.
+_fakes: contextvars.ContextVar[tuple[Any, Any] | None] = contextvars.ContextVar(
+    "rustforge_migration_fakes", default=None)
+_patch_lock = threading.Lock()
+_patch_users = 0
+_originals: dict[str, Any] = {}
+
+
+def _execute_sql(self: peewee.Database, *args: Any, **kwargs: Any) -> Any:
+    fakes = _fakes.get()
+    if fakes is not None:
+        return fakes[0]
+    return _originals["execute_sql"](self, *args, **kwargs)
+
+
+def _select(cls: type[peewee.Model], *args: Any, **kwargs: Any) -> Any:
+    fakes = _fakes.get()
+    if fakes is not None:
+        return fakes[1](*args, **kwargs)
+    return _originals["select"].__get__(None, cls)(*args, **kwargs)
+
+
+def _patch() -> None:
+    global _patch_users
+    with _patch_lock:
+        if _patch_users == 0:
+            # Kept for good: a thread may still be inside _execute_sql when the
+            # last replay ends and the originals go back.
+            _originals.setdefault("execute_sql", peewee.Database.__dict__["execute_sql"])
+            _originals.setdefault("select", peewee.Model.__dict__["select"])
+            peewee.Database.execute_sql = _execute_sql
+            peewee.Model.select = classmethod(_select)
+        _patch_users += 1
+
+
+def _unpatch() -> None:
+    global _patch_users
+    with _patch_lock:
+        _patch_users -= 1
+        if _patch_users == 0:
+            peewee.Database.execute_sql = _originals["execute_sql"]
+            peewee.Model.select = _originals["select"]
+
 
 @contextlib.contextmanager
 def fake_queries() -> Iterator[None]:
@@ -30,13 +75,23 @@ def fake_queries() -> Iterator[None]:
     peewee-migrate does the same when it replays migrations; a migration
     that reads data in ``migrate()`` itself (rather than in
     ``migrator.run()``) then sees no rows instead of touching the database.
+
+    NOTE(threads): the methods are peewee's, shared by every thread, so they
+    are replaced (for the length of the block, counted across threads) by
+    functions that fake only in the context that asked: another thread
+    running queries meanwhile (a web request, a job, a ``migrate --tenants``
+    worker) reaches the database as usual.
     """
     cursor = mock.Mock()
     cursor.fetchone.return_value = None
     cursor.fetchall.return_value = []
-    with mock.patch("peewee.Model.select"), \
-            mock.patch("peewee.Database.execute_sql", return_value=cursor):
+    token = _fakes.set((cursor, mock.MagicMock()))
+    _patch()
+    try:
         yield
+    finally:
+        _unpatch()
+        _fakes.reset(token)
 
 
 class AppAwareORM(ORM):

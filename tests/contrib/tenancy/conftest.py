@@ -25,3 +25,26 @@ def client_for(app):
     from rustforge.testing.client import Client
 
     return lambda host: Client(app, host=host)
+
+
+@pytest.fixture
+def company_export(tenant_a, tenant_b):
+    """An export of the scoped companies, and one company in each tenant."""
+    from testproject.crm.models import Company
+
+    from rustforge.contrib.export import Exporter, exports
+    from rustforge.contrib.tenancy import use_tenant
+
+    class CompanyExport(Exporter):
+        name = "companies"
+        model = Company
+        columns = ["name"]
+        permission = None
+
+    exports.register(CompanyExport)
+    with use_tenant(tenant_a):
+        Company.create(name="Acme")
+    with use_tenant(tenant_b):
+        Company.create(name="Bolt")
+    yield
+    exports.unregister("companies")

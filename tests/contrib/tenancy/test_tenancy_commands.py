@@ -99,26 +99,6 @@ def test_checks(settings, test_database_url):
     assert {"tenancy.E001", "tenancy.E004"} <= ids()
 
 
-@pytest.fixture
-def company_export(tenant_a, tenant_b):
-    """An export of the scoped companies, and one company in each tenant."""
-    from rustforge.contrib.export import Exporter, exports
-
-    class CompanyExport(Exporter):
-        name = "companies"
-        model = Company
-        columns = ["name"]
-        permission = None
-
-    exports.register(CompanyExport)
-    with use_tenant(tenant_a):
-        Company.create(name="Acme")
-    with use_tenant(tenant_b):
-        Company.create(name="Bolt")
-    yield
-    exports.unregister("companies")
-
-
 def test_any_command_runs_in_a_tenant(capsys, company_export, tenant_a, tenant_b):
     # The export app knows nothing of tenants; --tenant comes from this app.
     code, out, err = run(["--tenant", tenant_a.slug, "export", "companies", "-o", "-"], capsys)
@@ -173,7 +153,7 @@ def test_a_missing_value_is_a_usage_error(capsys):
     assert code == 2 and "--tenant" in err
 
 
-@pytest.mark.parametrize("command", ["migrate", "tenants", "rqworker"])
+@pytest.mark.parametrize("command", ["migrate", "tenants", "rqworker", "jobs"])
 def test_commands_that_must_not_run_in_one_tenant_refuse(capsys, tenant_a, command):
     code, _, err = run(["--tenant", tenant_a.slug, command], capsys)
     assert code == 1

@@ -128,3 +128,12 @@ def test_a_connection_whose_path_cannot_be_reset_is_dropped(tenant_a, client_for
     monkeypatch.undo()
     path = db.execute_sql("SHOW search_path").fetchone()[0]
     assert "tenant_" not in path
+
+
+def test_a_command_in_a_tenant_reads_its_schema(company_export, tenant_a, tenant_b, capsys):
+    assert (count("tenant_alpha"), count("tenant_beta")) == (1, 1)
+    code, out, err = run(["--tenant", tenant_b.slug, "export", "companies", "-o", "-"], capsys)
+    assert code == 0, err
+    assert out.split() == ["Name", "Bolt"]
+    path = get_database().execute_sql("SHOW search_path").fetchone()[0]
+    assert "tenant_" not in path  # pointed back when the command ended

@@ -4,9 +4,12 @@ from rustforge.contrib import admin
 from testproject.blog.models import Author, Category, Comment, Pin, Post, Tag
 
 
-class CommentInline(admin.InlineAdmin):
+class CommentInline(admin.TabularInline):
     model = Comment
-    fields = ["name", "body", "created"]
+    fields = ["name", "body"]
+    readonly_fields = ["created"]
+    extra = 2
+    max_num = 6
 
 
 @admin.register(Post)

@@ -14,8 +14,7 @@ The passlib context is a per-process service rebuilt when its settings change.
 from __future__ import annotations
 
 import secrets
-
-from passlib.context import CryptContext
+from typing import TYPE_CHECKING
 
 from rustforge.conf import settings
 from rustforge.contrib.auth.passwords.validators import (
@@ -24,6 +23,9 @@ from rustforge.contrib.auth.passwords.validators import (
     validate_password,
 )
 from rustforge.services import services
+
+if TYPE_CHECKING:
+    from passlib.context import CryptContext
 
 __all__ = [
     "PasswordTooLong",
@@ -43,6 +45,10 @@ class PasswordTooLong(PasswordValidationError):
 
 
 def _build_context() -> CryptContext:
+    # NOTE(memory): passlib is imported by the first password hashed or checked
+    # (a log-in), not by every worker that loads the auth app.
+    from passlib.context import CryptContext
+
     schemes = list(settings.PASSWORD_SCHEMES)
     options: dict = {"schemes": schemes, "default": schemes[0], "deprecated": schemes[1:]}
     if "argon2" in schemes:

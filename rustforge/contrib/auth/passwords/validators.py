@@ -20,7 +20,6 @@ A validator is any class with ``validate(password, user=None)`` raising
 
 from __future__ import annotations
 
-import difflib
 import re
 from functools import lru_cache
 from importlib import resources
@@ -93,6 +92,8 @@ class UserAttributeSimilarityValidator:
     def validate(self, password: str, user: Any = None) -> None:
         if user is None:
             return
+        import difflib  # NOTE(memory): needed when a password is set, not in every worker
+
         lowered = password.lower()
         for attribute in self.user_attributes:
             value = getattr(user, attribute, None)

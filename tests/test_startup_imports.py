@@ -50,6 +50,7 @@ SCRIPT = textwrap.dedent("""
                       "loaded": sorted(sys.modules)}))
 """)
 
+
 def builtin_apps() -> list[str]:
     contrib = Path(rustforge.__file__).resolve().parent / "contrib"
     return sorted(f"rustforge.contrib.{p.parent.name}" for p in contrib.glob("*/apps.py"))

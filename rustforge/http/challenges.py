@@ -1,10 +1,10 @@
 """What a 401 asks for: the ``WWW-Authenticate`` challenges of the installed login methods.
 
 A 401 response must carry at least one challenge (RFC 9110, 11.6.1) so that a
-client knows how to authenticate. The apps that authenticate requests add
-theirs at ``ready()`` -- the auth app a session cookie set by its login form,
-the oauth app bearer tokens -- and every "log in first" refusal of the
-framework is built by ``unauthorized()``:
+client knows how to authenticate. The login methods add theirs -- the auth
+app's ``AuthenticationMiddleware`` a session cookie set by its login form, the
+oauth app bearer tokens at ``ready()`` -- and every "log in first" refusal of
+the framework is built by ``unauthorized()``:
 
     from rustforge.http.challenges import unauthorized
 

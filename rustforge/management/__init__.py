@@ -41,6 +41,8 @@ CORE_COMMANDS: dict[str, tuple[str, str]] = {
     "dbshell": ("dbshell", "Open the database's own command-line client."),
     "diffsettings": ("diffsettings", "Print the settings that differ from the defaults."),
     "collectstatic": ("collectstatic", "Copy every app's static files into STATIC_ROOT."),
+    "dumpdata": ("dumpdata", "Write rows of apps or models as a JSON fixture."),
+    "loaddata": ("loaddata", "Load JSON fixtures into the database, all or nothing."),
     "prune": ("prune", "Permanently delete rows soft-deleted longer than a period."),
     "newsecret": ("newsecret", "Print a new random SECRET_KEY."),
     "version": ("version", "Print the RustForge version."),

@@ -8,6 +8,7 @@ SECRET_KEY = "test-secret-key-that-is-long-enough-for-the-checks-0123456789"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 INSTALLED_APPS = [
     "testproject.notes",
+    "testproject.catalog",
     "testproject.worklog",
     "testproject.shop",
     "rustforge.contrib.api",

@@ -14,13 +14,10 @@ class AuthConfig(AppConfig):
     def ready(self) -> None:
         from rustforge.conf import settings
         from rustforge.contrib.auth import base_user, models
-        from rustforge.contrib.auth.hooks import session_challenge
         from rustforge.contrib.auth.permissions import create_permissions, permissions_of
         from rustforge.events.signals import migrations_applied
-        from rustforge.http.challenges import register_challenge
 
         base_user.set_permissions_lookup(permissions_of)
-        register_challenge(session_challenge)
         if settings.AUTH_USER_MODEL != "auth.User":
             from rustforge.contrib.auth.authentication import get_user_model
 

@@ -30,16 +30,6 @@ from rustforge.http.errors import wants_html
 __all__ = ["login_required", "permission_required", "staff_required", "superuser_required"]
 
 
-def session_challenge() -> str:
-    """How to log in, for ``WWW-Authenticate``: the login form sets the session cookie.
-
-    ``Cookie`` is not a registered scheme; its parameters follow the cookie
-    authentication draft (draft-broyer-http-cookie-auth) so a client can find the form.
-    """
-    return (f'Cookie realm="site", form-action="{settings.LOGIN_URL}", '
-            f'cookie-name="{settings.SESSION_COOKIE_NAME}"')
-
-
 def _user(req: Any) -> Any:
     from rustforge.contrib.auth.base_user import ANONYMOUS
 

@@ -21,10 +21,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from rustforge.conf import settings
 from rustforge.contrib.auth.base_user import ANONYMOUS, utcnow
 from rustforge.contrib.auth.bearer import authenticate_bearer, is_bearer
 from rustforge.contrib.auth.sessions import Session, get_backend
 from rustforge.exceptions import ImproperlyConfigured
+from rustforge.http.challenges import register_challenge
 from rustforge.http.client_ip import client_ip
 from rustforge.signing import sign, unsign
 
@@ -74,7 +76,21 @@ class SessionMiddleware:
         resp.set_cookie(self.name, sign(key, SESSION_SALT), max_age=self.age, **self.cookie)
 
 
+def session_challenge() -> str:
+    """How to log in, for a 401's ``WWW-Authenticate``: the login form sets the session cookie.
+
+    ``Cookie`` is not a registered scheme; its parameters follow the cookie
+    authentication draft (draft-broyer-http-cookie-auth) so a client can find the form.
+    """
+    return (f'Cookie realm="site", form-action="{settings.LOGIN_URL}", '
+            f'cookie-name="{settings.SESSION_COOKIE_NAME}"')
+
+
 class AuthenticationMiddleware:
+    def __init__(self) -> None:
+        # Session logins exist where this middleware runs: every "log in first" 401 says so.
+        register_challenge(session_challenge)
+
     def process_request(self, req: Any, resp: Any) -> None:
         context = req.context
         if is_bearer(req):

@@ -21,6 +21,7 @@ more). Registering needs no graphql-core; building (``building``) does.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,8 @@ class Schema:
         self.mutations: dict[str, FieldSpec] = {}
         self.input_forms: dict[str, type] = {}   # input type name -> form (mutations)
         self._built: GraphQLSchema | None = None
+        # The first requests of a threaded worker may all find no schema yet.
+        self._build_lock = threading.Lock()
 
     # Contributions ------------------------------------------------------------------
     def register(self, cls: type[ObjectType]) -> type[ObjectType]:
@@ -143,10 +146,14 @@ class Schema:
 
     def build(self) -> GraphQLSchema:
         """The GraphQLSchema (built once, then cached until ``reset()``)."""
-        if self._built is None:
-            # NOTE(memory): graphql-core (about 5 MB) is imported here, on the
-            # first build, not when apps register their types at start-up.
-            from rustforge.contrib.graphql.building import Builder
+        built = self._built
+        if built is None:
+            with self._build_lock:
+                built = self._built
+                if built is None:
+                    # NOTE(memory): graphql-core (about 5 MB) is imported here, on
+                    # the first build, not when apps register their types at start-up.
+                    from rustforge.contrib.graphql.building import Builder
 
-            self._built = Builder(self).build()
-        return self._built
+                    built = self._built = Builder(self).build()
+        return built

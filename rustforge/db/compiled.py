@@ -36,7 +36,13 @@ from typing import Any
 
 import peewee
 
-from rustforge.db.fastpath import _concrete, _enabled, _Rows, inline_constants
+from rustforge.db.fastpath import (
+    _concrete,
+    _enabled,
+    _Rows,
+    compile_converter,
+    inline_constants,
+)
 
 
 class _Mark:
@@ -60,8 +66,7 @@ class _Plan:
         self.slots = slots
         # python_value of each selected column, as peewee's tuples() applies them.
         columns = peewee._normalize_model_select(query._returning)
-        self.converters = tuple(c.python_value if isinstance(c, peewee.Field) else None
-                                for c in columns)
+        self.converters = compile_converter(columns)
         # Every field of one model and nothing joined: rows become instances
         # the way the fast path builds them (rustforge.db.fastpath._Rows).
         model = getattr(query, "model", None)
@@ -175,10 +180,7 @@ class CompiledQuery:
         if plan is _PEEWEE:
             return self._build(*values).tuples().first()
         row = self._cursor(plan, values).fetchone()
-        if row is None:
-            return None
-        return tuple(value if convert is None or value is None else convert(value)
-                     for convert, value in zip(plan.converters, row))
+        return None if row is None else plan.converters(row)
 
     def clear(self) -> None:
         """Forget the compiled SQL (it is rebuilt on the next call)."""

@@ -36,6 +36,7 @@ shared by every tenant and no tenant's id is ever frozen into it. Inside
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -107,29 +108,37 @@ def inline_constants(db: Any, sql: str, params: list[Any]) -> tuple[str, list[An
     return sql, kept
 
 
-def _identity_types(field: peewee.Field) -> tuple[type, ...]:
-    """The driver types ``field.python_value`` returns unchanged (itself, or
-    an equal object of the same type), besides None; () when not known.
+# peewee's own ``adapt`` -> the exact type it returns unchanged.
+_ADAPT_KEEPS: dict[Any, type] = {
+    peewee.IntegerField.adapt: int,  # int(x) of an exact int is x
+    peewee._StringField.adapt: str,  # an exact str is returned as is
+    peewee.DateTimeField.adapt: datetime.datetime,  # only a str is parsed
+    peewee.DateField.adapt: datetime.date,  # a str is parsed, a datetime cut to its date
+    peewee.BooleanField.adapt: bool,  # bool(True) is True
+}
+
+
+def _identity_types(field: peewee.Field, method: str = "python_value") -> tuple[type, ...]:
+    """The exact types ``field.python_value`` (or ``field.db_value``, with
+    ``method="db_value"``) returns unchanged (itself, or an equal object of
+    the same type), besides None; () when not known.
 
     Only peewee's own conversions are trusted: a field class (or instance)
-    that overrides ``python_value`` or ``adapt`` is always called.
+    that overrides the method or ``adapt`` is always called.
     """
-    if "python_value" in field.__dict__ or "adapt" in field.__dict__:
+    if method in field.__dict__ or "adapt" in field.__dict__:
         return ()
     cls = type(field)
     if isinstance(field, peewee.ForeignKeyField):
         # A raw column value is never a model instance: the referenced
         # field's conversion decides.
-        if cls.python_value is not peewee.ForeignKeyField.python_value:
+        if getattr(cls, method) is not getattr(peewee.ForeignKeyField, method):
             return ()
-        return _identity_types(field.rel_field)
-    if cls.python_value is not peewee.Field.python_value:
+        return _identity_types(field.rel_field, method)
+    if getattr(cls, method) is not getattr(peewee.Field, method):
         return ()
-    if cls.adapt is peewee.IntegerField.adapt:
-        return (int,)  # int(x) of an exact int is x
-    if cls.adapt is peewee._StringField.adapt:
-        return (str,)  # an exact str is returned as is
-    return ()
+    kept = _ADAPT_KEEPS.get(cls.adapt)
+    return (kept,) if kept is not None else ()
 
 
 class _Rows:
@@ -143,7 +152,8 @@ class _Rows:
     ``__new__`` and fills ``__data__``, ``_dirty`` and ``__rel__`` as
     peewee's ``__init__`` leaves them; ``python_value`` is skipped only for
     None and for the exact driver types peewee's own conversion returns
-    unchanged (``int`` for integer fields, ``str`` for text fields).
+    unchanged (``int`` for integer fields, ``str`` for text fields, ``datetime``,
+    ``date`` and ``bool`` for those fields).
     """
 
     __slots__ = ("build", "converters", "model", "names", "plain")
@@ -168,6 +178,61 @@ class _Rows:
         obj = self.model(__no_default__=1, **data)
         obj._dirty.clear()
         return obj
+
+
+def compile_converter(columns: Any) -> Any:
+    """``convert(row)``: the tuple of ``python_value(v)`` of each column
+    (a column that is not a field is left as the driver gave it), as
+    straight-line code that skips None and the exact driver types peewee's
+    own conversion returns unchanged (see :func:`_identity_types`)."""
+    namespace: dict[str, Any] = {}
+    items = []
+    for i, column in enumerate(columns):
+        if not isinstance(column, peewee.Field):
+            items.append(f"v{i}")
+            continue
+        namespace[f"c{i}"] = column.python_value
+        types = _identity_types(column)
+        if len(types) == 1:
+            namespace[f"t{i}"] = types[0]
+            items.append(f"v{i} if v{i}.__class__ is t{i} or v{i} is None else c{i}(v{i})")
+        else:
+            items.append(f"v{i} if v{i} is None else c{i}(v{i})")
+    if not items:
+        return tuple
+    unpack = "".join(f"v{i}, " for i in range(len(items)))
+    source = (f"def convert(row):\n    {unpack}= row\n"
+              f"    return ({''.join(item + ', ' for item in items)})\n")
+    exec(compile(source, "<rustforge row converter>", "exec"), namespace)  # noqa: S102
+    return namespace["convert"]
+
+
+def instance_builder(model: type[peewee.Model]) -> Any:
+    """``build(values)``: ``model(__no_default__=1, **dict(zip(fields, values)))``
+    with ``_dirty`` cleared, for values already converted (``python_value``)
+    and in ``_meta.sorted_fields`` order; built by hand when the model's
+    construction runs nothing custom (see :class:`_Rows`)."""
+    meta = model._meta
+    found = meta.__dict__.get("_rustforge_instances")
+    if found is None or found[0] is not model:
+        rows = _Rows(model)
+        names = rows.names
+        if rows.plain:
+            new: Any = model.__new__
+
+            def build(values: Any) -> Any:
+                obj = new(model)
+                obj.__data__ = dict(zip(names, values))
+                obj._dirty = set()
+                obj.__rel__ = {}
+                return obj
+        else:
+            def build(values: Any) -> Any:
+                obj = model(__no_default__=1, **dict(zip(names, values)))
+                obj._dirty.clear()
+                return obj
+        found = meta._rustforge_instances = (model, build)
+    return found[1]
 
 
 def _compile_builder(model: type[peewee.Model], fields: list[peewee.Field]) -> Any:
@@ -276,17 +341,21 @@ def _cached_plan(model: type[peewee.Model], key: str, database: Any, build: Any)
     is bound to another database; ``_UNSUPPORTED`` when the fast path is off
     (``build`` may return it too)."""
     meta = model._meta
-    db = _concrete(database)
     plan = meta.__dict__.get(key)
-    if plan is not None and (plan is _UNSUPPORTED or plan.db is db):
+    if plan is not None:
+        if plan is _UNSUPPORTED:
+            return plan
+        # PERF: the common case of _concrete() without its call: a proxy
+        # (the project database) already resolved.
+        found = database.obj if isinstance(database, peewee.DatabaseProxy) else database
+        if found is not None and found is plan.db:
+            return plan
+    db = _concrete(database)
+    if plan is not None and plan.db is db:
         return plan
     plan = build(model, db) if db is not None and _enabled() else _UNSUPPORTED
     setattr(meta, key, plan)
     return plan
-
-
-def _get_plan(model: type[peewee.Model]) -> Any:
-    return _cached_plan(model, "_rustforge_get", model._meta.database, _build_get_plan)
 
 
 def _build_get_plan(model: type[peewee.Model], db: peewee.Database) -> Any:
@@ -295,7 +364,8 @@ def _build_get_plan(model: type[peewee.Model], db: peewee.Database) -> Any:
 
 def get_by_id(model: type[peewee.Model], pk: Any) -> Any:
     """``model.get_by_id(pk)`` through the compiled SQL (peewee for odd shapes)."""
-    plan: Any = _UNSUPPORTED if pk is None or isinstance(pk, _Node) else _get_plan(model)
+    plan: Any = (_UNSUPPORTED if pk is None or isinstance(pk, _Node) else
+                 _cached_plan(model, "_rustforge_get", model._meta.database, _build_get_plan))
     scope: Any = ()
     if plan is not _UNSUPPORTED and plan.scope:
         scope = model.scope_values()  # None: scopes are off (unscoped())
@@ -334,7 +404,7 @@ def pk_of_lookup(model: type[peewee.Model], query: tuple, filters: dict) -> Any:
 class _SavePlan:
     """UPDATE table SET ... WHERE pk = ? (AND <scope field> = ?), for one set of columns."""
 
-    __slots__ = ("converters", "order", "sql")
+    __slots__ = ("params", "sql")
 
     def __init__(self, model: type[peewee.Model], db: peewee.Database,
                  names: tuple[str, ...]) -> None:
@@ -350,10 +420,38 @@ class _SavePlan:
         with unscoped():  # the scope's condition is the parameters above
             query = model.update(update).where(*where)
         self.sql, order = _compile(db, query)
-        self.order = tuple(order)
-        converters = ([f.db_value for f in fields] + [meta.primary_key.db_value]
-                      + [f.db_value for f in scoped])
-        self.converters = tuple(converters[i] for i in order)
+        self.params = _compile_params(list(order), [*fields, meta.primary_key, *scoped])
+
+
+class _Never:
+    """A type no value has: its field's ``db_value`` is always called."""
+
+
+def _compile_params(order: list[int], fields: list[peewee.Field]) -> Any:
+    """``params(values)``: the statement's parameters from the values of
+    ``fields`` (``order`` says which value goes where), each through its
+    field's ``db_value``, or ``_MARK`` when a value is an expression (F + 1)
+    that needs peewee's compiler. Straight-line code, generated once per set
+    of columns; an exact type that ``db_value`` keeps as it is is not
+    converted (see :func:`_identity_types`)."""
+    namespace: dict[str, Any] = {"_node": _Node, "_mark": _MARK}
+    lines = ["def params(values):"]
+    for i, index in enumerate(order):
+        field = fields[index]
+        types = _identity_types(field, "db_value")
+        namespace[f"t{i}"] = types[0] if len(types) == 1 else _Never
+        namespace[f"c{i}"] = field.db_value
+        lines += [f"    v{i} = values[{index}]",
+                  f"    if v{i}.__class__ is not t{i}:",
+                  f"        if isinstance(v{i}, _node):",
+                  "            return _mark",
+                  f"        v{i} = c{i}(v{i})",
+                  f"        if isinstance(v{i}, _node):",
+                  "            return _mark"]
+    lines.append(f"    return [{', '.join(f'v{i}' for i in range(len(order)))}]")
+    exec(compile("\n".join(lines) + "\n", "<rustforge save parameters>", "exec"),  # noqa: S102
+         namespace)
+    return namespace["params"]
 
 
 def save(instance: peewee.Model, force_insert: bool = False, only: Any = None) -> Any:
@@ -369,8 +467,12 @@ def _update_row(instance: peewee.Model) -> Any:
     """The rows updated by the compiled UPDATE; ``_MARK`` when peewee must save."""
     model = type(instance)
     meta = model._meta
-    plan = _get_plan(model)
-    pk_value = instance._pk if plan is not _UNSUPPORTED else None
+    plan = _cached_plan(model, "_rustforge_get", meta.database, _build_get_plan)
+    if plan is _UNSUPPORTED:
+        return _MARK
+    # A plain model's key is what its accessor would read.
+    pk_value = (instance.__data__.get(meta.primary_key.name) if plan.rows.plain
+                else instance._pk)
     if pk_value is None:
         return _MARK
     field_dict = instance.__data__.copy()
@@ -396,15 +498,9 @@ def _update_row(instance: peewee.Model) -> Any:
         if any(name not in meta.fields for name in names):
             return _MARK
         save_plan = cache[1][names] = _SavePlan(model, plan.db, names)
-    params = []
-    for index, convert in zip(save_plan.order, save_plan.converters):
-        value = values[index]
-        if isinstance(value, _Node):  # an expression (F + 1) needs peewee's compiler
-            return _MARK
-        value = convert(value)
-        if isinstance(value, _Node):
-            return _MARK
-        params.append(value)
+    params = save_plan.params(values)
+    if params is _MARK:  # an expression (F + 1) needs peewee's compiler
+        return _MARK
     cursor = plan.db.execute_sql(save_plan.sql, params)
     rows = plan.db.rows_affected(cursor)
     instance._dirty -= set(field_dict)
@@ -548,7 +644,8 @@ def _on_setting_changed(sender: Any, names: frozenset[str], **kwargs: Any) -> No
         clear_cache()
 
 
-_CACHE_KEYS = ("_rustforge_get", "_rustforge_save", "_rustforge_list", "_rustforge_proto")
+_CACHE_KEYS = ("_rustforge_get", "_rustforge_save", "_rustforge_list", "_rustforge_proto",
+               "_rustforge_instances")
 
 
 def clear_cache(model: type[peewee.Model] | None = None) -> None:

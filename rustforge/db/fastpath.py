@@ -40,7 +40,13 @@ from typing import Any
 
 import peewee
 
-from rustforge.db.conversions import EXPRESSION, RowBuilder, compile_params, inline_constants
+from rustforge.db.conversions import (
+    EXPRESSION,
+    RowBuilder,
+    around_parameter,
+    compile_params,
+    inline_constants,
+)
 from rustforge.db.scoping import scope_fields, unscoped
 
 # Marker compiled in place of a parameter, to find its position in the SQL.
@@ -92,7 +98,8 @@ class _GetPlan:
     values never are.
     """
 
-    __slots__ = ("db", "index", "int_key", "params", "pk_db_value", "rows", "scope", "sql")
+    __slots__ = ("around", "db", "index", "int_key", "params", "pk_db_value", "rows", "scope",
+                 "sql")
 
     def __init__(self, model: type[peewee.Model], db: peewee.Database) -> None:
         pk = model._meta.primary_key
@@ -116,18 +123,25 @@ class _GetPlan:
                         and type(pk).db_value is peewee.Field.db_value
                         and type(pk).adapt is peewee.IntegerField.adapt)
         self.rows = RowBuilder(model)
+        # psycopg2 and an integer key as the only parameter: the key is written in.
+        self.around = around_parameter(db, self.sql, params) if self.int_key else None
 
     def run(self, model: type[peewee.Model], pk: Any, scope: Any = ()) -> peewee.Model:
-        params = self.params.copy()
-        params[self.index] = pk if self.int_key and pk.__class__ is int else self.pk_db_value(pk)
-        if scope:
-            for (index, convert), value in zip(self.scope, scope):
-                params[index] = convert(value)
-        row = self.db.execute_sql(self.sql, params).fetchone()
+        sql = self.sql
+        if self.around is not None and pk.__class__ is int and pk >= 0:
+            sql, params = self.around[0] + str(pk) + self.around[1], []
+        else:
+            params = self.params.copy()
+            params[self.index] = (pk if self.int_key and pk.__class__ is int
+                                  else self.pk_db_value(pk))
+            if scope:
+                for (index, convert), value in zip(self.scope, scope):
+                    params[index] = convert(value)
+        row = self.db.execute_sql(sql, params).fetchone()
         if row is None:
             raise model.DoesNotExist(
                 f"{model} instance matching query does not exist:\n"
-                f"SQL: {self.sql}\nParams: {params}")
+                f"SQL: {sql}\nParams: {params}")
         return self.rows.build(row)
 
 

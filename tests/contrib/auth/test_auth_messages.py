@@ -193,3 +193,18 @@ def test_auth_pages_confirm_ending_a_session_and_turning_off_two_factor(app, mak
         "csrf_token": laptop.cookies["csrftoken"], "password": "correct horse battery staple"})
     assert response.status_code == 303
     assert "Two-factor authentication is off." in laptop.get("/accounts/2fa").text
+
+
+@pytest.mark.slow
+def test_browser_sees_the_message_once_after_the_form_redirect(browser, live_server):
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/authdemo/notes")
+    assert page.locator(".message").count() == 0
+    page.fill("#text", "<script>document.title='pwned'</script>Saved!")
+    with page.expect_navigation():
+        page.click("#save")
+    assert page.url == f"{live_server.url}/authdemo/notes"     # the GET after the 303
+    assert page.text_content(".message.success") == "<script>document.title='pwned'</script>Saved!"
+    assert page.title() == "Notes"                              # the script did not run
+    page.reload()
+    assert page.locator(".message").count() == 0

@@ -36,13 +36,8 @@ from typing import Any
 
 import peewee
 
-from rustforge.db.fastpath import (
-    _concrete,
-    _enabled,
-    _Rows,
-    compile_converter,
-    inline_constants,
-)
+from rustforge.db.conversions import RowBuilder, compile_converter, inline_constants
+from rustforge.db.fastpath import _concrete, _enabled
 
 
 class _Mark:
@@ -68,12 +63,12 @@ class _Plan:
         columns = peewee._normalize_model_select(query._returning)
         self.converters = compile_converter(columns)
         # Every field of one model and nothing joined: rows become instances
-        # the way the fast path builds them (rustforge.db.fastpath._Rows).
+        # the way the fast path builds them (rustforge.db.conversions.RowBuilder).
         model = getattr(query, "model", None)
         self.rows = None
         if (model is not None and not query._joins and query._row_type is None
                 and _same(query._returning, model._meta.sorted_fields)):
-            self.rows = _Rows(model)
+            self.rows = RowBuilder(model)
 
 
 # Cached "this query goes through peewee every time" (checked by identity).

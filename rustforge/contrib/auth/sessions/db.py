@@ -11,7 +11,7 @@ from peewee import JOIN
 from rustforge.contrib.auth.base_user import utcnow
 from rustforge.contrib.auth.sessions import SessionRecord
 from rustforge.db.compiled import CompiledQuery
-from rustforge.db.fastpath import instance_builder
+from rustforge.db.conversions import instance_builder
 
 # Sliding expiry writes at most once a minute per session, not on every request.
 TOUCH_EVERY = dt.timedelta(seconds=60)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rustforge.conf import settings
+from rustforge.forms.text import printable
 
 __all__ = ["DEBUG", "ERROR", "INFO", "SUCCESS", "WARNING", "Message", "add", "debug", "error",
            "get_messages", "info", "success", "warning"]
@@ -64,6 +65,9 @@ def _session(req: Any) -> Any:
 
 
 def _clip(text: str, limit: int) -> str:
+    # NUL and lone surrogates (from a JSON body, say) become U+FFFD: a session
+    # holding them could not be stored or the page showing them encoded.
+    text = printable(text)
     return text if len(text) <= limit else text[:max(limit - 1, 0)] + "…"
 
 

@@ -208,3 +208,13 @@ def test_browser_sees_the_message_once_after_the_form_redirect(browser, live_ser
     assert page.title() == "Notes"                              # the script did not run
     page.reload()
     assert page.locator(".message").count() == 0
+
+
+@pytest.mark.parametrize("text", ["\ud800 lone surrogate", "nul \x00 byte", "\U0001f600 emoji"])
+def test_text_no_database_or_page_can_hold_is_made_safe(client, text, db):
+    client.post("/authdemo/notes", body=json.dumps({"text": text}),
+                content_type="application/json")
+    page = client.get("/authdemo/notes")
+    assert page.status_code == 200
+    (html,) = shown(page.text)
+    assert html == text.replace("\ud800", "\ufffd").replace("\x00", "\ufffd")

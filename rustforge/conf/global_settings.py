@@ -264,6 +264,13 @@ LOGIN_THROTTLE_WINDOW = 900
 # Issuer shown by authenticator apps for TOTP secrets; recovery codes per user.
 TOTP_ISSUER = "RustForge"
 TOTP_RECOVERY_CODES = 10
+# One-time messages (rustforge.contrib.auth.messages): the lowest level kept
+# (10 debug, 20 info, 25 success, 30 warning, 40 error), extra or changed CSS
+# tags per level ({40: "danger"}), and the bounds of what one session holds.
+MESSAGE_LEVEL = 20
+MESSAGE_TAGS: dict[int, str] = {}
+MESSAGE_MAX_COUNT = 10
+MESSAGE_MAX_LENGTH = 1000
 
 # --- GraphQL (rustforge.contrib.graphql) ---------------------------------------
 # Whether __schema/__type queries are answered (the deploy check warns when

@@ -36,7 +36,8 @@ from typing import Any
 
 import peewee
 
-from rustforge.db.fastpath import _concrete, _enabled, _Rows, inline_constants
+from rustforge.db.conversions import RowBuilder, compile_converter, inline_constants
+from rustforge.db.fastpath import _concrete, _enabled
 
 
 class _Mark:
@@ -60,15 +61,14 @@ class _Plan:
         self.slots = slots
         # python_value of each selected column, as peewee's tuples() applies them.
         columns = peewee._normalize_model_select(query._returning)
-        self.converters = tuple(c.python_value if isinstance(c, peewee.Field) else None
-                                for c in columns)
+        self.converters = compile_converter(columns)
         # Every field of one model and nothing joined: rows become instances
-        # the way the fast path builds them (rustforge.db.fastpath._Rows).
+        # the way the fast path builds them (rustforge.db.conversions.RowBuilder).
         model = getattr(query, "model", None)
         self.rows = None
         if (model is not None and not query._joins and query._row_type is None
                 and _same(query._returning, model._meta.sorted_fields)):
-            self.rows = _Rows(model)
+            self.rows = RowBuilder(model)
 
 
 # Cached "this query goes through peewee every time" (checked by identity).
@@ -175,10 +175,7 @@ class CompiledQuery:
         if plan is _PEEWEE:
             return self._build(*values).tuples().first()
         row = self._cursor(plan, values).fetchone()
-        if row is None:
-            return None
-        return tuple(value if convert is None or value is None else convert(value)
-                     for convert, value in zip(plan.converters, row))
+        return None if row is None else plan.converters(row)
 
     def clear(self) -> None:
         """Forget the compiled SQL (it is rebuilt on the next call)."""

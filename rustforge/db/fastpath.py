@@ -36,11 +36,11 @@ shared by every tenant and no tenant's id is ever frozen into it. Inside
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import peewee
 
+from rustforge.db.conversions import EXPRESSION, RowBuilder, compile_params, inline_constants
 from rustforge.db.scoping import scope_fields, unscoped
 
 # Marker compiled in place of a parameter, to find its position in the SQL.
@@ -52,10 +52,6 @@ _SCOPE_MARKS = tuple(object() for _ in range(4))
 _EQ = peewee.OP.EQ
 _Node = peewee.Node
 _Expression = peewee.Expression
-_PLAIN_ACCESSORS = (peewee.FieldAccessor, peewee.ForeignKeyAccessor)
-_PLAIN_INIT = peewee.Model.__init__
-_PLAIN_NEW = peewee.Model.__new__
-_PLAIN_SETATTR = peewee.Model.__setattr__
 
 
 def _concrete(db: Any) -> peewee.Database | None:
@@ -70,134 +66,6 @@ def _concrete(db: Any) -> peewee.Database | None:
 
 def _compile(db: peewee.Database, query: Any) -> tuple[str, list[Any]]:
     return db.get_sql_context().sql(query).query()
-
-
-_PLACEHOLDER = re.compile(r"%%|%s")
-
-
-def inline_constants(db: Any, sql: str, params: list[Any]) -> tuple[str, list[Any]]:
-    """``sql`` with its constant non-negative int parameters written in, for psycopg2.
-
-    PERF: psycopg2 binds parameters on the client: it writes each one into
-    the statement text before sending it, and adapting one int costs about
-    9,000 instructions per call. A constant of the compiled SQL (the
-    ``LIMIT 1 OFFSET 0`` of a primary-key lookup, the ``LIMIT 1`` of a
-    ``count()``) is written in once instead, as psycopg2 would write it:
-    PostgreSQL receives the very same statement. Values that change per
-    call stay parameters; so does everything for other drivers (SQLite and
-    psycopg 3 bind on the server). The statement is still run with a
-    parameter list (even an empty one), so psycopg2 still reads ``%%`` as
-    ``%``.
-    """
-    if not isinstance(getattr(db, "_adapter", None), peewee.Psycopg2Adapter):
-        return sql, params
-    values = iter(params)
-    kept: list[Any] = []
-
-    def place(match: re.Match) -> str:
-        if match.group() == "%%":
-            return "%%"
-        value = next(values)
-        if type(value) is int and value >= 0:  # not bool; psycopg2 writes " -5" for -5
-            return str(value)
-        kept.append(value)
-        return "%s"
-
-    sql = _PLACEHOLDER.sub(place, sql)
-    return sql, kept
-
-
-def _identity_types(field: peewee.Field) -> tuple[type, ...]:
-    """The driver types ``field.python_value`` returns unchanged (itself, or
-    an equal object of the same type), besides None; () when not known.
-
-    Only peewee's own conversions are trusted: a field class (or instance)
-    that overrides ``python_value`` or ``adapt`` is always called.
-    """
-    if "python_value" in field.__dict__ or "adapt" in field.__dict__:
-        return ()
-    cls = type(field)
-    if isinstance(field, peewee.ForeignKeyField):
-        # A raw column value is never a model instance: the referenced
-        # field's conversion decides.
-        if cls.python_value is not peewee.ForeignKeyField.python_value:
-            return ()
-        return _identity_types(field.rel_field)
-    if cls.python_value is not peewee.Field.python_value:
-        return ()
-    if cls.adapt is peewee.IntegerField.adapt:
-        return (int,)  # int(x) of an exact int is x
-    if cls.adapt is peewee._StringField.adapt:
-        return (str,)  # an exact str is returned as is
-    return ()
-
-
-class _Rows:
-    """Turns result rows of ``SELECT <every field>`` into model instances.
-
-    PERF: peewee builds each instance with ``Model(__no_default__=1, **row)``,
-    i.e. one descriptor ``__set__`` (and a ``_dirty.add``) per field, then
-    clears ``_dirty`` again, after calling every field's ``python_value``.
-    For a model whose construction runs nothing custom, ``build`` is a
-    function generated once per model that creates the instance with
-    ``__new__`` and fills ``__data__``, ``_dirty`` and ``__rel__`` as
-    peewee's ``__init__`` leaves them; ``python_value`` is skipped only for
-    None and for the exact driver types peewee's own conversion returns
-    unchanged (``int`` for integer fields, ``str`` for text fields).
-    """
-
-    __slots__ = ("build", "converters", "model", "names", "plain")
-
-    def __init__(self, model: type[peewee.Model]) -> None:
-        fields = model._meta.sorted_fields
-        self.model = model
-        self.names = tuple(f.name for f in fields)
-        self.converters = tuple(f.python_value for f in fields)
-        # Building the instance by hand is only equivalent to peewee's
-        # ``Model(__no_default__=1, **row)`` when nothing custom runs there.
-        self.plain = (model.__init__ is _PLAIN_INIT
-                      and model.__new__ is _PLAIN_NEW
-                      and model.__setattr__ is _PLAIN_SETATTR
-                      and all(type(model.__dict__.get(name)) in _PLAIN_ACCESSORS
-                              for name in self.names))
-        self.build = _compile_builder(model, fields) if self.plain else self._build_peewee
-
-    def _build_peewee(self, row: tuple) -> peewee.Model:
-        data = {name: convert(raw)
-                for name, convert, raw in zip(self.names, self.converters, row)}
-        obj = self.model(__no_default__=1, **data)
-        obj._dirty.clear()
-        return obj
-
-
-def _compile_builder(model: type[peewee.Model], fields: list[peewee.Field]) -> Any:
-    """``build(row)`` for one model, as straight-line code.
-
-    Names in the generated source are positional (``v0``, ``c0``, ``t0``);
-    field names only appear as ``repr()`` string literals.
-    """
-    namespace: dict[str, Any] = {"_new": model.__new__, "_model": model, "_set": set}
-    items = []
-    for i, field in enumerate(fields):
-        namespace[f"c{i}"] = field.python_value
-        types = _identity_types(field)
-        if len(types) == 1:
-            namespace[f"t{i}"] = types[0]
-            value = f"v{i} if v{i}.__class__ is t{i} or v{i} is None else c{i}(v{i})"
-        else:
-            value = f"c{i}(v{i})"
-        items.append(f"{field.name!r}: {value}")
-    unpack = "".join(f"v{i}, " for i in range(len(fields)))
-    source = (
-        "def build(row):\n"
-        f"    {unpack}= row\n"
-        "    obj = _new(_model)\n"
-        f"    obj.__data__ = {{{', '.join(items)}}}\n"
-        "    obj._dirty = _set()\n"
-        "    obj.__rel__ = {}\n"
-        "    return obj\n")
-    exec(compile(source, f"<rustforge row builder {model.__name__}>", "exec"), namespace)  # noqa: S102
-    return namespace["build"]
 
 
 def _scope_conditions(model: type[peewee.Model]) -> list[Any]:
@@ -247,7 +115,7 @@ class _GetPlan:
         self.int_key = ("db_value" not in pk.__dict__ and "adapt" not in pk.__dict__
                         and type(pk).db_value is peewee.Field.db_value
                         and type(pk).adapt is peewee.IntegerField.adapt)
-        self.rows = _Rows(model)
+        self.rows = RowBuilder(model)
 
     def run(self, model: type[peewee.Model], pk: Any, scope: Any = ()) -> peewee.Model:
         params = self.params.copy()
@@ -276,17 +144,21 @@ def _cached_plan(model: type[peewee.Model], key: str, database: Any, build: Any)
     is bound to another database; ``_UNSUPPORTED`` when the fast path is off
     (``build`` may return it too)."""
     meta = model._meta
-    db = _concrete(database)
     plan = meta.__dict__.get(key)
-    if plan is not None and (plan is _UNSUPPORTED or plan.db is db):
+    if plan is not None:
+        if plan is _UNSUPPORTED:
+            return plan
+        # PERF: the common case of _concrete() without its call: a proxy
+        # (the project database) already resolved.
+        found = database.obj if isinstance(database, peewee.DatabaseProxy) else database
+        if found is not None and found is plan.db:
+            return plan
+    db = _concrete(database)
+    if plan is not None and plan.db is db:
         return plan
     plan = build(model, db) if db is not None and _enabled() else _UNSUPPORTED
     setattr(meta, key, plan)
     return plan
-
-
-def _get_plan(model: type[peewee.Model]) -> Any:
-    return _cached_plan(model, "_rustforge_get", model._meta.database, _build_get_plan)
 
 
 def _build_get_plan(model: type[peewee.Model], db: peewee.Database) -> Any:
@@ -295,7 +167,8 @@ def _build_get_plan(model: type[peewee.Model], db: peewee.Database) -> Any:
 
 def get_by_id(model: type[peewee.Model], pk: Any) -> Any:
     """``model.get_by_id(pk)`` through the compiled SQL (peewee for odd shapes)."""
-    plan: Any = _UNSUPPORTED if pk is None or isinstance(pk, _Node) else _get_plan(model)
+    plan: Any = (_UNSUPPORTED if pk is None or isinstance(pk, _Node) else
+                 _cached_plan(model, "_rustforge_get", model._meta.database, _build_get_plan))
     scope: Any = ()
     if plan is not _UNSUPPORTED and plan.scope:
         scope = model.scope_values()  # None: scopes are off (unscoped())
@@ -334,7 +207,7 @@ def pk_of_lookup(model: type[peewee.Model], query: tuple, filters: dict) -> Any:
 class _SavePlan:
     """UPDATE table SET ... WHERE pk = ? (AND <scope field> = ?), for one set of columns."""
 
-    __slots__ = ("converters", "order", "sql")
+    __slots__ = ("params", "sql")
 
     def __init__(self, model: type[peewee.Model], db: peewee.Database,
                  names: tuple[str, ...]) -> None:
@@ -350,10 +223,7 @@ class _SavePlan:
         with unscoped():  # the scope's condition is the parameters above
             query = model.update(update).where(*where)
         self.sql, order = _compile(db, query)
-        self.order = tuple(order)
-        converters = ([f.db_value for f in fields] + [meta.primary_key.db_value]
-                      + [f.db_value for f in scoped])
-        self.converters = tuple(converters[i] for i in order)
+        self.params = compile_params(list(order), [*fields, meta.primary_key, *scoped])
 
 
 def save(instance: peewee.Model, force_insert: bool = False, only: Any = None) -> Any:
@@ -369,8 +239,12 @@ def _update_row(instance: peewee.Model) -> Any:
     """The rows updated by the compiled UPDATE; ``_MARK`` when peewee must save."""
     model = type(instance)
     meta = model._meta
-    plan = _get_plan(model)
-    pk_value = instance._pk if plan is not _UNSUPPORTED else None
+    plan = _cached_plan(model, "_rustforge_get", meta.database, _build_get_plan)
+    if plan is _UNSUPPORTED:
+        return _MARK
+    # A plain model's key is what its accessor would read.
+    pk_value = (instance.__data__.get(meta.primary_key.name) if plan.rows.plain
+                else instance._pk)
     if pk_value is None:
         return _MARK
     field_dict = instance.__data__.copy()
@@ -396,15 +270,9 @@ def _update_row(instance: peewee.Model) -> Any:
         if any(name not in meta.fields for name in names):
             return _MARK
         save_plan = cache[1][names] = _SavePlan(model, plan.db, names)
-    params = []
-    for index, convert in zip(save_plan.order, save_plan.converters):
-        value = values[index]
-        if isinstance(value, _Node):  # an expression (F + 1) needs peewee's compiler
-            return _MARK
-        value = convert(value)
-        if isinstance(value, _Node):
-            return _MARK
-        params.append(value)
+    params = save_plan.params(values)
+    if params is EXPRESSION:  # an expression (F + 1) needs peewee's compiler
+        return _MARK
     cursor = plan.db.execute_sql(save_plan.sql, params)
     rows = plan.db.rows_affected(cursor)
     instance._dirty -= set(field_dict)
@@ -426,11 +294,11 @@ class _ListPlan:
             query = query.where(*_scope_conditions(model))
         self.sql, self.params = _compile(db, query)
         self.scope = _scope_slots(model, self.params) if scoped else ()
-        self.rows = _Rows(model)
+        self.rows = RowBuilder(model)
 
 
 class _RowsCursorWrapper(peewee.CursorWrapper):
-    """peewee's result cache, filled in one go with rows built by :class:`_Rows`.
+    """peewee's result cache, filled in one go with rows built by :class:`RowBuilder`.
 
     The driver already holds every row after ``execute`` (client-side
     cursors), so one ``fetchall()`` replaces peewee's per-row ``fetchone()``
@@ -440,7 +308,7 @@ class _RowsCursorWrapper(peewee.CursorWrapper):
     populated: bool  # peewee's CursorWrapper sets both
     count: int
 
-    def __init__(self, cursor: Any, rows: _Rows) -> None:
+    def __init__(self, cursor: Any, rows: RowBuilder) -> None:
         super().__init__(cursor)
         self.process_row = rows.build
 
@@ -548,7 +416,8 @@ def _on_setting_changed(sender: Any, names: frozenset[str], **kwargs: Any) -> No
         clear_cache()
 
 
-_CACHE_KEYS = ("_rustforge_get", "_rustforge_save", "_rustforge_list", "_rustforge_proto")
+_CACHE_KEYS = ("_rustforge_get", "_rustforge_save", "_rustforge_list", "_rustforge_proto",
+               "_rustforge_instances")
 
 
 def clear_cache(model: type[peewee.Model] | None = None) -> None:

@@ -54,6 +54,19 @@ class Templates:
             settings=settings,
         )
         self.processors = [import_string(path) for path in settings.TEMPLATE_CONTEXT_PROCESSORS]
+        # PERF: without auto-reload a loaded template never changes, and jinja's
+        # get_template (a locked LRU lookup, a weak reference, the globals merge)
+        # costs more than rendering a small page's cells; DEBUG reloads.
+        self._loaded: dict[str, jinja2.Template] | None = None if settings.DEBUG else {}
+
+    def get_template(self, name: str) -> jinja2.Template:
+        loaded = self._loaded
+        if loaded is None:
+            return self.env.get_template(name)
+        template = loaded.get(name)
+        if template is None:
+            template = loaded[name] = self.env.get_template(name)
+        return template
 
     def render(self, name: str, context: dict | None = None, req: Any = None) -> str:
         ctx: dict[str, Any] = {}
@@ -63,7 +76,7 @@ class Templates:
                 ctx.update(processor(req))
         if context:
             ctx.update(context)
-        return self.env.get_template(name).render(ctx)
+        return self.get_template(name).render(ctx)
 
 
 services.register("templates", Templates,

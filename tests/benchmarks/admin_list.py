@@ -216,8 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         "ADMIN_BENCH_DATABASE_URL",
         "postgresql://postgres@127.0.0.1:5432/rustforge_bench_admin"))
     args, _ = parser.parse_known_args(argv)  # run.sh passes the main suite's options too
-    rows = args.rows or (20_000 if args.quick else 100_000)
-    repeat = args.repeat or (10 if args.quick else 40)
+    rows = args.rows or (5_000 if args.quick else 100_000)
+    repeat = args.repeat or (5 if args.quick else 40)
     ensure_database(args.database_url)
     configure(args.database_url)
     fill(rows)

@@ -575,9 +575,9 @@ def middleware_of(impl: Impl) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true",
-                        help="one short round, gthread only (under two minutes)")
+                        help="one 1 s round, gthread only (under two minutes)")
     parser.add_argument("--duration", type=int,
-                        help="seconds per wrk run (default 2)")
+                        help="seconds per wrk run (default 2; 1 with --quick)")
     parser.add_argument("--repeat", type=int,
                         help="interleaved rounds per route (default 3; 1 with --quick)")
     parser.add_argument("--workers", type=int, default=2)
@@ -601,7 +601,7 @@ def main(argv: list[str] | None = None) -> int:
 
     plan = Plan(
         quick=args.quick,
-        duration=args.duration or 2,
+        duration=args.duration or (1 if args.quick else 2),
         repeat=args.repeat or (1 if args.quick else 3),
         workers=args.workers, threads=args.threads, connections=args.connections,
         classes=args.worker_class or (["gthread"] if args.quick else ["sync", "gthread"]),

@@ -279,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         print(json.dumps(CHILDREN[args.child](args.database_url, args.rows)))
         return 0
-    rows = args.rows or (200_000 if args.quick else 1_000_000)
+    rows = args.rows or (50_000 if args.quick else 1_000_000)
     repeat = args.repeat or (1 if args.quick else 3)
     log(f"Exports: preparing {rows:,} rows")
     prepare(args.database_url, rows)

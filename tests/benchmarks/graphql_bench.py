@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=os.environ.get(
         "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/rustforge_bench"))
     args, _ = parser.parse_known_args(argv)  # run.sh passes the main suite's options too
-    duration = args.duration or (2 if args.quick else 3)
+    duration = args.duration or (1 if args.quick else 3)
     repeat = args.repeat or (1 if args.quick else 5)
     BENCH_DIR.mkdir(exist_ok=True)
     log("GraphQL against REST: preparing")

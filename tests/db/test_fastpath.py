@@ -8,7 +8,7 @@ import pytest
 from testproject.notes.models import Note, Notebook
 from tests_helpers import sent
 
-from rustforge.db import Model, fastpath, get_database
+from rustforge.db import Model, conversions, fastpath, get_database
 from rustforge.events import signals
 from rustforge.exceptions import DatabaseAccessBlocked
 
@@ -64,9 +64,9 @@ class _Psycopg2:
      [-5, True, 2.5]),  # psycopg2 writes " -5" and "true": left to it
 ])
 def test_int_constants_are_written_in_for_psycopg2_only(sql, params, want_sql, want_params):
-    assert fastpath.inline_constants(_Psycopg2(), sql, params) == (want_sql, want_params)
+    assert conversions.inline_constants(_Psycopg2(), sql, params) == (want_sql, want_params)
     sqlite = peewee.SqliteDatabase(":memory:")
-    assert fastpath.inline_constants(sqlite, sql, params) == (sql, params)
+    assert conversions.inline_constants(sqlite, sql, params) == (sql, params)
 
 
 def test_every_lookup_spelling_uses_the_cache(db):
@@ -151,6 +151,21 @@ def test_save_sends_signals_and_converts_values(db):
     again = _peewee_get(Note, note.id)
     assert again.created == datetime.datetime(2020, 1, 2, 3, 4, 5)
     assert again.notebook.title == "moved"
+
+
+def test_save_converts_values_of_other_types_through_the_field(db, sql_log):
+    book = Notebook.create(title="types")
+    note = Note.get_by_id(Note.create(notebook=book, text="x").id)
+    note.created = "2021-05-06 07:08:09"  # text: parsed by DateTimeField.db_value
+    note.notebook = str(book.id)  # text: int() of the referenced key
+    note.text = 42  # an int: str() of it for a text column
+    assert note.save() == 1
+    sql, params = sql_log()[-1]
+    assert sql.startswith("UPDATE") and datetime.datetime(2021, 5, 6, 7, 8, 9) in params
+    assert book.id in params and "42" in params
+    again = _peewee_get(Note, note.id)
+    assert (again.created, again.notebook_id, again.text) == (
+        datetime.datetime(2021, 5, 6, 7, 8, 9), book.id, "42")
 
 
 def test_save_of_a_deleted_row_returns_zero(db):
@@ -430,11 +445,25 @@ def test_select_all_runs_custom_conversions_and_no_defaults(db):
     _assert_same_instances(fast, slow)
     assert fast[0].id % 2 == 0
     assert _default_calls == []  # defaults are never applied to loaded rows
-    assert fastpath._identity_types(NotebookConverted.title) == ()
-    assert fastpath._identity_types(NotebookConverted.id) == ()
-    assert fastpath._identity_types(Notebook.title) == (str,)
-    assert fastpath._identity_types(Note.notebook) == (int,)
-    assert fastpath._identity_types(Note.created) == ()
+    assert conversions.identity_types(NotebookConverted.title) == ()
+    assert conversions.identity_types(NotebookConverted.id) == ()
+    assert conversions.identity_types(Notebook.title) == (str,)
+    assert conversions.identity_types(Note.notebook) == (int,)
+    assert conversions.identity_types(Note.created) == (datetime.datetime,)
+
+
+def test_converters_parse_what_the_driver_gives_as_text():
+    """A datetime stored as text (SQLite) is parsed; a datetime, an int and a
+    str the driver already gives are passed on as they are."""
+    when = datetime.datetime(2024, 2, 29, 12, 30)
+    convert = conversions.compile_converter([Note.id, Note.text, Note.created, peewee.SQL("1")])
+    assert convert((3, "x", "2024-02-29 12:30:00", 7)) == (3, "x", when, 7)
+    assert convert((3, "x", when, None)) == (3, "x", when, None)
+    assert convert((None, None, None, None)) == (None, None, None, None)
+    assert convert(("4", "y", when, 1))[0] == 4  # not an exact int: converted
+    flag = peewee.BooleanField()
+    assert conversions.identity_types(flag) == (bool,)
+    assert conversions.compile_converter([flag])((1,)) == (True,)
 
 
 class NotebookWithSetattr(Model):
@@ -451,9 +480,23 @@ class NotebookWithSetattr(Model):
 
 def test_models_with_their_own_setattr_are_built_by_peewee(db):
     Notebook.create(title="setattr")
-    assert not fastpath._Rows(NotebookWithSetattr).plain
-    assert fastpath._Rows(Notebook).plain
+    assert not fastpath.RowBuilder(NotebookWithSetattr).plain
+    assert fastpath.RowBuilder(Notebook).plain
     (fast,) = list(NotebookWithSetattr.select())
     assert fast.touched is True and fast.title == "setattr" and not fast.is_dirty()
     (fast,) = list(NotebookWithInit.select())
     assert fast.seen is True
+
+
+def test_instance_builder_matches_peewee_construction(db):
+    book = Notebook.create(title="built")
+    values = (book.id, "built")
+    for model in (Notebook, NotebookWithSetattr):  # by hand, then through __init__
+        built = conversions.instance_builder(model)(values)
+        slow = model(__no_default__=1, id=book.id, title="built")
+        slow._dirty.clear()
+        assert type(built) is model and built.__data__ == slow.__data__
+        assert not built.is_dirty() and built.__rel__ == {}
+        built.title = "changed"
+        assert built.save() == 1 and built.dirty_fields == []
+    assert Notebook.get_by_id(book.id).title == "changed"

@@ -14,7 +14,8 @@ import peewee
 
 from rustforge.contrib.admin.deletion import plan
 from rustforge.contrib.admin.history import log_deletion
-from rustforge.contrib.admin.pages import admin_url, flash, render_page
+from rustforge.contrib.admin.pages import admin_url, render_page
+from rustforge.contrib.auth import messages
 from rustforge.db import atomic
 
 # A bulk deletion lists at most this many of the selected rows on its page.
@@ -67,7 +68,7 @@ def bulk_delete(model_admin: Any, req: Any, resp: Any, queryset: Any) -> Any:
                                   description="Other rows still refer to these rows.")
     deleted = delete_rows(model_admin, req, queryset)
     noun = model_admin.verbose_name if deleted == 1 else model_admin.verbose_name_plural
-    flash(req, f"{deleted} {noun} deleted." + (" They are in the trash." if
+    messages.success(req, f"{deleted} {noun} deleted." + (" They are in the trash." if
                                                model_admin.soft_delete and deleted else ""))
     return None
 

@@ -20,8 +20,9 @@ from rustforge.contrib.admin.history import (
     log_restore,
     object_history,
 )
-from rustforge.contrib.admin.pages import admin_url, flash, redirect, render_page
+from rustforge.contrib.admin.pages import admin_url, redirect, render_page
 from rustforge.contrib.admin.resources import post_data
+from rustforge.contrib.auth import messages
 from rustforge.db import atomic
 from rustforge.db.softdelete import RestoreConflict
 
@@ -75,7 +76,7 @@ class AddPage:
         except SaveFailed:  # a conflict found while saving: errors are on the forms
             self.render(req, resp, model_admin, form, status=falcon.HTTP_400)
             return
-        flash(req, f'The {model_admin.verbose_name} "{obj}" was added.')
+        messages.success(req, f'The {model_admin.verbose_name} "{obj}" was added.')
         _after_save(req, model_admin, obj, data)
 
 
@@ -157,7 +158,7 @@ class ObjectPage:
         except SaveFailed:
             self.render_change(req, resp, model_admin, obj, form, False, falcon.HTTP_400)
             return
-        flash(req, f'The {model_admin.verbose_name} "{saved}" was changed.'
+        messages.success(req, f'The {model_admin.verbose_name} "{saved}" was changed.'
               if changes else "Nothing was changed.")
         _after_save(req, model_admin, saved, data)
 
@@ -192,7 +193,7 @@ class ObjectPage:
         with atomic():
             model_admin.delete_model(req, obj)
             log_deletion(req, model_admin, obj)
-        flash(req, f'The {model_admin.verbose_name} "{obj}" was deleted.')
+        messages.success(req, f'The {model_admin.verbose_name} "{obj}" was deleted.')
         redirect(admin_url("changelist", model_admin))
 
     def restore(self, req: Any, model_admin: Any, obj: Any, trash: bool) -> None:
@@ -205,7 +206,7 @@ class ObjectPage:
                 log_restore(req, model_admin, obj)
         except RestoreConflict as exc:
             raise falcon.HTTPConflict(title="Cannot restore", description=str(exc)) from None
-        flash(req, f'The {model_admin.verbose_name} "{obj}" was restored.')
+        messages.success(req, f'The {model_admin.verbose_name} "{obj}" was restored.')
         redirect(admin_url("object", model_admin, pk=obj._pk, view="change"))
 
     # Extra views ---------------------------------------------------------------------------

@@ -13,8 +13,9 @@ import falcon
 from rustforge.conf import settings
 from rustforge.contrib.admin.access import model_admin_for, require, staff_user
 from rustforge.contrib.admin.history import recent_actions
-from rustforge.contrib.admin.pages import admin_url, flash, redirect, render_page
+from rustforge.contrib.admin.pages import admin_url, redirect, render_page
 from rustforge.contrib.admin.sites import site
+from rustforge.contrib.auth import messages
 from rustforge.forms import ValidationError
 from rustforge.forms.http import read_request
 
@@ -90,7 +91,7 @@ class ChangeListPage:
             except ValidationError:
                 raise BadParameter("A selected key is not valid.") from None
             if not keys:
-                flash(req, "Select some rows first; nothing was changed.", "warning")
+                messages.warning(req, "Select some rows first; nothing was changed.")
                 redirect(back)
             query = query.where(pk.in_(keys))
         data["_selected_list"] = selected
@@ -100,7 +101,7 @@ class ChangeListPage:
         if result is resp:
             return  # the action answered itself (a confirmation page, a download)
         if isinstance(result, str) and result:
-            flash(req, result)
+            messages.success(req, result)
         redirect(back)
 
 

@@ -57,8 +57,9 @@ class UserAdmin(admin.ModelAdmin):
         import falcon
 
         from rustforge.contrib.admin.history import log_change
-        from rustforge.contrib.admin.pages import admin_url, flash, redirect, render_page
+        from rustforge.contrib.admin.pages import admin_url, redirect, render_page
         from rustforge.contrib.admin.resources import post_data
+        from rustforge.contrib.auth import messages
         from rustforge.contrib.auth.authentication import set_password_and_logout_others
         from rustforge.contrib.auth.passwords import (
             PasswordValidationError,
@@ -83,7 +84,7 @@ class UserAdmin(admin.ModelAdmin):
                 set_password_and_logout_others(req, user, new1)
                 log_change(req, self, user, [{"field": "password", "old": "",
                                               "new": "(changed)"}])
-                flash(req, f"The password of {user} was changed.")
+                messages.success(req, f"The password of {user} was changed.")
                 redirect(admin_url("object", self, pk=user._pk, view="change"))
         render_page(req, resp, "auth/user/password.html", {
             "obj": user, "errors": errors, "help_texts": password_help_texts(),

@@ -16,7 +16,7 @@ from typing import Any
 import falcon
 
 from rustforge.conf import settings
-from rustforge.contrib.auth import throttle, totp
+from rustforge.contrib.auth import messages, throttle, totp
 from rustforge.contrib.auth.authentication import (
     authenticate,
     get_user_model,
@@ -25,7 +25,8 @@ from rustforge.contrib.auth.authentication import (
     set_password_and_logout_others,
 )
 from rustforge.contrib.auth.base_user import utcnow
-from rustforge.contrib.auth.csrf import csrf_input, get_token, rotate_token
+from rustforge.contrib.auth.context_processors import auth
+from rustforge.contrib.auth.csrf import get_token, rotate_token
 from rustforge.contrib.auth.hooks import login_required
 from rustforge.contrib.auth.passwords import (
     PasswordValidationError,
@@ -93,8 +94,7 @@ def form(req: Any) -> dict[str, str]:
 
 def page(req: Any, resp: Any, name: str, context: dict | None = None,
          status: Any = None) -> None:
-    ctx = {"user": req.context.get("user"), "csrf_input": lambda: csrf_input(req),
-           "csrf_token": lambda: get_token(req), "url": reverse}
+    ctx = {**auth(req), "url": reverse}
     ctx.update(context or {})
     render(req, resp, name, ctx, status=status)
     resp.set_header("Cache-Control", "no-store")
@@ -430,6 +430,8 @@ class SessionsPage:
         if wants_json(req):
             resp.media = {"revoked": sid}
             return
+        if target.key_hash != current:
+            messages.success(req, "The session was ended.")
         redirect(reverse("auth:sessions") if target.key_hash != current
                  else settings.LOGIN_URL)
 
@@ -510,4 +512,5 @@ class TwoFactorPage:
         with atomic():
             TOTPDevice.delete().where(TOTPDevice.user == user._pk).execute()
             RecoveryCode.delete().where(RecoveryCode.user == user._pk).execute()
+        messages.success(req, "Two-factor authentication is off.")
         redirect(reverse("auth:two-factor"))

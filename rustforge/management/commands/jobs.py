@@ -88,11 +88,8 @@ def failed(queue_name: str | None, limit: int, full: bool) -> None:
 
     with _redis_guard():
         jobs = monitor.failed_jobs(queue_name, limit=limit)
-    for job in jobs:
-        click.echo(f"{job.id}  {job.queue}  {job.func_name}  {_when(job.ended_at)}  "
-                   f"{job.exc_info.strip() if full else job.error or '?'}")
-    if not jobs:
-        click.echo("No failed jobs.")
+    _print_jobs([(j, j.ended_at, j.exc_info.strip() if full else j.error or "?") for j in jobs],
+                "No failed jobs.")
 
 
 @command.command("scheduled")
@@ -105,11 +102,15 @@ def scheduled(queue_name: str | None, limit: int) -> None:
 
     with _redis_guard():
         jobs = monitor.scheduled_jobs(queue_name, limit=limit)
-    for job in jobs:
-        click.echo(f"{job.id}  {job.queue}  {job.func_name}  {_when(job.scheduled_for)}  "
-                   f"{job.args}")
-    if not jobs:
-        click.echo("No scheduled jobs.")
+    _print_jobs([(j, j.scheduled_for, j.args) for j in jobs], "No scheduled jobs.")
+
+
+def _print_jobs(rows: list[tuple[Any, Any, str]], empty: str) -> None:
+    """One line per job: id, queue, function, a time, and a detail."""
+    for job, moment, detail in rows:
+        click.echo(f"{job.id}  {job.queue}  {job.func_name}  {_when(moment)}  {detail}")
+    if not rows:
+        click.echo(empty)
 
 
 @command.command("workers")

@@ -81,3 +81,21 @@ class Cart:
         item = req.get_media().get("item")
         req.context.session["cart"] = [*req.context.session.get("cart", []), item]
         resp.media = {"items": req.context.session["cart"]}
+
+
+class Notes:
+    """A form that confirms with a one-time message after its redirect."""
+
+    def on_get(self, req, resp):
+        render(req, resp, "authdemo/notes.html")
+
+    def on_post(self, req, resp):
+        from rustforge.contrib.auth import messages
+
+        data = req.get_media()  # a urlencoded form or JSON
+        stored = messages.add(req, int(data.get("level", messages.SUCCESS)), data.get("text", ""),
+                              data.get("tags", ""))
+        if req.context.get("bearer"):
+            resp.media = {"stored": stored}
+            return
+        raise falcon.HTTPSeeOther("/authdemo/notes")

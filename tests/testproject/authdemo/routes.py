@@ -12,4 +12,5 @@ routes = [
     route("/payments/refund", r.Payments, name="payments-refund", suffix="refund"),
     route("/upload", r.Upload, name="upload"),
     route("/cart", r.Cart, name="cart"),
+    route("/notes", r.Notes, name="notes"),
 ]

@@ -11,6 +11,7 @@ from peewee import JOIN
 from rustforge.contrib.auth.base_user import utcnow
 from rustforge.contrib.auth.sessions import SessionRecord
 from rustforge.db.compiled import CompiledQuery
+from rustforge.db.conversions import instance_builder
 
 # Sliding expiry writes at most once a minute per session, not on every request.
 TOUCH_EVERY = dt.timedelta(seconds=60)
@@ -73,10 +74,7 @@ class DatabaseBackend:
         values = dict(zip(names, row[:split]))
         record = _record(values)
         if values["user"] is not None:
-            user = user_model(__no_default__=1, **dict(zip(
-                (f.name for f in user_model._meta.sorted_fields), row[split:])))
-            user._dirty.clear()
-            record.user = user
+            record.user = instance_builder(user_model)(row[split:])
         return record
 
     def save(self, record: SessionRecord) -> None:

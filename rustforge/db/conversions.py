@@ -1,0 +1,252 @@
+"""Values between peewee's fields and the database driver, as generated code.
+
+The fast path (:mod:`rustforge.db.fastpath`), compiled queries
+(:mod:`rustforge.db.compiled`) and resource lists convert every value of
+every row and every parameter through a field's ``python_value`` or
+``db_value``. Here those conversions become straight-line functions,
+generated once per model or set of columns, that call a field's conversion
+only for values it could change: None and the exact driver types peewee's own
+conversion returns unchanged (``int`` for integer fields, ``str`` for text,
+``datetime``, ``date`` and ``bool``) pass as they are. A field class or
+instance that overrides the conversion (or ``adapt``) is always called.
+
+:func:`inline_constants` writes the int constants of compiled SQL into the
+statement for psycopg2, which binds parameters on the client.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+import peewee
+
+_PLAIN_ACCESSORS = (peewee.FieldAccessor, peewee.ForeignKeyAccessor)
+_PLAIN_INIT = peewee.Model.__init__
+_PLAIN_NEW = peewee.Model.__new__
+_PLAIN_SETATTR = peewee.Model.__setattr__
+# What a generated parameter function returns for a value that is a query node.
+EXPRESSION = object()
+
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def inline_constants(db: Any, sql: str, params: list[Any]) -> tuple[str, list[Any]]:
+    """``sql`` with its constant non-negative int parameters written in, for psycopg2.
+
+    PERF: psycopg2 binds parameters on the client: it writes each one into
+    the statement text before sending it, and adapting one int costs about
+    9,000 instructions per call. A constant of the compiled SQL (the
+    ``LIMIT 1 OFFSET 0`` of a primary-key lookup, the ``LIMIT 1`` of a
+    ``count()``) is written in once instead, as psycopg2 would write it:
+    PostgreSQL receives the very same statement. Values that change per
+    call stay parameters; so does everything for other drivers (SQLite and
+    psycopg 3 bind on the server). The statement is still run with a
+    parameter list (even an empty one), so psycopg2 still reads ``%%`` as
+    ``%``.
+    """
+    if not isinstance(getattr(db, "_adapter", None), peewee.Psycopg2Adapter):
+        return sql, params
+    values = iter(params)
+    kept: list[Any] = []
+
+    def place(match: re.Match) -> str:
+        if match.group() == "%%":
+            return "%%"
+        value = next(values)
+        if type(value) is int and value >= 0:  # not bool; psycopg2 writes " -5" for -5
+            return str(value)
+        kept.append(value)
+        return "%s"
+
+    sql = _PLACEHOLDER.sub(place, sql)
+    return sql, kept
+
+
+# peewee's own ``adapt`` -> the exact type it returns unchanged.
+_ADAPT_KEEPS: dict[Any, type] = {
+    peewee.IntegerField.adapt: int,  # int(x) of an exact int is x
+    peewee._StringField.adapt: str,  # an exact str is returned as is
+    peewee.DateTimeField.adapt: datetime.datetime,  # only a str is parsed
+    peewee.DateField.adapt: datetime.date,  # a str is parsed, a datetime cut to its date
+    peewee.BooleanField.adapt: bool,  # bool(True) is True
+}
+
+
+def identity_types(field: peewee.Field, method: str = "python_value") -> tuple[type, ...]:
+    """The exact types ``field.python_value`` (or ``field.db_value``, with
+    ``method="db_value"``) returns unchanged (itself, or an equal object of
+    the same type), besides None; () when not known.
+
+    Only peewee's own conversions are trusted: a field class (or instance)
+    that overrides the method or ``adapt`` is always called.
+    """
+    if method in field.__dict__ or "adapt" in field.__dict__:
+        return ()
+    cls = type(field)
+    if isinstance(field, peewee.ForeignKeyField):
+        # A raw column value is never a model instance: the referenced
+        # field's conversion decides.
+        if getattr(cls, method) is not getattr(peewee.ForeignKeyField, method):
+            return ()
+        return identity_types(field.rel_field, method)
+    if getattr(cls, method) is not getattr(peewee.Field, method):
+        return ()
+    kept = _ADAPT_KEEPS.get(cls.adapt)
+    return (kept,) if kept is not None else ()
+
+
+class RowBuilder:
+    """Turns result rows of ``SELECT <every field>`` into model instances.
+
+    PERF: peewee builds each instance with ``Model(__no_default__=1, **row)``,
+    i.e. one descriptor ``__set__`` (and a ``_dirty.add``) per field, then
+    clears ``_dirty`` again, after calling every field's ``python_value``.
+    For a model whose construction runs nothing custom, ``build`` is a
+    function generated once per model that creates the instance with
+    ``__new__`` and fills ``__data__``, ``_dirty`` and ``__rel__`` as
+    peewee's ``__init__`` leaves them; ``python_value`` is skipped only for
+    None and for the exact driver types peewee's own conversion returns
+    unchanged (``int`` for integer fields, ``str`` for text fields, ``datetime``,
+    ``date`` and ``bool`` for those fields).
+    """
+
+    __slots__ = ("build", "converters", "model", "names", "plain")
+
+    def __init__(self, model: type[peewee.Model]) -> None:
+        fields = model._meta.sorted_fields
+        self.model = model
+        self.names = tuple(f.name for f in fields)
+        self.converters = tuple(f.python_value for f in fields)
+        # Building the instance by hand is only equivalent to peewee's
+        # ``Model(__no_default__=1, **row)`` when nothing custom runs there.
+        self.plain = (model.__init__ is _PLAIN_INIT
+                      and model.__new__ is _PLAIN_NEW
+                      and model.__setattr__ is _PLAIN_SETATTR
+                      and all(type(model.__dict__.get(name)) in _PLAIN_ACCESSORS
+                              for name in self.names))
+        self.build = _compile_builder(model, fields) if self.plain else self._build_peewee
+
+    def _build_peewee(self, row: tuple) -> peewee.Model:
+        data = {name: convert(raw)
+                for name, convert, raw in zip(self.names, self.converters, row)}
+        obj = self.model(__no_default__=1, **data)
+        obj._dirty.clear()
+        return obj
+
+
+def compile_converter(columns: Any) -> Any:
+    """``convert(row)``: the tuple of ``python_value(v)`` of each column
+    (a column that is not a field is left as the driver gave it), as
+    straight-line code that skips None and the exact driver types peewee's
+    own conversion returns unchanged (see :func:`identity_types`)."""
+    namespace: dict[str, Any] = {}
+    items = []
+    for i, column in enumerate(columns):
+        if not isinstance(column, peewee.Field):
+            items.append(f"v{i}")
+            continue
+        namespace[f"c{i}"] = column.python_value
+        types = identity_types(column)
+        if len(types) == 1:
+            namespace[f"t{i}"] = types[0]
+            items.append(f"v{i} if v{i}.__class__ is t{i} or v{i} is None else c{i}(v{i})")
+        else:
+            items.append(f"v{i} if v{i} is None else c{i}(v{i})")
+    if not items:
+        return tuple
+    unpack = "".join(f"v{i}, " for i in range(len(items)))
+    source = (f"def convert(row):\n    {unpack}= row\n"
+              f"    return ({''.join(item + ', ' for item in items)})\n")
+    exec(compile(source, "<rustforge row converter>", "exec"), namespace)  # noqa: S102
+    return namespace["convert"]
+
+
+def instance_builder(model: type[peewee.Model]) -> Any:
+    """``build(values)``: ``model(__no_default__=1, **dict(zip(fields, values)))``
+    with ``_dirty`` cleared, for values already converted (``python_value``)
+    and in ``_meta.sorted_fields`` order; built by hand when the model's
+    construction runs nothing custom (see :class:`RowBuilder`)."""
+    meta = model._meta
+    found = meta.__dict__.get("_rustforge_instances")
+    if found is None or found[0] is not model:
+        rows = RowBuilder(model)
+        names = rows.names
+        if rows.plain:
+            new: Any = model.__new__
+
+            def build(values: Any) -> Any:
+                obj = new(model)
+                obj.__data__ = dict(zip(names, values))
+                obj._dirty = set()
+                obj.__rel__ = {}
+                return obj
+        else:
+            def build(values: Any) -> Any:
+                obj = model(__no_default__=1, **dict(zip(names, values)))
+                obj._dirty.clear()
+                return obj
+        found = meta._rustforge_instances = (model, build)
+    return found[1]
+
+
+def _compile_builder(model: type[peewee.Model], fields: list[peewee.Field]) -> Any:
+    """``build(row)`` for one model, as straight-line code.
+
+    Names in the generated source are positional (``v0``, ``c0``, ``t0``);
+    field names only appear as ``repr()`` string literals.
+    """
+    namespace: dict[str, Any] = {"_new": model.__new__, "_model": model, "_set": set}
+    items = []
+    for i, field in enumerate(fields):
+        namespace[f"c{i}"] = field.python_value
+        types = identity_types(field)
+        if len(types) == 1:
+            namespace[f"t{i}"] = types[0]
+            value = f"v{i} if v{i}.__class__ is t{i} or v{i} is None else c{i}(v{i})"
+        else:
+            value = f"c{i}(v{i})"
+        items.append(f"{field.name!r}: {value}")
+    unpack = "".join(f"v{i}, " for i in range(len(fields)))
+    source = (
+        "def build(row):\n"
+        f"    {unpack}= row\n"
+        "    obj = _new(_model)\n"
+        f"    obj.__data__ = {{{', '.join(items)}}}\n"
+        "    obj._dirty = _set()\n"
+        "    obj.__rel__ = {}\n"
+        "    return obj\n")
+    exec(compile(source, f"<rustforge row builder {model.__name__}>", "exec"), namespace)  # noqa: S102
+    return namespace["build"]
+
+
+class _Never:
+    """A type no value has: its field's ``db_value`` is always called."""
+
+
+def compile_params(order: list[int], fields: list[peewee.Field]) -> Any:
+    """``params(values)``: the statement's parameters from the values of
+    ``fields`` (``order`` says which value goes where), each through its
+    field's ``db_value``, or ``EXPRESSION`` when a value is an expression (F + 1)
+    that needs peewee's compiler. Straight-line code, generated once per set
+    of columns; an exact type that ``db_value`` keeps as it is is not
+    converted (see :func:`identity_types`)."""
+    namespace: dict[str, Any] = {"_node": peewee.Node, "_mark": EXPRESSION}
+    lines = ["def params(values):"]
+    for i, index in enumerate(order):
+        field = fields[index]
+        types = identity_types(field, "db_value")
+        namespace[f"t{i}"] = types[0] if len(types) == 1 else _Never
+        namespace[f"c{i}"] = field.db_value
+        lines += [f"    v{i} = values[{index}]",
+                  f"    if v{i}.__class__ is not t{i}:",
+                  f"        if isinstance(v{i}, _node):",
+                  "            return _mark",
+                  f"        v{i} = c{i}(v{i})",
+                  f"        if isinstance(v{i}, _node):",
+                  "            return _mark"]
+    lines.append(f"    return [{', '.join(f'v{i}' for i in range(len(order)))}]")
+    exec(compile("\n".join(lines) + "\n", "<rustforge save parameters>", "exec"),  # noqa: S102
+         namespace)
+    return namespace["params"]

@@ -218,3 +218,16 @@ def test_text_no_database_or_page_can_hold_is_made_safe(client, text, db):
     assert page.status_code == 200
     (html,) = shown(page.text)
     assert html == text.replace("\ud800", "\ufffd").replace("\x00", "\ufffd")
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("MESSAGE_LEVEL", "INFO"), ("MESSAGE_LEVEL", None), ("MESSAGE_MAX_COUNT", 0),
+    ("MESSAGE_MAX_LENGTH", "1000"), ("MESSAGE_TAGS", {"error": "danger"}),
+    ("MESSAGE_TAGS", [(40, "danger")])])
+def test_check_reports_message_settings_that_would_fail_every_add(settings, name, value):
+    from rustforge.checks import run_checks
+
+    assert "auth.E007" not in {m.id for m in run_checks()}
+    setattr(settings, name, value)
+    (error,) = [m for m in run_checks() if m.id == "auth.E007"]
+    assert name in error.msg

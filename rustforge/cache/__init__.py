@@ -15,7 +15,6 @@ with ``caches["sessions"]`` (see :mod:`rustforge.cache.aliases`).
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 from rustforge.cache import checks as _checks  # noqa: F401  (registers the cache checks)
@@ -23,6 +22,7 @@ from rustforge.cache import checks as _checks  # noqa: F401  (registers the cach
 # Imported here, not on first use: the function shares its name with its module,
 # which the import of the module would otherwise leave as this attribute.
 from rustforge.cache.remember import remember
+from rustforge.importing import lazy_exports
 from rustforge.services import services
 
 if TYPE_CHECKING:
@@ -52,13 +52,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 def _create() -> BaseCache:

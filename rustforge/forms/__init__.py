@@ -15,10 +15,10 @@ See ``docs/forms.md``.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rustforge.forms.errors import NON_FIELD, ValidationError, ValidationFailed
+from rustforge.importing import lazy_exports
 
 if TYPE_CHECKING:
     from rustforge.forms.fields import (
@@ -71,10 +71,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _LAZY)

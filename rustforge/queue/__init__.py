@@ -15,10 +15,10 @@ without it they run inline. See ``docs/jobs.md``.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 from rustforge.conf import settings
+from rustforge.importing import lazy_exports
 from rustforge.queue import checks as _checks  # noqa: F401  (registers the queue checks)
 from rustforge.queue.jobs import JobFunction, JobSpec, Retry, job
 
@@ -51,13 +51,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 def _create_dispatcher() -> Any:

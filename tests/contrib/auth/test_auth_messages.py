@@ -111,6 +111,21 @@ def test_non_string_text_is_shown_as_text(app, db):
         messages.add(req, "error", "text")
 
 
+def test_set_level_changes_the_minimum_for_one_request(app, db):
+    req = request_with_session()
+    assert messages.get_level(req) == messages.INFO
+    messages.set_level(req, messages.DEBUG)
+    assert messages.debug(req, "kept now")
+    messages.set_level(req, messages.ERROR)
+    assert not messages.warning(req, "below error")
+    messages.set_level(req, None)
+    assert messages.info(req, "the setting again")
+    assert [str(m) for m in messages.get_messages(req)] == ["kept now", "the setting again"]
+    assert messages.get_level(request_with_session()) == messages.INFO  # per request only
+    with pytest.raises(TypeError):
+        messages.set_level(req, "debug")
+
+
 def test_a_session_from_elsewhere_with_junk_under_the_key_is_ignored(app, db):
     req = request_with_session()
     req.context.session[messages.SESSION_KEY] = [[25, "ok", ""], "junk", [1, 2], {"a": 1}]

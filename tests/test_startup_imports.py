@@ -1,8 +1,9 @@
 """A web worker with every built-in app installed loads no library (and none of
 RustForge's own larger modules) it only needs later.
 
-Each of these is a few megabytes of every worker (docs/benchmarks.md, memory)
-and is needed by some requests or commands only: it is imported on first use.
+Each library is a few megabytes of every worker, the RustForge modules about
+half a megabyte together (docs/benchmarks.md, memory); each is needed by some
+requests or commands only, so it is imported on first use.
 The check runs in a fresh interpreter: building the WSGI application and
 answering a request must leave them out of ``sys.modules``.
 """

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import sys
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -15,3 +17,24 @@ def import_string(dotted: str) -> Any:
     """
     module, _, name = dotted.rpartition(".")
     return getattr(importlib.import_module(module), name)
+
+
+def lazy_exports(package: str, exports: Mapping[str, str]) -> Callable[[str], Any]:
+    """A module ``__getattr__`` (PEP 562) that imports ``exports[name]`` on first use.
+
+        __getattr__ = lazy_exports(__name__, {"Form": "rustforge.forms.forms"})
+
+    The value is then stored on the package, so each name is imported once. A
+    name the package shares with one of its modules must stay an eager import:
+    importing that module sets the package attribute to the module.
+    """
+
+    def __getattr__(name: str) -> Any:
+        module = exports.get(name)
+        if module is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        setattr(sys.modules[package], name, value)
+        return value
+
+    return __getattr__

@@ -1,7 +1,9 @@
-"""A web worker with every built-in app installed loads no library it only needs later.
+"""A web worker with every built-in app installed loads no library (and none of
+RustForge's own larger modules) it only needs later.
 
-Each of these is a few megabytes of every worker (docs/benchmarks.md, memory)
-and is needed by some requests or commands only: it is imported on first use.
+Each library is a few megabytes of every worker, the RustForge modules about
+half a megabyte together (docs/benchmarks.md, memory); each is needed by some
+requests or commands only, so it is imported on first use.
 The check runs in a fresh interpreter: building the WSGI application and
 answering a request must leave them out of ``sys.modules``.
 """
@@ -28,6 +30,18 @@ LAZY = {
     "unittest": "the same (peewee-migrate imports unittest.mock)",
     "email.policy": "the first e-mail built or a mail preview page",
     "click": "the command line (manage.py); the tenancy app's --tenant option",
+    # RustForge's own modules that only some requests need (package __init__s
+    # export them through a module __getattr__; pages import them in methods).
+    "rustforge.forms.formsets": "the first formset (the admin's inlines)",
+    "rustforge.forms.rendering": "the same (the admin's change form)",
+    "rustforge.contrib.admin.changelist": "the first admin list page or autocomplete",
+    "rustforge.contrib.admin.editform": "the first admin add or change page",
+    "rustforge.contrib.admin.deleting": "the first admin delete page",
+    "rustforge.cache.backends.base": "the first cache read or write (rustforge.cache)",
+    "rustforge.cache.decorators": "the first cache_response or memoize",
+    "rustforge.queue.batches": "the first Batch (rustforge.queue)",
+    "rustforge.queue.handles": "the first fetch_job or enqueued job's handle",
+    "rustforge.queue.monitor": "the first jobs dashboard request",
 }
 
 SCRIPT = textwrap.dedent("""

@@ -15,16 +15,21 @@ with ``caches["sessions"]`` (see :mod:`rustforge.cache.aliases`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rustforge.cache import checks as _checks  # noqa: F401  (registers the cache checks)
-from rustforge.cache.aliases import CacheHandler, alias_config
-from rustforge.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
-from rustforge.cache.decorators import cache_response, memoize
-from rustforge.cache.factory import create_cache
-from rustforge.cache.lock import Lock, LockNotAcquired
+
+# Imported here, not on first use: the function shares its name with its module,
+# which the import of the module would otherwise leave as this attribute.
 from rustforge.cache.remember import remember
+from rustforge.importing import lazy_exports
 from rustforge.services import services
+
+if TYPE_CHECKING:
+    from rustforge.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+    from rustforge.cache.decorators import cache_response, memoize
+    from rustforge.cache.factory import create_cache
+    from rustforge.cache.lock import Lock, LockNotAcquired
 
 __all__ = ["DEFAULT_TIMEOUT", "BaseCache", "Lock", "LockNotAcquired", "cache", "cache_response",
            "caches", "create_cache", "get_cache", "memoize", "remember"]
@@ -33,8 +38,34 @@ _SETTINGS = {"CACHE_URL", "CACHE_KEY_PREFIX", "CACHE_VERSION", "CACHE_DEFAULT_TI
              "CACHE_OPTIONS", "CACHES"}
 
 
+# NOTE(memory): the backends and helpers are imported when the cache is first
+# used, so that modules holding the ``cache`` proxy (and /readyz, which imports
+# this package for its checks) do not load them into every worker.
+_LAZY = {
+    "DEFAULT_TIMEOUT": "rustforge.cache.backends.base",
+    "BaseCache": "rustforge.cache.backends.base",
+    "cache_response": "rustforge.cache.decorators",
+    "memoize": "rustforge.cache.decorators",
+    "create_cache": "rustforge.cache.factory",
+    "Lock": "rustforge.cache.lock",
+    "LockNotAcquired": "rustforge.cache.lock",
+}
+
+
+__getattr__ = lazy_exports(__name__, _LAZY)
+
+
 def _create() -> BaseCache:
+    from rustforge.cache.aliases import alias_config
+    from rustforge.cache.factory import create_cache
+
     return create_cache(**alias_config("default"))
+
+
+def _handler() -> Any:
+    from rustforge.cache.aliases import CacheHandler
+
+    return CacheHandler()
 
 
 def _after_fork(instance: BaseCache) -> None:
@@ -46,7 +77,7 @@ def _after_fork(instance: BaseCache) -> None:
 
 services.register("cache", _create, close=lambda c: c.close(), after_fork=_after_fork,
                   settings=_SETTINGS)
-services.register("caches", CacheHandler, close=lambda h: h.close(),
+services.register("caches", _handler, close=lambda h: h.close(),
                   after_fork=lambda h: h.forget_connections(), settings=_SETTINGS)
 
 

@@ -13,29 +13,36 @@
 See ``docs/forms.md``.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from rustforge.forms.errors import NON_FIELD, ValidationError, ValidationFailed
-from rustforge.forms.fields import (
-    BooleanField,
-    CharField,
-    ChoiceField,
-    DateField,
-    DateTimeField,
-    DecimalField,
-    EmailField,
-    Field,
-    FileField,
-    FloatField,
-    FormField,
-    IntegerField,
-    JSONField,
-    ListField,
-    MultipleChoiceField,
-    UploadedFile,
-    URLField,
-)
-from rustforge.forms.forms import BaseForm, Form
-from rustforge.forms.formsets import FormSet, InlineFormSet, ModelFormSet
-from rustforge.forms.models import ModelChoiceField, ModelForm
+from rustforge.importing import lazy_exports
+
+if TYPE_CHECKING:
+    from rustforge.forms.fields import (
+        BooleanField,
+        CharField,
+        ChoiceField,
+        DateField,
+        DateTimeField,
+        DecimalField,
+        EmailField,
+        Field,
+        FileField,
+        FloatField,
+        FormField,
+        IntegerField,
+        JSONField,
+        ListField,
+        MultipleChoiceField,
+        UploadedFile,
+        URLField,
+    )
+    from rustforge.forms.forms import BaseForm, Form
+    from rustforge.forms.formsets import FormSet, InlineFormSet, ModelFormSet
+    from rustforge.forms.models import ModelChoiceField, ModelForm
 
 __all__ = [
     "NON_FIELD", "BaseForm", "BooleanField", "CharField", "ChoiceField", "DateField",
@@ -44,3 +51,24 @@ __all__ = [
     "ModelChoiceField", "ModelForm", "ModelFormSet",
     "MultipleChoiceField", "URLField", "UploadedFile", "ValidationError", "ValidationFailed",
 ]
+
+# NOTE(memory): fields, forms, formsets and model forms are imported on first
+# use, so that a module that only raises ValidationError (a resource, a GraphQL
+# connection) does not load formsets and model forms into every worker.
+_LAZY = {
+    **dict.fromkeys(
+        ["BooleanField", "CharField", "ChoiceField", "DateField", "DateTimeField",
+         "DecimalField", "EmailField", "Field", "FileField", "FloatField", "FormField",
+         "IntegerField", "JSONField", "ListField", "MultipleChoiceField", "UploadedFile",
+         "URLField"], "rustforge.forms.fields"),
+    "BaseForm": "rustforge.forms.forms",
+    "Form": "rustforge.forms.forms",
+    "FormSet": "rustforge.forms.formsets",
+    "InlineFormSet": "rustforge.forms.formsets",
+    "ModelFormSet": "rustforge.forms.formsets",
+    "ModelChoiceField": "rustforge.forms.models",
+    "ModelForm": "rustforge.forms.models",
+}
+
+
+__getattr__ = lazy_exports(__name__, _LAZY)

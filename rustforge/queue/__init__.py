@@ -15,21 +15,43 @@ without it they run inline. See ``docs/jobs.md``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rustforge.conf import settings
+from rustforge.importing import lazy_exports
 from rustforge.queue import checks as _checks  # noqa: F401  (registers the queue checks)
-from rustforge.queue.batches import Batch, BatchProgress
-from rustforge.queue.connection import get_redis
-from rustforge.queue.exceptions import JobFailed, QueueUnavailable
-from rustforge.queue.handles import JobHandle, fetch_job
 from rustforge.queue.jobs import JobFunction, JobSpec, Retry, job
+
+# Imported here, not on first use: the function shares its name with its module,
+# which the import of the module would otherwise leave as this attribute.
 from rustforge.queue.periodic import periodic
 from rustforge.services import services
+
+if TYPE_CHECKING:
+    from rustforge.queue.batches import Batch, BatchProgress
+    from rustforge.queue.connection import get_redis
+    from rustforge.queue.exceptions import JobFailed, QueueUnavailable
+    from rustforge.queue.handles import JobHandle, fetch_job
 
 __all__ = ["Batch", "BatchProgress", "JobFailed", "JobFunction", "JobHandle", "JobSpec",
            "QueueUnavailable", "Retry", "enqueue", "fetch_job", "get_queue", "get_redis",
            "is_inline", "job", "periodic"]
+
+# NOTE(memory): batches, handles and the Redis connection are imported on
+# first use, so that /readyz (which imports this package for its checks) and
+# modules that only need ``context`` do not load them into every worker.
+_LAZY = {
+    "Batch": "rustforge.queue.batches",
+    "BatchProgress": "rustforge.queue.batches",
+    "get_redis": "rustforge.queue.connection",
+    "JobFailed": "rustforge.queue.exceptions",
+    "QueueUnavailable": "rustforge.queue.exceptions",
+    "JobHandle": "rustforge.queue.handles",
+    "fetch_job": "rustforge.queue.handles",
+}
+
+
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 def _create_dispatcher() -> Any:

@@ -16,7 +16,6 @@ from rustforge.contrib.admin.options import ModelAdmin
 from rustforge.contrib.admin.sites import site
 from rustforge.contrib.auth.base_user import ANONYMOUS
 from rustforge.forms import ValidationError
-from rustforge.forms.models import form_field_for
 from rustforge.http.challenges import unauthorized
 from rustforge.http.errors import wants_html
 
@@ -51,6 +50,8 @@ def require(model_admin: ModelAdmin, user: Any, action: str) -> None:
 
 def parse_key(model_admin: ModelAdmin, raw: str) -> Any:
     """A primary key from the URL or a form (a malformed one matches nothing: 404)."""
+    from rustforge.forms.models import form_field_for  # NOTE(memory): model forms on first use
+
     try:
         return form_field_for(model_admin.opts.primary_key, include_pk=True).clean(raw)
     except ValidationError:

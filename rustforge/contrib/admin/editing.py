@@ -8,13 +8,11 @@ to a URL taken from the request (no open redirect).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import falcon
 
 from rustforge.contrib.admin.access import get_object, model_admin_for, require, staff_user
-from rustforge.contrib.admin.deleting import deletion_plan
-from rustforge.contrib.admin.editform import ChangeForm, SaveFailed
 from rustforge.contrib.admin.history import (
     log_addition,
     log_change,
@@ -27,6 +25,12 @@ from rustforge.contrib.admin.resources import post_data
 from rustforge.contrib.auth import messages
 from rustforge.db import atomic
 from rustforge.db.softdelete import RestoreConflict
+
+if TYPE_CHECKING:
+    from rustforge.contrib.admin.editform import ChangeForm
+
+# NOTE(memory): the change form (inlines, formsets, model forms) and the deletion
+# plan are imported on the first request that needs them, not into every worker.
 
 BUILT_IN_VIEWS = ("change", "delete", "history", "restore")
 
@@ -41,6 +45,8 @@ def _after_save(req: Any, model_admin: Any, obj: Any, data: dict[str, Any]) -> N
 
 class AddPage:
     def on_get(self, req: Any, resp: Any, app: str, model: str) -> None:
+        from rustforge.contrib.admin.editform import ChangeForm
+
         model_admin = model_admin_for(app, model)
         require(model_admin, staff_user(req), "add")
         form = ChangeForm(model_admin, req, None)
@@ -54,6 +60,8 @@ class AddPage:
             "title": f"Add {model_admin.verbose_name}"}, model_admin, status=status)
 
     def on_post(self, req: Any, resp: Any, app: str, model: str) -> None:
+        from rustforge.contrib.admin.editform import ChangeForm, SaveFailed
+
         model_admin = model_admin_for(app, model)
         require(model_admin, staff_user(req), "add")
         data = post_data(req)
@@ -76,6 +84,8 @@ class ObjectPage:
     """``/<app>/<model>/<pk>/<view>``: change, delete, history, restore or an object view."""
 
     def on_get(self, req: Any, resp: Any, app: str, model: str, pk: str, view: str) -> None:
+        from rustforge.contrib.admin.editform import ChangeForm
+
         model_admin = model_admin_for(app, model)
         user = staff_user(req)
         require(model_admin, user, "view")
@@ -132,6 +142,8 @@ class ObjectPage:
         }, model_admin, status=status)
 
     def save_change(self, req: Any, resp: Any, model_admin: Any, obj: Any) -> None:
+        from rustforge.contrib.admin.editform import ChangeForm, SaveFailed
+
         data = post_data(req)
         form = ChangeForm(model_admin, req, obj, data)
         if not form.is_valid():
@@ -152,6 +164,8 @@ class ObjectPage:
 
     # Delete and restore -----------------------------------------------------------------------
     def render_delete(self, req: Any, resp: Any, model_admin: Any, obj: Any) -> None:
+        from rustforge.contrib.admin.deleting import deletion_plan
+
         query = model_admin.model.select().where(model_admin.opts.primary_key == obj._pk) \
             if not model_admin.soft_delete else model_admin.model.with_deleted().where(
                 model_admin.opts.primary_key == obj._pk)
@@ -163,6 +177,8 @@ class ObjectPage:
         }, model_admin, status=falcon.HTTP_409 if deletion.protected else None)
 
     def delete(self, req: Any, resp: Any, model_admin: Any, obj: Any, trash: bool) -> None:
+        from rustforge.contrib.admin.deleting import deletion_plan
+
         data = post_data(req)
         if data.get("confirm") != "yes":
             self.render_delete(req, resp, model_admin, obj)

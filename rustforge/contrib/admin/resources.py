@@ -12,15 +12,16 @@ import falcon
 
 from rustforge.conf import settings
 from rustforge.contrib.admin.access import model_admin_for, require, staff_user
-from rustforge.contrib.admin.changelist import ChangeList, search
-from rustforge.contrib.admin.filters import BadParameter
 from rustforge.contrib.admin.history import recent_actions
 from rustforge.contrib.admin.pages import admin_url, redirect, render_page
 from rustforge.contrib.admin.sites import site
 from rustforge.contrib.auth import messages
 from rustforge.forms import ValidationError
 from rustforge.forms.http import read_request
-from rustforge.forms.models import form_field_for
+
+# NOTE(memory): the list machinery (changelist, filters, counting) and model
+# form fields are imported by the pages that use them, on the first admin
+# request, not into every worker at start-up (docs/architecture.md).
 
 AUTOCOMPLETE_RESULTS = 20
 
@@ -43,6 +44,8 @@ class Dashboard:
 
 class ChangeListPage:
     def on_get(self, req: Any, resp: Any, app: str, model: str) -> None:
+        from rustforge.contrib.admin.changelist import ChangeList
+
         user = staff_user(req)
         model_admin = model_admin_for(app, model)
         require(model_admin, user, "view")
@@ -60,6 +63,10 @@ class ChangeListPage:
 
     def on_post(self, req: Any, resp: Any, app: str, model: str) -> None:
         """Run a bulk action on the selected rows (or every row of the list)."""
+        from rustforge.contrib.admin.changelist import ChangeList
+        from rustforge.contrib.admin.filters import BadParameter
+        from rustforge.forms.models import form_field_for
+
         user = staff_user(req)
         model_admin = model_admin_for(app, model)
         require(model_admin, user, "view")
@@ -103,6 +110,9 @@ class AutocompletePage:
     searched with the related model's admin ``search_fields`` (JSON)."""
 
     def on_get(self, req: Any, resp: Any, app: str, model: str) -> None:
+        from rustforge.contrib.admin.changelist import search
+        from rustforge.contrib.admin.filters import BadParameter
+
         user = staff_user(req)
         model_admin = model_admin_for(app, model)
         if not (model_admin.has_permission(user, "add")

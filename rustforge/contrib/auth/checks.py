@@ -60,6 +60,27 @@ def check_csrf(app_configs, **kwargs):
 
 
 @register("auth")
+def check_messages(app_configs, **kwargs):
+    """A wrong type here would make every ``messages.add()`` fail at run time."""
+    from rustforge.conf import settings
+
+    def number(value: object, low: int) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= low
+
+    bad = [name for name, low in (("MESSAGE_LEVEL", 0), ("MESSAGE_MAX_COUNT", 1),
+                                  ("MESSAGE_MAX_LENGTH", 1))
+           if not number(getattr(settings, name), low)]
+    tags = settings.MESSAGE_TAGS
+    if not (isinstance(tags, dict) and all(number(k, 0) and isinstance(v, str)
+                                           for k, v in tags.items())):
+        bad.append("MESSAGE_TAGS")
+    return [Error(f"{name} = {getattr(settings, name)!r} is not valid",
+                  hint="MESSAGE_LEVEL: a level number such as 20 (info); MESSAGE_MAX_COUNT and "
+                       "MESSAGE_MAX_LENGTH: positive integers; MESSAGE_TAGS: {level: 'css-class'}.",
+                  id="auth.E007") for name in bad]
+
+
+@register("auth")
 def check_user_model(app_configs, **kwargs):
     from rustforge.contrib.auth.authentication import get_user_model
     from rustforge.contrib.auth.base_user import AbstractUser

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from rustforge.conf import settings
+from rustforge.forms.text import printable
 
 __all__ = ["DEBUG", "ERROR", "INFO", "SUCCESS", "WARNING", "Message", "add", "debug", "error",
-           "get_messages", "info", "success", "warning"]
+           "get_level", "get_messages", "info", "set_level", "success", "warning"]
 
 DEBUG, INFO, SUCCESS, WARNING, ERROR = 10, 20, 25, 30, 40
 DEFAULT_TAGS = {DEBUG: "debug", INFO: "info", SUCCESS: "success", WARNING: "warning",
@@ -64,6 +65,9 @@ def _session(req: Any) -> Any:
 
 
 def _clip(text: str, limit: int) -> str:
+    # NUL and lone surrogates (from a JSON body, say) become U+FFFD: a session
+    # holding them could not be stored or the page showing them encoded.
+    text = printable(text)
     return text if len(text) <= limit else text[:max(limit - 1, 0)] + "…"
 
 
@@ -71,7 +75,7 @@ def add(req: Any, level: int, text: Any, extra_tags: str = "") -> bool:
     """Keep ``text`` for the next page that calls ``get_messages``; ``True`` if stored."""
     if not isinstance(level, int) or isinstance(level, bool):
         raise TypeError(f"message level must be an int such as messages.INFO, not {level!r}")
-    if level < settings.MESSAGE_LEVEL:
+    if level < get_level(req):
         return False
     session = _session(req)
     if session is None:
@@ -83,6 +87,19 @@ def add(req: Any, level: int, text: Any, extra_tags: str = "") -> bool:
     queue = [*stored, entry] if isinstance(stored, list) else [entry]
     session[SESSION_KEY] = queue[-max(settings.MESSAGE_MAX_COUNT, 1):]
     return True
+
+
+def get_level(req: Any) -> int:
+    """The lowest level kept for this request: ``set_level``'s, else ``MESSAGE_LEVEL``."""
+    level = req.context.get("message_level")
+    return settings.MESSAGE_LEVEL if level is None else level
+
+
+def set_level(req: Any, level: int | None) -> None:
+    """Keep messages from ``level`` up for the rest of this request (None: the setting's)."""
+    if level is not None and (not isinstance(level, int) or isinstance(level, bool)):
+        raise TypeError(f"message level must be an int such as messages.INFO, not {level!r}")
+    req.context.message_level = level
 
 
 def debug(req: Any, text: Any, extra_tags: str = "") -> bool:

@@ -24,9 +24,21 @@ from rustforge.http.errors import wants_html
 from rustforge.http.redirects import redirect
 from rustforge.http.routing import reverse
 from rustforge.http.templates import render
-from rustforge.queue import QueueUnavailable, context, monitor
+from rustforge.queue import context
+from rustforge.queue.exceptions import QueueUnavailable
 
 _LIMIT = 50
+
+
+def _monitor() -> Any:
+    """:mod:`rustforge.queue.monitor`, imported by the first dashboard request.
+
+    NOTE(memory): not at start-up, so that workers that never serve the
+    dashboard do not hold it (docs/architecture.md).
+    """
+    from rustforge.queue import monitor
+
+    return monitor
 
 
 def _owner(req: falcon.Request) -> dict[str, Any]:
@@ -41,6 +53,7 @@ def _snapshot(owner: dict[str, Any]) -> dict[str, Any]:
     if not settings.REDIS_URL:
         return {"inline": True, "error": None, "owner": owner, **empty}
     try:
+        monitor = _monitor()
         return {"inline": False, "error": None, "owner": owner,
                 "queues": monitor.queues(owner), "workers": monitor.workers(owner),
                 "failed": monitor.failed_jobs(limit=_LIMIT, owner=owner),
@@ -96,7 +109,7 @@ class FailedJob:
     def on_post_retry(self, req: falcon.Request, resp: falcon.Response, job_id: str) -> None:
         self._guard()
         try:
-            ok = monitor.requeue_failed(job_id, _owner(req))
+            ok = _monitor().requeue_failed(job_id, _owner(req))
         except QueueUnavailable as exc:
             raise falcon.HTTPServiceUnavailable(title="Redis is unreachable",
                                                 description=str(exc)) from None
@@ -105,7 +118,7 @@ class FailedJob:
     def on_post_delete(self, req: falcon.Request, resp: falcon.Response, job_id: str) -> None:
         self._guard()
         try:
-            ok = monitor.delete_failed(job_id, _owner(req))
+            ok = _monitor().delete_failed(job_id, _owner(req))
         except QueueUnavailable as exc:
             raise falcon.HTTPServiceUnavailable(title="Redis is unreachable",
                                                 description=str(exc)) from None
@@ -115,6 +128,7 @@ class FailedJob:
         self._guard()
         try:
             owner = _owner(req)
+            monitor = _monitor()
             ids = [job.id for job in monitor.failed_jobs(limit=10_000, owner=owner)]
             count = sum(1 for job_id in ids if monitor.requeue_failed(job_id, owner))
         except QueueUnavailable as exc:

@@ -178,3 +178,14 @@ def test_history_names_changed_related_rows(admin_client, blog):
     assert changes["category"] == ("", f"News (#{blog['news'].id})")
     assert changes["author"] == (f"Ada Lovelace (#{blog['ada'].id})",
                                  f"Bob Stone (#{blog['bob'].id})")
+
+
+def test_confirmation_is_escaped_styled_and_shown_once(admin_client, blog):
+    """The admin confirms through rustforge.contrib.auth.messages, as any page could."""
+    admin_client.post("/admin/blog/post/add", data={
+        "title": "<script>alert(1)</script>", "body": "x", "author": str(blog["ada"].id),
+        "status": "draft", "views": "0"})
+    listing = admin_client.get("/admin/blog/post").text
+    assert ('<li class="success">The post &#34;&lt;script&gt;alert(1)&lt;/script&gt;&#34; '
+            "was added.</li>") in listing
+    assert "was added" not in admin_client.get("/admin/blog/post").text

@@ -111,6 +111,21 @@ def test_non_string_text_is_shown_as_text(app, db):
         messages.add(req, "error", "text")
 
 
+def test_set_level_changes_the_minimum_for_one_request(app, db):
+    req = request_with_session()
+    assert messages.get_level(req) == messages.INFO
+    messages.set_level(req, messages.DEBUG)
+    assert messages.debug(req, "kept now")
+    messages.set_level(req, messages.ERROR)
+    assert not messages.warning(req, "below error")
+    messages.set_level(req, None)
+    assert messages.info(req, "the setting again")
+    assert [str(m) for m in messages.get_messages(req)] == ["kept now", "the setting again"]
+    assert messages.get_level(request_with_session()) == messages.INFO  # per request only
+    with pytest.raises(TypeError):
+        messages.set_level(req, "debug")
+
+
 def test_a_session_from_elsewhere_with_junk_under_the_key_is_ignored(app, db):
     req = request_with_session()
     req.context.session[messages.SESSION_KEY] = [[25, "ok", ""], "junk", [1, 2], {"a": 1}]
@@ -193,3 +208,41 @@ def test_auth_pages_confirm_ending_a_session_and_turning_off_two_factor(app, mak
         "csrf_token": laptop.cookies["csrftoken"], "password": "correct horse battery staple"})
     assert response.status_code == 303
     assert "Two-factor authentication is off." in laptop.get("/accounts/2fa").text
+
+
+@pytest.mark.slow
+def test_browser_sees_the_message_once_after_the_form_redirect(browser, live_server):
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/authdemo/notes")
+    assert page.locator(".message").count() == 0
+    page.fill("#text", "<script>document.title='pwned'</script>Saved!")
+    with page.expect_navigation():
+        page.click("#save")
+    assert page.url == f"{live_server.url}/authdemo/notes"     # the GET after the 303
+    assert page.text_content(".message.success") == "<script>document.title='pwned'</script>Saved!"
+    assert page.title() == "Notes"                              # the script did not run
+    page.reload()
+    assert page.locator(".message").count() == 0
+
+
+@pytest.mark.parametrize("text", ["\ud800 lone surrogate", "nul \x00 byte", "\U0001f600 emoji"])
+def test_text_no_database_or_page_can_hold_is_made_safe(client, text, db):
+    client.post("/authdemo/notes", body=json.dumps({"text": text}),
+                content_type="application/json")
+    page = client.get("/authdemo/notes")
+    assert page.status_code == 200
+    (html,) = shown(page.text)
+    assert html == text.replace("\ud800", "\ufffd").replace("\x00", "\ufffd")
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("MESSAGE_LEVEL", "INFO"), ("MESSAGE_LEVEL", None), ("MESSAGE_MAX_COUNT", 0),
+    ("MESSAGE_MAX_LENGTH", "1000"), ("MESSAGE_TAGS", {"error": "danger"}),
+    ("MESSAGE_TAGS", [(40, "danger")])])
+def test_check_reports_message_settings_that_would_fail_every_add(settings, name, value):
+    from rustforge.checks import run_checks
+
+    assert "auth.E007" not in {m.id for m in run_checks()}
+    setattr(settings, name, value)
+    (error,) = [m for m in run_checks() if m.id == "auth.E007"]
+    assert name in error.msg

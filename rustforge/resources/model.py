@@ -397,7 +397,7 @@ class ModelResource(TrashMixin, BulkMixin, Resource):
             body = {"meta": {"limit": limit, "next_cursor": cursor},
                     "links": {"next": pg.page_link(req, cursor=cursor) if cursor else None}}
         self.load_includes(rows, include)
-        fast = rowjson.serializer(self, tuple(include)) if only is None else None
+        fast = rowjson.serializer(self, tuple(include), ModelResource) if only is None else None
         if fast is not None:
             body["data"] = [fast(row, req) for row in rows]
         else:

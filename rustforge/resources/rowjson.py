@@ -27,15 +27,18 @@ from collections.abc import Callable
 from typing import Any
 
 from rustforge.resources.fields import to_json
+from rustforge.resources.resource import Resource
 
 _NATIVE = frozenset({str, int, bool})
 _MISSING = object()
 _METHODS = ("serialize", "declared_values", "get_value", "loaded_relation")
 
 
-def serializer(resource: Any, include: tuple[str, ...]) -> Callable[[Any, Any], dict] | None:
+def serializer(resource: Any, include: tuple[str, ...],
+               base: type) -> Callable[[Any, Any], dict] | None:
     """``fn(obj, req)`` equal to ``resource.serialize(obj, req, include=include)``,
-    or None when the resource's class overrides how it serializes."""
+    or None when the resource's class overrides how it serializes. ``base`` is
+    ``ModelResource``, passed in because it imports this module."""
     cls = type(resource)
     cache = cls.__dict__.get("_rf_serializers")
     if cache is None:
@@ -43,7 +46,7 @@ def serializer(resource: Any, include: tuple[str, ...]) -> Callable[[Any, Any], 
         cls._rf_serializers = cache  # per class: a subclass declares other fields
     make = cache.get(include)
     if make is None:
-        make = cache[include] = _generate(cls, include) if _plain(cls) else _NONE
+        make = cache[include] = _generate(cls, include, base) if _plain(cls, base) else _NONE
     return None if make is _NONE else make(resource)
 
 
@@ -51,18 +54,15 @@ def _NONE(resource: Any) -> None:  # cached "this class keeps the generic path"
     return None
 
 
-def _plain(cls: type) -> bool:
-    from rustforge.resources.model import ModelResource
-    from rustforge.resources.resource import Resource
-
-    if not issubclass(cls, ModelResource):
+def _plain(cls: type, model_resource: type) -> bool:
+    if not issubclass(cls, model_resource):
         return False
-    base = {"serialize": Resource, "declared_values": ModelResource,
-            "get_value": ModelResource, "loaded_relation": Resource}
+    base = {"serialize": Resource, "declared_values": model_resource,
+            "get_value": model_resource, "loaded_relation": Resource}
     return all(getattr(cls, name) is getattr(base[name], name) for name in _METHODS)
 
 
-def _generate(cls: Any, include: tuple[str, ...]) -> Callable[[Any], Any]:
+def _generate(cls: Any, include: tuple[str, ...], base: type) -> Callable[[Any], Any]:
     """``make(resource) -> fn(obj, req)`` for one class and include list.
 
     Names in the generated source are positional; field names only appear
@@ -98,23 +98,23 @@ def _generate(cls: Any, include: tuple[str, ...]) -> Callable[[Any], Any]:
                       "    else:",
                       f"        value = getattr(obj, '__dict__', {{}}).get({attr!r}, _missing)"]
         lines += ["    if value is not _missing:",
-                  f"        child = children[{i}] or _child(children, {i}, nested{i})"]
+                  f"        child = children[{i}] or _child(children, {i}, nested{i}, _base)"]
         if nested.many:
             lines.append(f"        out[{name!r}] = [child(item, req) for item in value]")
         else:
             lines.append(f"        out[{name!r}] = None if value is None else child(value, req)")
     lines += ["    return out", "  return serialize"]
-    namespace["_child"] = _child
+    namespace["_child"], namespace["_base"] = _child, base
     source = "\n".join(lines) + "\n"
     exec(compile(source, f"<rustforge serializer {cls.__name__}>", "exec"), namespace)  # noqa: S102
     return namespace["make"]
 
 
-def _child(children: list, index: int, nested: Any) -> Callable[[Any, Any], dict]:
+def _child(children: list, index: int, nested: Any, base: type) -> Callable[[Any, Any], dict]:
     """How the related rows of one list are serialized: as
     ``nested.resource().serialize`` (one nested resource per list, not per row)."""
     child = nested.resource()
-    fast = serializer(child, ())
+    fast = serializer(child, (), base)
     children[index] = fast if fast is not None else child.serialize
     return children[index]
 

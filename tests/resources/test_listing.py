@@ -125,7 +125,7 @@ def test_generated_serializer_gives_what_serialize_gives(catalogue, staff):
     from testproject.shop.models import Author, Book
     from testproject.shop.resources import AuthorResource, BookResource
 
-    from rustforge.resources import rowjson
+    from rustforge.resources import ModelResource, rowjson
 
     authors, _books = catalogue
     Book.update(published_on=datetime.date(2024, 2, 29)).where(Book.price > 6).execute()
@@ -133,7 +133,7 @@ def test_generated_serializer_gives_what_serialize_gives(catalogue, staff):
     books = BookResource()
     rows = list(Book.select().order_by(Book.id))
     books.load_includes(rows[:6], ["author"])  # the other six: not loaded
-    fast = rowjson.serializer(books, ("author",))
+    fast = rowjson.serializer(books, ("author",), ModelResource)
     for row in rows:
         want = books.serialize(row, req, include=["author"])
         got = fast(row, req)
@@ -145,7 +145,7 @@ def test_generated_serializer_gives_what_serialize_gives(catalogue, staff):
     people = AuthorResource()
     found = list(Author.select().order_by(Author.id))
     people.load_includes(found, ["books"])
-    fast = rowjson.serializer(people, ("books",))
+    fast = rowjson.serializer(people, ("books",), ModelResource)
     for author in found:
         assert fast(author, req) == people.serialize(author, req, include=["books"])
     assert [b["title"] for b in fast(found[0], req)["books"]] == [
@@ -155,7 +155,7 @@ def test_generated_serializer_gives_what_serialize_gives(catalogue, staff):
 def test_an_overridden_serialize_keeps_the_generic_path(client, catalogue):
     from testproject.shop.resources import BookResource
 
-    from rustforge.resources import rowjson
+    from rustforge.resources import ModelResource, rowjson
 
     class Shouting(BookResource):
         def serialize(self, obj, req=None, *, only=None, include=()):
@@ -167,6 +167,6 @@ def test_an_overridden_serialize_keeps_the_generic_path(client, catalogue):
         def get_value(self, obj, name):
             return "x" if name == "title" else super().get_value(obj, name)
 
-    assert rowjson.serializer(Shouting(), ()) is None
-    assert rowjson.serializer(Dated(), ()) is None
-    assert rowjson.serializer(BookResource(), ()) is not None
+    assert rowjson.serializer(Shouting(), (), ModelResource) is None
+    assert rowjson.serializer(Dated(), (), ModelResource) is None
+    assert rowjson.serializer(BookResource(), (), ModelResource) is not None

@@ -4,8 +4,9 @@ The format is Django's, so fixtures move between the two: a JSON list of
 
     {"model": "blog.post", "pk": 7, "fields": {"title": "Hello", "author": 3, ...}}
 
-or the same objects one per line (JSON Lines, ``.jsonl``), which both sides
-stream, for dumps bigger than memory. Foreign keys are the related row's
+or the same objects one per line (JSON Lines, ``.jsonl``). Dumping streams
+rows, so a dump may be bigger than memory; loading holds one load's objects
+in memory to write parents before children. Foreign keys are the related row's
 primary key; date-times, dates and times are ISO 8601; decimals and UUIDs are
 strings; binary is base64.
 

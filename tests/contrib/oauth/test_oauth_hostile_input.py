@@ -199,3 +199,22 @@ def test_token_endpoint_is_throttled_per_client_ip(flow, make_oauth_app, setting
     # Revocation and introspection share the budget: a guesser gains nothing by switching.
     assert flow.api.post("/oauth/introspect", data={"token": "x"},
                          headers=flow.basic(app.client_id, secret)).status_code == 429
+
+
+def test_anonymous_consent_post_is_a_401_that_says_how_to_log_in(client, db, make_oauth_app,
+                                                                  flow):
+    from rustforge.contrib.oauth.models import Grant
+    from rustforge.testing.client import Client
+
+    app, _ = make_oauth_app()
+    stranger = Client(client.app)
+    stranger.get("/accounts/login")
+    query = (f"response_type=code&client_id={app.client_id}&scope=read"
+             f"&code_challenge={flow.pkce()[1]}&code_challenge_method=S256")
+    response = stranger.post(f"/oauth/authorize?{query}", json={"decision": "allow"},
+                             headers={"X-CSRFToken": stranger.cookies.get("csrftoken", "")})
+    assert response.status_code == 401
+    assert response.json["title"] == "Log in first"
+    offered = response.headers["www-authenticate"]
+    assert 'form-action="/accounts/login"' in offered and 'Bearer realm="api"' in offered
+    assert Grant.select().count() == 0

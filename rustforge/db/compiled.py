@@ -36,6 +36,7 @@ from typing import Any
 
 import peewee
 
+from rustforge.db.backends import takes_reuse_cursor
 from rustforge.db.conversions import RowBuilder, compile_converter, inline_constants
 from rustforge.db.fastpath import _concrete, _enabled
 
@@ -50,11 +51,14 @@ class _Mark:
 
 
 class _Plan:
-    __slots__ = ("converters", "db", "params", "query", "rows", "slots", "sql")
+    __slots__ = ("converters", "db", "params", "query", "reuse", "rows", "slots", "sql")
 
     def __init__(self, db: peewee.Database, query: Any, sql: str, params: list,
                  slots: tuple[tuple[int, int], ...]) -> None:
         self.db = db
+        # Statements whose rows are all read at once run on the connection's
+        # kept cursor (see LifecycleMixin.execute_sql).
+        self.reuse = takes_reuse_cursor(db)
         self.query = query
         self.sql = sql
         self.params = params
@@ -122,11 +126,16 @@ class CompiledQuery:
                     return _PEEWEE
         return plan
 
-    def _cursor(self, plan: _Plan, values: tuple) -> Any:
+    def _cursor(self, plan: _Plan, values: tuple, read_at_once: bool = False) -> Any:
+        """The cursor of the statement run with ``values``; the connection's
+        kept one when the caller reads every row it needs before returning
+        (``read_at_once``), and never closes it."""
         params = plan.params.copy()
         converters = self._converters
         for position, index in plan.slots:
             params[position] = converters[index](values[index])
+        if read_at_once and plan.reuse:
+            return plan.db.execute_sql(plan.sql, params, True)
         return plan.db.execute_sql(plan.sql, params)
 
     def execute(self, *values: Any) -> Any:
@@ -142,19 +151,16 @@ class CompiledQuery:
         plan = self._direct(values)
         if plan is _PEEWEE:
             return list(self._build(*values))
-        cursor = self._cursor(plan, values)
-        if plan.rows is None:
-            return list(plan.query._get_cursor_wrapper(cursor))
-        rows = list(map(plan.rows.build, cursor.fetchall()))
-        cursor.close()
-        return rows
+        if plan.rows is None:  # peewee's wrapper reads row by row, building as it goes
+            return list(plan.query._get_cursor_wrapper(self._cursor(plan, values)))
+        return list(map(plan.rows.build, self._cursor(plan, values, True).fetchall()))
 
     def scalar(self, *values: Any) -> Any:
         """``build(*values).scalar()``: the first column of the first row, or None."""
         plan = self._direct(values)
         if plan is _PEEWEE:
             return self._build(*values).scalar(self._model._meta.database)
-        row = self._cursor(plan, values).fetchone()
+        row = self._cursor(plan, values, True).fetchone()
         return None if row is None else row[0]
 
     def first(self, *values: Any) -> Any:
@@ -174,7 +180,7 @@ class CompiledQuery:
         plan = self._direct(values)
         if plan is _PEEWEE:
             return self._build(*values).tuples().first()
-        row = self._cursor(plan, values).fetchone()
+        row = self._cursor(plan, values, True).fetchone()
         return None if row is None else plan.converters(row)
 
     def clear(self) -> None:

@@ -37,7 +37,13 @@ from typing import Any
 import peewee
 
 from rustforge.db.backends import takes_reuse_cursor
-from rustforge.db.conversions import RowBuilder, compile_converter, inline_constants
+from rustforge.db.conversions import (
+    RowBuilder,
+    compile_converter,
+    compile_statement,
+    converter_slot,
+    inline_constants,
+)
 from rustforge.db.fastpath import _concrete, _enabled
 
 
@@ -51,18 +57,16 @@ class _Mark:
 
 
 class _Plan:
-    __slots__ = ("converters", "db", "params", "query", "reuse", "rows", "slots", "sql")
+    __slots__ = ("converters", "db", "query", "reuse", "rows", "statement")
 
-    def __init__(self, db: peewee.Database, query: Any, sql: str, params: list,
-                 slots: tuple[tuple[int, int], ...]) -> None:
+    def __init__(self, db: peewee.Database, query: Any, statement: Any) -> None:
         self.db = db
         # Statements whose rows are all read at once run on the connection's
         # kept cursor (see LifecycleMixin.execute_sql).
         self.reuse = takes_reuse_cursor(db)
         self.query = query
-        self.sql = sql
-        self.params = params
-        self.slots = slots
+        # (sql, params) for the call's values (rustforge.db.conversions.compile_statement)
+        self.statement = statement
         # python_value of each selected column, as peewee's tuples() applies them.
         columns = peewee._normalize_model_select(query._returning)
         self.converters = compile_converter(columns)
@@ -107,11 +111,13 @@ class CompiledQuery:
         if any(getattr(model, "_scope_fields", None) for model in models):
             return _PEEWEE
         sql, params = inline_constants(db, *db.get_sql_context().sql(query).query())
-        slots = tuple((position, value.index) for position, value in enumerate(params)
-                      if isinstance(value, _Mark))
-        if sorted(index for _, index in slots) != list(range(len(marks))):
+        marked = sorted(value.index for value in params if isinstance(value, _Mark))
+        if marked != list(range(len(marks))):
             return _PEEWEE  # a value compiled away or twice: not a shape to reuse
-        return _Plan(db, query, sql, params, slots)
+        converters = self._converters
+        slots = [converter_slot(p.index, converters[p.index]) if isinstance(p, _Mark) else p
+                 for p in params]
+        return _Plan(db, query, compile_statement(db, sql, slots))
 
     def _direct(self, values: tuple) -> Any:
         """The plan to run ``values`` with, or ``_PEEWEE``.
@@ -130,13 +136,10 @@ class CompiledQuery:
         """The cursor of the statement run with ``values``; the connection's
         kept one when the caller reads every row it needs before returning
         (``read_at_once``), and never closes it."""
-        params = plan.params.copy()
-        converters = self._converters
-        for position, index in plan.slots:
-            params[position] = converters[index](values[index])
+        sql, params = plan.statement(values)
         if read_at_once and plan.reuse:
-            return plan.db.execute_sql(plan.sql, params, True)
-        return plan.db.execute_sql(plan.sql, params)
+            return plan.db.execute_sql(sql, params, True)
+        return plan.db.execute_sql(sql, params)
 
     def execute(self, *values: Any) -> Any:
         """The rows of ``build(*values)``, as peewee's cursor wrapper yields them."""

@@ -46,6 +46,7 @@ from rustforge.db.conversions import (
     RowBuilder,
     around_parameter,
     compile_statement,
+    field_slot,
     inline_constants,
 )
 from rustforge.db.scoping import scope_fields, unscoped
@@ -243,8 +244,9 @@ class _SavePlan:
         with unscoped():  # the scope's condition is the parameters above
             query = model.update(update).where(*where)
         sql, order = _compile(db, query)
-        self.statement = compile_statement(db, sql, list(order),
-                                           [*fields, meta.primary_key, *scoped])
+        columns = [*fields, meta.primary_key, *scoped]
+        self.statement = compile_statement(db, sql, [field_slot(i, columns[i]) for i in order],
+                                           expressions=True)
 
 
 def save(instance: peewee.Model, force_insert: bool = False, only: Any = None) -> Any:

@@ -175,7 +175,8 @@ def test_statement_writes_in_exact_non_negative_ints_for_psycopg2(driver):
     db = _Psycopg2() if driver == "psycopg2" else peewee.SqliteDatabase(":memory:")
     sql = "UPDATE t SET a = %s, b = %s WHERE c LIKE '%%x' AND id = %s"
     fields = [peewee.IntegerField(), peewee.CharField(), peewee.IntegerField()]
-    statement = conversions.compile_statement(db, sql, [2, 0, 1], fields)
+    slots = [conversions.field_slot(i, fields[i]) for i in (2, 0, 1)]
+    statement = conversions.compile_statement(db, sql, slots, expressions=True)
     written, kept = statement([7, "s", 3])
     if driver == "sqlite":
         assert (written, kept) == (sql, [3, 7, "s"])
@@ -562,3 +563,16 @@ def test_instance_builder_matches_peewee_construction(db):
         built.title = "changed"
         assert built.save() == 1 and built.dirty_fields == []
     assert Notebook.get_by_id(book.id).title == "changed"
+
+
+def test_a_fields_own_db_value_is_skipped_only_for_the_type_it_keeps():
+    assert conversions.converter_slot(0, Note.notebook.db_value).kept is int
+    assert conversions.converter_slot(1, Note.text.db_value) == (1, Note.text.db_value, str)
+    assert conversions.converter_slot(0, NotebookConverted.id.db_value).kept is None  # adapt
+    assert conversions.converter_slot(0, str).kept is None
+    field = peewee.IntegerField()
+    field.db_value = lambda value: value + 1  # an instance's own conversion is always called
+    assert conversions.converter_slot(0, field.db_value).kept is None
+    statement = conversions.compile_statement(_Psycopg2(), "a = %s AND b = %s", [
+        conversions.converter_slot(0, field.db_value), "k"])
+    assert statement([4]) == ("a = 5 AND b = %s", ["k"])  # a constant stays a parameter

@@ -256,10 +256,10 @@ def _compile_builder(model: type[peewee.Model], fields: list[peewee.Field]) -> A
 
 
 class Slot(NamedTuple):
-    """Where one placeholder of a statement takes its value from: ``values[index]``
+    """Where one placeholder of a statement takes its value from: ``values[source]``
     through ``convert``, which is not called for an exact ``kept`` type."""
 
-    index: int
+    source: int
     convert: Callable[[Any], Any]
     kept: type | None = None
 
@@ -309,7 +309,7 @@ def compile_statement(db: Any, sql: str, slots: Sequence[Any],
             continue
         written.append(i)
         namespace[f"c{i}"] = slot.convert
-        lines.append(f"    v{i} = values[{slot.index}]")
+        lines.append(f"    v{i} = values[{slot.source}]")
         indent = "    "
         if slot.kept is not None:
             namespace[f"t{i}"] = slot.kept

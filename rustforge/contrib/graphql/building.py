@@ -178,7 +178,7 @@ class Builder:
                 if obj.__data__.get(fk.name) is None:
                     return None
                 authorize_type(info, target)
-                return loaders.load_related(obj, info, fk, target.get_query(info))
+                return loaders.load_related(obj, info, fk, target)
 
             return GraphQLField(self.named[target.type_name()], description=help_text,
                                 resolve=_guard(resolve_fk, perm, f"{cls.type_name()}.{name}"))
@@ -206,7 +206,7 @@ class Builder:
         def resolve(obj: Any, info: Any, first: int | None = None,
                     after: str | None = None) -> Any:
             authorize_type(info, child)
-            return loaders.load_children(obj, info, fk, child.get_query(info), first, after,
+            return loaders.load_children(obj, info, fk, child, first, after,
                                          clean)
 
         perm = cls.field_permission(fk.backref, camel(fk.backref))

@@ -26,7 +26,17 @@ type Row {
   custom: String
   withArg(times: Int): String
 }
-type Holder { row: Row! rows: [Row!]! optional: Row }
+type Checked { name: String }
+type Holder {
+  row: Row!
+  rows: [Row!]!
+  optional: Row
+  maybeRows: [Row]
+  strictItems: [Row!]
+  tupleRows: [Row!]!
+  checked: [Checked]
+  notAList: [Row]
+}
 type Query {
   rows: [Row!]!
   strictRows: [Row!]!
@@ -74,6 +84,7 @@ def make_schema():
     fields["withArg"].resolve = lambda row, info, times=1: row.name * times
     schema.type_map["Color"].values["RED"].value = Color.RED
     schema.type_map["Color"].values["GREEN"].value = Color.GREEN
+    schema.type_map["Checked"].is_type_of = lambda value, info: isinstance(value, Row)
     return schema
 
 
@@ -83,7 +94,13 @@ ROWS = [Row(1, "one", nickname="uno", color=Color.RED, keyed=7),
 ROOT = {
     "rows": ROWS,
     "strictRows": [Row(4, "four"), Row(5, None)],           # None on a non-null column
-    "holder": {"row": Row(6, "six"), "rows": ROWS[:1], "optional": None},
+    "holder": {"row": Row(6, "six"), "rows": ROWS[:1], "optional": None,
+               "maybeRows": [Row(9, "nine"), None, ValueError("an item that failed"),
+                             Row(10, None)],
+               "strictItems": [Row(11, "eleven"), None],
+               "tupleRows": tuple(ROWS[:2]),
+               "checked": [Row(12, "twelve"), {"name": "not a row"}],
+               "notAList": Row(13, "thirteen")},
     "dicts": [{"id": 8, "name": "eight", "size": "12", "renamed_attr": "x",
                "fromMethod": "a string in a dict"}],
 }
@@ -100,6 +117,9 @@ QUERIES = [
     "{ rows { brokenStrict } }",
     "{ holder { row { name } rows { id name __typename } optional { name } } }",
     "{ holder { row { nickname name } } strictRows { name } }",
+    "{ holder { maybeRows { id name } strictItems { name } tupleRows { id } } }",
+    "{ holder { maybeRows { nickname } checked { name } notAList { name } } }",
+    "{ holder { strictItems { id } rows { name } } }",
     "{ dicts { id name size renamed fromMethod __typename } }",
     "{ __typename rows { name } }",
 ]

@@ -12,22 +12,28 @@ request and marks a field *plain* when
 
 * it is a field of the schema (not ``__typename``) and no middleware runs;
 * it takes no arguments;
-* its type is a scalar or an enum, non-null or not (no list, no object);
-* its resolver is graphql-core's default one (an attribute, or a key of a
-  dict) or a :class:`ColumnReader` (a model column under its camelCase
-  name, a foreign key's raw key). A field behind a permission, a type with
-  a read check, a computed field: each has its own resolver and is not
-  plain.
+* its type is a scalar or an enum, non-null or not, and its resolver is
+  graphql-core's default one (an attribute, or a key of a dict) or a
+  :class:`DirectResolver` (:class:`ColumnReader`: a model column under its
+  camelCase name, a foreign key's raw key);
+* or its type is an object type (without ``is_type_of``) and its resolver
+  a :class:`DirectResolver` (a foreign key's related row, once loaded for
+  its batch and checked in this request).
 
-A plain field's value is read and coerced directly. Whatever is not the
-everyday case goes back to graphql-core's own steps with the value already
-read: a None (null, or the error of a null on a non-null field), an
-exception, a callable attribute (the default resolver calls it with
-``info``), a scalar that coerces to None; an exception raised while
-reading or coercing is handled by graphql-core's ``handle_field_error``
-with the field's path, as ``execute_field`` would. Every other field
-(objects, lists, computed and guarded fields) runs ``execute_field``
-unchanged.
+A field behind a permission, a type with a read check, a computed field:
+each has its own resolver and is not plain.
+
+A plain field's value is read (``DirectResolver.ready``, without an
+``info``) and coerced, or its object's selection executed, directly.
+Whatever is not the everyday case goes back to graphql-core's own steps
+with the value already read: a value the resolver cannot give without its
+full call (:data:`NOT_READY`), a None (null, or the error of a null on a
+non-null field), an exception, a callable attribute (the default resolver
+calls it with ``info``), a scalar that coerces to None; an exception raised
+while reading, coercing or executing the object's selection is handled by
+graphql-core's ``handle_field_error`` with the field's path, as
+``execute_field`` would. Every other field (lists, computed and guarded
+fields) runs ``execute_field`` unchanged.
 
 Completing an object, or a ``list`` of objects, takes fewer steps too (see
 :meth:`LeafExecutor.complete_value`): the object's selection goes straight
@@ -67,10 +73,29 @@ def never_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:
     return False
 
 
-class ColumnReader:
-    """A resolver that reads one value of a row and needs no ``info``:
-    ``getattr(row, attr)``, or ``row.__data__.get(attr)`` for ``raw`` (a
-    foreign key's key, without loading the related row)."""
+# What DirectResolver.ready gives when the value needs the resolver's full call.
+NOT_READY: Any = object()
+
+
+class DirectResolver:
+    """A resolver the executor may ask for its value without building ``info``:
+    ``ready(source, context)`` gives the value, or :data:`NOT_READY` when
+    only the full call ``resolver(source, info)`` can (a first load, a check
+    not made yet in this request)."""
+
+    __slots__ = ()
+
+    def ready(self, source: Any, context: Any) -> Any:
+        raise NotImplementedError
+
+    def __call__(self, source: Any, info: Any) -> Any:
+        raise NotImplementedError
+
+
+class ColumnReader(DirectResolver):
+    """Reads one value of a row: ``getattr(row, attr)``, or
+    ``row.__data__.get(attr)`` for ``raw`` (a foreign key's key, without
+    loading the related row)."""
 
     __slots__ = ("attr", "raw")
 
@@ -78,20 +103,22 @@ class ColumnReader:
         self.attr = attr
         self.raw = raw
 
-    def read(self, row: Any) -> Any:
+    def ready(self, row: Any, context: Any) -> Any:
         if self.raw:
             return row.__data__.get(self.attr)
         return getattr(row, self.attr)
 
     def __call__(self, row: Any, info: Any) -> Any:
-        return self.read(row)
+        return self.ready(row, None)
 
 
 # One step of a plan: (response name, field details, field definition, field
-# name, reader or None for the default resolver, coerce or None when the field
-# goes through execute_field).
+# name, the resolver's ``ready`` (None: the default resolver), coerce (a plain
+# leaf), object type (an object field of a DirectResolver)); neither coerce nor
+# an object type: the field goes through execute_field.
 _Step = tuple[str, FieldDetailsList, GraphQLField | None, str,
-              Callable[[Any], Any] | None, Callable[[Any], Any] | None]
+              Callable[[Any, Any], Any] | None, Callable[[Any], Any] | None,
+              GraphQLObjectType | None]
 
 
 class LeafExecutor(Executor):
@@ -126,16 +153,22 @@ class LeafExecutor(Executor):
             node = details[0].node
             name = node.name.value
             field_def = self.schema.get_field(parent_type, name)
-            reader: Callable[[Any], Any] | None = None
+            ready: Callable[[Any, Any], Any] | None = None
             coerce: Callable[[Any], Any] | None = None
+            object_type: GraphQLObjectType | None = None
             if plain and field_def is not None and not name.startswith("__") \
                     and not field_def.args and not node.arguments:
                 resolve = field_def.resolve
                 named = get_nullable_type(field_def.type)
-                if is_leaf_type(named) and (resolve is None or isinstance(resolve, ColumnReader)):
-                    reader = resolve.read if resolve is not None else None
+                direct = isinstance(resolve, DirectResolver)
+                if is_leaf_type(named) and (resolve is None or direct):
+                    ready = resolve.ready if direct else None  # type: ignore[union-attr]
                     coerce = named.coerce_output_value
-            steps.append((response_name, details, field_def, name, reader, coerce))
+                elif direct and isinstance(named, GraphQLObjectType) \
+                        and named.is_type_of is None:
+                    ready = resolve.ready  # type: ignore[union-attr]
+                    object_type = named
+            steps.append((response_name, details, field_def, name, ready, coerce, object_type))
         self._plans[key] = (grouped_field_set, steps)
         return steps
 
@@ -147,9 +180,10 @@ class LeafExecutor(Executor):
                                           grouped_field_set, position_context)
         results: dict[str, Any] = {}
         execute_field = self.execute_field
-        for response_name, details, field_def, name, reader, coerce in \
+        context = self.context_value
+        for response_name, details, field_def, name, ready, coerce, object_type in \
                 self._plan(parent_type, grouped_field_set):
-            if coerce is None:
+            if coerce is None and object_type is None:
                 result = execute_field(parent_type, source_value, details,
                                        Path(path, response_name, parent_type.name),
                                        position_context)
@@ -157,18 +191,31 @@ class LeafExecutor(Executor):
                     results[response_name] = result
                 continue
             try:
-                if reader is not None:
-                    value = reader(source_value)
+                if ready is not None:
+                    value = ready(source_value, context)
+                    if value is NOT_READY:
+                        result = execute_field(parent_type, source_value, details,
+                                               Path(path, response_name, parent_type.name),
+                                               position_context)
+                        if result is not Undefined:
+                            results[response_name] = result
+                        continue
                 elif isinstance(source_value, Mapping):
                     value = source_value.get(name)
                 else:
                     value = getattr(source_value, name, None)
-                if value is not None and not isinstance(value, Exception) \
-                        and not callable(value):
-                    coerced = coerce(value)
-                    if coerced is not None and coerced is not Undefined:
-                        results[response_name] = coerced
+                if value is not None and not isinstance(value, Exception):
+                    if object_type is not None:
+                        fields = self.collect_subfields(object_type, details).grouped_field_set
+                        results[response_name] = self.execute_fields(
+                            object_type, value, Path(path, response_name, parent_type.name),
+                            fields, position_context)
                         continue
+                    if not callable(value):
+                        coerced = coerce(value)  # type: ignore[misc]
+                        if coerced is not None and coerced is not Undefined:
+                            results[response_name] = coerced
+                            continue
             except Exception as raw_error:  # noqa: BLE001 - graphql-core's own handling
                 self.handle_field_error(raw_error, field_def.type,  # type: ignore[union-attr]
                                         details, Path(path, response_name, parent_type.name))
@@ -176,7 +223,7 @@ class LeafExecutor(Executor):
                 continue
             results[response_name] = self._complete(
                 parent_type, field_def, details, Path(path, response_name, parent_type.name),
-                value, position_context, call=reader is None and callable(value))
+                value, position_context, call=ready is None and callable(value))
         return results
 
     def _complete(self, parent_type: GraphQLObjectType, field_def: Any,

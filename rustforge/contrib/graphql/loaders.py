@@ -50,6 +50,15 @@ def _loaded(row: peewee.Model) -> dict:
     return store
 
 
+def loaded(obj: peewee.Model, key: Any, default: Any) -> Any:
+    """What was loaded for ``obj`` under ``key`` (a foreign key's name), or
+    ``default`` when nothing was yet."""
+    store = obj.__dict__.get(LOADED)
+    if store is None:
+        return default
+    return store.get(key, default)
+
+
 def load_related(obj: peewee.Model, info: Any, fk: peewee.ForeignKeyField,
                  type_: Any) -> peewee.Model | None:
     """The row ``obj.<fk>`` points to, loaded for ``obj``'s whole batch.

@@ -28,6 +28,7 @@ from graphql.error import GraphQLSyntaxError
 from graphql.language import ListTypeNode, NamedTypeNode, NonNullTypeNode, parse_type
 
 from rustforge.contrib.graphql import loaders
+from rustforge.contrib.graphql.executor import ColumnReader
 from rustforge.contrib.graphql.inputs import input_type
 from rustforge.contrib.graphql.permissions import (
     Permission,
@@ -184,15 +185,13 @@ class Builder:
         gtype = self.named[scalar_name(mfield)]
         if not mfield.null and perm is None:
             gtype = GraphQLNonNull(gtype)
-        resolver: Callable[..., Any] | None
+        resolver: ColumnReader | None
         if isinstance(mfield, peewee.ForeignKeyField):
-            def resolver(obj: Any, info: Any, key: str = name) -> Any:
-                return obj.__data__.get(key)
+            resolver = ColumnReader(name, raw=True)  # the key, not the related row
         elif camel(name) != name or perm is not None:
-            def resolver(obj: Any, info: Any, attr: str = name) -> Any:
-                return getattr(obj, attr)
+            resolver = ColumnReader(name)
         else:
-            resolver = None  # graphql-core's default: getattr, the fastest path
+            resolver = None  # graphql-core's default: getattr
         return GraphQLField(gtype, description=help_text,
                             resolve=_guard(resolver, perm, f"{cls.type_name()}.{name}"))
 

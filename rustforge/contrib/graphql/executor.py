@@ -54,7 +54,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeGuard
 
-from graphql import Executor, GraphQLObjectType, Undefined, default_field_resolver
+from graphql import (
+    Executor,
+    GraphQLBoolean,
+    GraphQLID,
+    GraphQLObjectType,
+    GraphQLString,
+    Undefined,
+    default_field_resolver,
+)
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import Path
 from graphql.type import (
@@ -114,11 +122,16 @@ class ColumnReader(DirectResolver):
 
 # One step of a plan: (response name, field details, field definition, field
 # name, the resolver's ``ready`` (None: the default resolver), coerce (a plain
-# leaf), object type (an object field of a DirectResolver)); neither coerce nor
-# an object type: the field goes through execute_field.
+# leaf), the class of values that coerce to themselves (or None), object type
+# (an object field of a DirectResolver)); neither coerce nor an object type:
+# the field goes through execute_field.
 _Step = tuple[str, FieldDetailsList, GraphQLField | None, str,
               Callable[[Any, Any], Any] | None, Callable[[Any], Any] | None,
-              GraphQLObjectType | None]
+              type | None, GraphQLObjectType | None]
+
+# PERF: graphql-core's own scalars give these values back unchanged (a call
+# each saved for most text and id columns).
+_SAME: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
 
 
 class LeafExecutor(Executor):
@@ -155,6 +168,7 @@ class LeafExecutor(Executor):
             field_def = self.schema.get_field(parent_type, name)
             ready: Callable[[Any, Any], Any] | None = None
             coerce: Callable[[Any], Any] | None = None
+            same: type | None = None
             object_type: GraphQLObjectType | None = None
             if plain and field_def is not None and not name.startswith("__") \
                     and not field_def.args and not node.arguments:
@@ -164,11 +178,13 @@ class LeafExecutor(Executor):
                 if is_leaf_type(named) and (resolve is None or direct):
                     ready = resolve.ready if direct else None  # type: ignore[union-attr]
                     coerce = named.coerce_output_value
+                    same = _SAME.get(named)
                 elif direct and isinstance(named, GraphQLObjectType) \
                         and named.is_type_of is None:
                     ready = resolve.ready  # type: ignore[union-attr]
                     object_type = named
-            steps.append((response_name, details, field_def, name, ready, coerce, object_type))
+            steps.append((response_name, details, field_def, name, ready, coerce, same,
+                          object_type))
         self._plans[key] = (grouped_field_set, steps)
         return steps
 
@@ -181,7 +197,8 @@ class LeafExecutor(Executor):
         results: dict[str, Any] = {}
         execute_field = self.execute_field
         context = self.context_value
-        for response_name, details, field_def, name, ready, coerce, object_type in \
+        mapping: bool | None = None  # the source is a dict (default resolver: keys)
+        for response_name, details, field_def, name, ready, coerce, same, object_type in \
                 self._plan(parent_type, grouped_field_set):
             if coerce is None and object_type is None:
                 result = execute_field(parent_type, source_value, details,
@@ -200,10 +217,14 @@ class LeafExecutor(Executor):
                         if result is not Undefined:
                             results[response_name] = result
                         continue
-                elif isinstance(source_value, Mapping):
-                    value = source_value.get(name)
                 else:
-                    value = getattr(source_value, name, None)
+                    if mapping is None:
+                        mapping = isinstance(source_value, Mapping)
+                    value = source_value.get(name) if mapping else \
+                        getattr(source_value, name, None)
+                if value.__class__ is same:
+                    results[response_name] = value
+                    continue
                 if value is not None and not isinstance(value, Exception):
                     if object_type is not None:
                         fields = self.collect_subfields(object_type, details).grouped_field_set

@@ -33,6 +33,7 @@ type Row {
   withArg(times: Int): String
   buddy: Row
   strictBuddy: Row!
+  flag: Boolean
 }
 type Checked { name: String }
 type Holder {
@@ -57,7 +58,8 @@ type Query {
 
 class Row:
     def __init__(self, id, name, *, nickname=None, size=1, color=None, greeting="hi",
-                 keyed=None, renamed="r", buddy=None):
+                 keyed=None, renamed="r", buddy=None,
+                 flag=True):
         self.id = id
         self.name = name
         self.nickname = nickname
@@ -67,6 +69,7 @@ class Row:
         self.__data__ = {"keyed": keyed}
         self.renamed_attr = renamed
         self.buddy = buddy
+        self.flag = flag
 
     @property
     def broken(self):
@@ -117,7 +120,8 @@ def make_schema():
 
 
 ROWS = [Row(1, "one", nickname="uno", color=Color.RED, keyed=7, buddy=Row(20, "twenty")),
-        Row(2, "two", size=2**40, color="not a color", buddy="later"),  # cannot coerce
+        Row(2, "two", size=2**40, color="not a color", buddy="later",  # cannot coerce
+            flag="yes", nickname=5),
         Row("3", "three", greeting=ValueError("an exception as the value"), buddy="boom")]
 BUDDIES = [Row(30, "thirty", buddy=Row(31, None)), Row(32, "x", buddy=ValueError("no buddy")),
            Row(33, "y", buddy=Row(34, "z")), Row(35, "w")]
@@ -135,7 +139,7 @@ ROOT = {
     "dicts": [{"id": 8, "name": "eight", "size": "12", "renamed_attr": "x",
                "fromMethod": "a string in a dict"}],
 }
-ALL = ("id name nickname size color greeting broken fromMethod keyed renamed custom "
+ALL = ("id name nickname size color greeting broken fromMethod keyed renamed custom flag "
        "withArg(times: 2) __typename")
 
 QUERIES = [
@@ -185,6 +189,7 @@ def test_the_cases_it_must_hand_back_to_graphql_core():
         (1, "size"): "Int cannot represent non 32-bit signed integer value: 1099511627776",
         (1, "color"): "Enum 'Color' cannot represent value: 'not a color'",
         (1, "broken"): "the property failed",
+        (1, "flag"): "Boolean cannot represent a non boolean value: 'yes'",
         (2, "greeting"): "an exception as the value",
         (2, "broken"): "the property failed",
     }
@@ -194,6 +199,7 @@ def test_the_cases_it_must_hand_back_to_graphql_core():
     assert rows[0]["renamed"] == "r" and rows[0]["custom"] == "custom 1 custom"
     assert rows[0]["withArg"] == "oneone" and rows[0]["__typename"] == "Row"
     assert rows[0]["color"] == "RED" and rows[1]["color"] is None
+    assert rows[0]["flag"] is True and rows[1]["nickname"] == "5"
     assert rows[2]["id"] == "3" and rows[2]["greeting"] is None
 
 

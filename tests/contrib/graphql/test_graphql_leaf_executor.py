@@ -34,6 +34,7 @@ type Row {
   buddy: Row
   strictBuddy: Row!
   flag: Boolean
+  rawName: String!
 }
 type Checked { name: String }
 type Holder {
@@ -66,7 +67,7 @@ class Row:
         self.size = size
         self.color = color
         self.greeting = greeting
-        self.__data__ = {"keyed": keyed}
+        self.__data__ = {"keyed": keyed, "name": name}
         self.renamed_attr = renamed
         self.buddy = buddy
         self.flag = flag
@@ -110,6 +111,7 @@ def make_schema():
     fields = schema.type_map["Row"].fields
     fields["keyed"].resolve = ColumnReader("keyed", raw=True)
     fields["renamed"].resolve = ColumnReader("renamed_attr")
+    fields["rawName"].resolve = ColumnReader("name", raw=True)
     fields["custom"].resolve = lambda row, info: f"custom {row.id} {info.path.key}"
     fields["withArg"].resolve = lambda row, info, times=1: row.name * times
     fields["buddy"].resolve = fields["strictBuddy"].resolve = Buddy()
@@ -139,7 +141,7 @@ ROOT = {
     "dicts": [{"id": 8, "name": "eight", "size": "12", "renamed_attr": "x",
                "fromMethod": "a string in a dict"}],
 }
-ALL = ("id name nickname size color greeting broken fromMethod keyed renamed custom flag "
+ALL = ("id name nickname size color greeting broken fromMethod keyed renamed custom flag rawName "
        "withArg(times: 2) __typename")
 
 QUERIES = [
@@ -149,6 +151,8 @@ QUERIES = [
     ("query($yes: Boolean!) { rows { name @include(if: $yes) id @skip(if: $yes) "
      "size @skip(if: false) } }"),
     "{ strictRows { id name } }",                                   # null bubbles to the list
+    "{ strictRows { id rawName } }",
+    "{ dicts { rawName } }",
     "{ rows { brokenStrict } }",
     "{ holder { row { name } rows { id name __typename } optional { name } } }",
     "{ holder { row { nickname name } } strictRows { name } }",
@@ -229,3 +233,27 @@ def test_plain_leaves_skip_execute_field_unless_execution_may_be_async(monkeypat
     called.clear()
     execute(schema, query, root, executor_class=LeafExecutor)
     assert called == ["rows", "name", "custom", "name", "custom"]
+
+
+def test_a_null_in_a_non_null_model_column(db):
+    from testproject.gqlblog.models import Post
+
+    from rustforge.contrib.graphql import ModelType, Schema
+
+    local = Schema()
+
+    @local.register
+    class ArticleType(ModelType):
+        model = Post
+        fields = ["id", "title", "published"]
+
+    @local.query("[Article]!")
+    def unsaved(root, info):
+        return [Post(id=1, title="kept", published=True), Post(id=2, title=None)]
+
+    answer = local.execute("{ unsaved { id title published } }")
+    assert answer["data"] == {"unsaved": [{"id": "1", "title": "kept", "published": True},
+                                          None]}
+    # graphql-core raises a TypeError for it: a server-side fault, masked as such.
+    assert [(e["extensions"]["code"], e["path"]) for e in answer["errors"]] == [
+        ("INTERNAL_SERVER_ERROR", ["unsaved", 1, "title"])]

@@ -178,7 +178,7 @@ def child(route: str, count: int, profile: bool) -> None:
 
         prof = cProfile.Profile()
         prof.runcall(loop, count)
-        pstats.Stats(prof).sort_stats("tottime").print_stats(40)
+        pstats.Stats(prof).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(40)
         return
     operator.call(loop, count)  # callgrind counts inside this call only
 

@@ -75,7 +75,7 @@ def render_report(data: dict, plan, pg_version: str) -> str:
     lines += machine(pg_version)
     lines += [
         (f"- gunicorn: {plan.workers} workers, classes {', '.join(plan.classes)} "
-         f"(gthread: {plan.threads} threads); load: `wrk -t1 -c{plan.connections} "
+         f"(gthread: {plan.threads} threads, `--reuse-port`); load: `wrk -t1 -c{plan.connections} "
          f"-d{plan.duration}s`, {plan.repeat} interleaved round(s) per route, medians."),
         "- Ratios are medians of per-round ratios (A B C measured back to back).",
         ("- RustForge runs the settings of a new project as generated, so its middleware is "

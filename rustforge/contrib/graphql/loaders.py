@@ -50,12 +50,21 @@ def _loaded(row: peewee.Model) -> dict:
     return store
 
 
+def loaded(obj: peewee.Model, key: Any, default: Any) -> Any:
+    """What was loaded for ``obj`` under ``key`` (a foreign key's name), or
+    ``default`` when nothing was yet."""
+    store = obj.__dict__.get(LOADED)
+    if store is None:
+        return default
+    return store.get(key, default)
+
+
 def load_related(obj: peewee.Model, info: Any, fk: peewee.ForeignKeyField,
-                 query: peewee.ModelSelect) -> peewee.Model | None:
+                 type_: Any) -> peewee.Model | None:
     """The row ``obj.<fk>`` points to, loaded for ``obj``'s whole batch.
 
-    ``query`` holds the rows the request may see (the target type's
-    ``get_query``); a row outside it resolves to null.
+    ``type_.get_query(info)`` holds the rows the request may see (asked
+    once per batch); a row outside it resolves to null.
     """
     name = fk.name
     store = _loaded(obj)
@@ -63,6 +72,7 @@ def load_related(obj: peewee.Model, info: Any, fk: peewee.ForeignKeyField,
         return store[name]
     if obj.__data__.get(name) is None:
         return None
+    query = type_.get_query(info)
     batch = [row for row in obj.__dict__.get(BATCH, (obj,)) if name not in _loaded(row)]
     keys = list({row.__data__.get(name) for row in batch} - {None})
     target = fk.rel_field
@@ -78,9 +88,10 @@ def load_related(obj: peewee.Model, info: Any, fk: peewee.ForeignKeyField,
 
 
 def load_children(obj: peewee.Model, info: Any, fk: peewee.ForeignKeyField,
-                  query: peewee.ModelSelect, first: int | None, after: str | None,
+                  type_: Any, first: int | None, after: str | None,
                   clean_key: Any) -> Connection:
-    """One page of the rows whose ``fk`` points to ``obj``, for the whole batch.
+    """One page of the rows whose ``fk`` points to ``obj``, for the whole batch,
+    out of ``type_.get_query(info)`` (asked once per batch).
 
     A window function numbers each parent's children, so the page limit
     holds per parent in one query (SQLite >= 3.25 and PostgreSQL).
@@ -92,6 +103,7 @@ def load_children(obj: peewee.Model, info: Any, fk: peewee.ForeignKeyField,
     if slot in store:
         return store[slot]
     batch = [row for row in obj.__dict__.get(BATCH, (obj,)) if slot not in _loaded(row)]
+    query = type_.get_query(info)
     child = fk.model
     pk = child._meta.primary_key
     groups: dict[Any, list] = {row._pk: [] for row in batch}

@@ -94,3 +94,42 @@ def test_a_narrowed_get_query_goes_through_peewee(db, blog, statements):
             {"title": "Post 27", "author": {"name": "Author 0"}}]}}}
     taken = [sql for sql, _params in statements()]
     assert all("LIKE" in sql or "!=" in sql or "<>" in sql for sql in taken[-2:]), taken
+
+
+def test_a_related_row_loaded_earlier_is_checked_again_in_each_request(db, blog):
+    """Rows that outlive a request (a resolver's own cache) keep what was
+    loaded for them; another request still runs the target type's check."""
+    from testproject.gqlblog.models import Author, Post
+
+    from rustforge.contrib.graphql import ModelType, Schema, staff
+    from rustforge.contrib.graphql.loaders import tag
+
+    local = Schema()
+
+    @local.register
+    class WriterType(ModelType):
+        model = Author
+        fields = ["name"]
+        permission = staff
+
+    @local.register
+    class ArticleType(ModelType):
+        model = Post
+        fields = ["title", "author"]
+
+    kept = tag(list(Post.select().order_by(Post.id).limit(3)))
+
+    @local.query("[Article!]!")
+    def kept_articles(root, info):
+        return kept
+
+    class Boss:
+        is_authenticated, is_staff = True, True
+
+    query = "{ keptArticles { title author { name } } }"
+    assert local.execute(query, user=Boss())["data"]["keptArticles"][2] == {
+        "title": "Post 2", "author": {"name": "Author 2"}}
+    refused = local.execute(query)
+    assert [a["author"] for a in refused["data"]["keptArticles"]] == [None, None, None]
+    assert [(e["path"], e["extensions"]["code"]) for e in refused["errors"]] == [
+        (["keptArticles", i, "author"], "UNAUTHENTICATED") for i in range(3)]

@@ -7,7 +7,13 @@ import enum
 import pytest
 from graphql import Executor, GraphQLError, build_schema, execute, parse
 
-from rustforge.contrib.graphql.executor import ColumnReader, LeafExecutor, never_awaitable
+from rustforge.contrib.graphql.executor import (
+    NOT_READY,
+    ColumnReader,
+    DirectResolver,
+    LeafExecutor,
+    never_awaitable,
+)
 
 SDL = """
 enum Color { RED GREEN }
@@ -25,12 +31,25 @@ type Row {
   renamed: String!
   custom: String
   withArg(times: Int): String
+  buddy: Row
+  strictBuddy: Row!
 }
-type Holder { row: Row! rows: [Row!]! optional: Row }
+type Checked { name: String }
+type Holder {
+  row: Row!
+  rows: [Row!]!
+  optional: Row
+  maybeRows: [Row]
+  strictItems: [Row!]
+  tupleRows: [Row!]!
+  checked: [Checked]
+  notAList: [Row]
+}
 type Query {
   rows: [Row!]!
   strictRows: [Row!]!
   holder: Holder
+  buddies: [Row]
   dicts: [Row!]!
 }
 """
@@ -38,7 +57,7 @@ type Query {
 
 class Row:
     def __init__(self, id, name, *, nickname=None, size=1, color=None, greeting="hi",
-                 keyed=None, renamed="r"):
+                 keyed=None, renamed="r", buddy=None):
         self.id = id
         self.name = name
         self.nickname = nickname
@@ -47,6 +66,7 @@ class Row:
         self.greeting = greeting
         self.__data__ = {"keyed": keyed}
         self.renamed_attr = renamed
+        self.buddy = buddy
 
     @property
     def broken(self):
@@ -58,6 +78,23 @@ class Row:
 
     def fromMethod(self, info):  # graphql-core calls it with info
         return f"{info.field_name} of {self.id}"
+
+
+class Buddy(DirectResolver):
+    """An object field whose value is ready, or needs the full call ("later")."""
+
+    def ready(self, row, context):
+        assert context == "the context"
+        if row.buddy == "later":
+            return NOT_READY
+        if row.buddy == "boom":
+            raise RuntimeError("the buddy failed")
+        return row.buddy
+
+    def __call__(self, row, info):
+        if row.buddy == "later":
+            return Row(99, f"late for {info.path.prev.key}")
+        return self.ready(row, info.context)
 
 
 class Color(enum.Enum):
@@ -72,18 +109,29 @@ def make_schema():
     fields["renamed"].resolve = ColumnReader("renamed_attr")
     fields["custom"].resolve = lambda row, info: f"custom {row.id} {info.path.key}"
     fields["withArg"].resolve = lambda row, info, times=1: row.name * times
+    fields["buddy"].resolve = fields["strictBuddy"].resolve = Buddy()
     schema.type_map["Color"].values["RED"].value = Color.RED
     schema.type_map["Color"].values["GREEN"].value = Color.GREEN
+    schema.type_map["Checked"].is_type_of = lambda value, info: isinstance(value, Row)
     return schema
 
 
-ROWS = [Row(1, "one", nickname="uno", color=Color.RED, keyed=7),
-        Row(2, "two", size=2**40, color="not a color"),     # Int and enum that cannot coerce
-        Row("3", "three", greeting=ValueError("an exception as the value"))]
+ROWS = [Row(1, "one", nickname="uno", color=Color.RED, keyed=7, buddy=Row(20, "twenty")),
+        Row(2, "two", size=2**40, color="not a color", buddy="later"),  # cannot coerce
+        Row("3", "three", greeting=ValueError("an exception as the value"), buddy="boom")]
+BUDDIES = [Row(30, "thirty", buddy=Row(31, None)), Row(32, "x", buddy=ValueError("no buddy")),
+           Row(33, "y", buddy=Row(34, "z")), Row(35, "w")]
 ROOT = {
     "rows": ROWS,
     "strictRows": [Row(4, "four"), Row(5, None)],           # None on a non-null column
-    "holder": {"row": Row(6, "six"), "rows": ROWS[:1], "optional": None},
+    "holder": {"row": Row(6, "six"), "rows": ROWS[:1], "optional": None,
+               "maybeRows": [Row(9, "nine"), None, ValueError("an item that failed"),
+                             Row(10, None)],
+               "strictItems": [Row(11, "eleven"), None],
+               "tupleRows": tuple(ROWS[:2]),
+               "checked": [Row(12, "twelve"), {"name": "not a row"}],
+               "notAList": Row(13, "thirteen")},
+    "buddies": BUDDIES,
     "dicts": [{"id": 8, "name": "eight", "size": "12", "renamed_attr": "x",
                "fromMethod": "a string in a dict"}],
 }
@@ -100,8 +148,15 @@ QUERIES = [
     "{ rows { brokenStrict } }",
     "{ holder { row { name } rows { id name __typename } optional { name } } }",
     "{ holder { row { nickname name } } strictRows { name } }",
+    "{ holder { maybeRows { id name } strictItems { name } tupleRows { id } } }",
+    "{ holder { maybeRows { nickname } checked { name } notAList { name } } }",
+    "{ holder { strictItems { id } rows { name } } }",
     "{ dicts { id name size renamed fromMethod __typename } }",
     "{ __typename rows { name } }",
+    "{ rows { id buddy { id name buddy { id } } } }",
+    "{ buddies { id buddy { id name } } }",
+    "{ buddies { id strictBuddy { id } } }",
+    "{ rows { strictBuddy { name } } }",
 ]
 
 
@@ -110,7 +165,8 @@ def run(executor, query, variables=None):
     kwargs = {"executor_class": executor}
     if executor is LeafExecutor:
         kwargs["is_awaitable"] = never_awaitable
-    return execute(schema, parse(query), ROOT, variable_values=variables, **kwargs)
+    return execute(schema, parse(query), ROOT, variable_values=variables,
+                   context_value="the context", **kwargs)
 
 
 @pytest.mark.parametrize("query", QUERIES)

@@ -53,6 +53,9 @@ LAZY = {
     "rustforge.contrib.jobs.resources": "the first jobs dashboard request",
     "rustforge.contrib.mail.resources": "the first mail preview page",
     "rustforge.contrib.oauth.resources": "the first request to an OAuth endpoint",
+    "rustforge.contrib.export.exporters": "the first export (a project's exports.py declares "
+                                          "exporters), or an admin export action",
+    "csv": "the first CSV export (rustforge.contrib.export.streams)",
 }
 
 # What a new project's settings list (project_template): the auth middleware

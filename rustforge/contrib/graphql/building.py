@@ -179,13 +179,13 @@ class Builder:
         gtype = self.named[scalar_name(mfield)]
         if not mfield.null and perm is None:
             gtype = GraphQLNonNull(gtype)
-        resolver: ColumnReader | None
         if isinstance(mfield, peewee.ForeignKeyField):
             resolver = ColumnReader(name, raw=True)  # the key, not the related row
-        elif camel(name) != name or perm is not None:
-            resolver = ColumnReader(name)
         else:
-            resolver = None  # graphql-core's default: getattr
+            # What peewee's own accessor reads, without its call; anything
+            # else on the class (a property of the same name) is read by getattr.
+            plain = type(cls.model.__dict__.get(name)) is peewee.FieldAccessor
+            resolver = ColumnReader(name, raw=plain)
         return GraphQLField(gtype, description=help_text,
                             resolve=_guard(resolver, perm, f"{cls.type_name()}.{name}"))
 

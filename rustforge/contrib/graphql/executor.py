@@ -14,8 +14,8 @@ request and marks a field *plain* when
 * it takes no arguments;
 * its type is a scalar or an enum, non-null or not, and its resolver is
   graphql-core's default one (an attribute, or a key of a dict) or a
-  :class:`DirectResolver` (:class:`ColumnReader`: a model column under its
-  camelCase name, a foreign key's raw key);
+  :class:`DirectResolver` (:class:`ColumnReader`: a model column, a
+  foreign key's raw key);
 * or its type is an object type (without ``is_type_of``) and its resolver
   a :class:`DirectResolver` (a foreign key's related row, once loaded for
   its batch and checked in this request).
@@ -54,7 +54,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeGuard
 
-from graphql import Executor, GraphQLObjectType, Undefined, default_field_resolver
+from graphql import (
+    Executor,
+    GraphQLBoolean,
+    GraphQLID,
+    GraphQLObjectType,
+    GraphQLString,
+    Undefined,
+    default_field_resolver,
+)
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import Path
 from graphql.type import (
@@ -94,8 +102,9 @@ class DirectResolver:
 
 class ColumnReader(DirectResolver):
     """Reads one value of a row: ``getattr(row, attr)``, or
-    ``row.__data__.get(attr)`` for ``raw`` (a foreign key's key, without
-    loading the related row)."""
+    ``row.__data__.get(attr)`` for ``raw`` (what peewee's own accessor of a
+    column reads; for a foreign key, its key without loading the related
+    row). The executor reads a raw column inline."""
 
     __slots__ = ("attr", "raw")
 
@@ -113,12 +122,25 @@ class ColumnReader(DirectResolver):
 
 
 # One step of a plan: (response name, field details, field definition, field
-# name, the resolver's ``ready`` (None: the default resolver), coerce (a plain
-# leaf), object type (an object field of a DirectResolver)); neither coerce nor
-# an object type: the field goes through execute_field.
-_Step = tuple[str, FieldDetailsList, GraphQLField | None, str,
+# name, the key a raw ColumnReader reads from ``__data__`` (or None), the
+# resolver's ``ready`` (both None: the default resolver), coerce (a plain
+# leaf), quick coercions (see _QUICK), object type (an object field of a
+# DirectResolver)); neither coerce nor an object type: the field goes through
+# execute_field.
+_Step = tuple[str, FieldDetailsList, GraphQLField | None, str, str | None,
               Callable[[Any, Any], Any] | None, Callable[[Any], Any] | None,
-              GraphQLObjectType | None]
+              dict[type, Any], GraphQLObjectType | None]
+
+# PERF: what graphql-core's own scalars make of the commonest values, by their
+# exact class: None for "the value itself" (a call each saved for most text,
+# id and boolean columns). Anything else is coerced by the scalar.
+_QUICK: dict[Any, dict[type, Any]] = {
+    GraphQLString: {str: None},
+    GraphQLID: {str: None, int: str},  # serialize_id: str(int(value))
+    GraphQLBoolean: {bool: None},
+}
+_NO_QUICK: dict[type, Any] = {}
+_COERCE: Any = object()  # "not quick: call coerce"
 
 
 class LeafExecutor(Executor):
@@ -137,6 +159,7 @@ class LeafExecutor(Executor):
         # execution, once per selection and type (graphql-core memoizes them).
         self._plans: dict[tuple[GraphQLObjectType, int],
                           tuple[GroupedFieldSet, list[_Step]]] = {}
+        self._mappings: dict[type, bool] = {}
         # id of an output type -> (object type, list?) or None (see complete_value).
         self._shapes: dict[int, tuple[GraphQLObjectType, bool] | None] = {}
 
@@ -153,8 +176,10 @@ class LeafExecutor(Executor):
             node = details[0].node
             name = node.name.value
             field_def = self.schema.get_field(parent_type, name)
+            raw: str | None = None
             ready: Callable[[Any, Any], Any] | None = None
             coerce: Callable[[Any], Any] | None = None
+            quick = _NO_QUICK
             object_type: GraphQLObjectType | None = None
             if plain and field_def is not None and not name.startswith("__") \
                     and not field_def.args and not node.arguments:
@@ -162,13 +187,18 @@ class LeafExecutor(Executor):
                 named = get_nullable_type(field_def.type)
                 direct = isinstance(resolve, DirectResolver)
                 if is_leaf_type(named) and (resolve is None or direct):
-                    ready = resolve.ready if direct else None  # type: ignore[union-attr]
+                    if type(resolve) is ColumnReader and resolve.raw:
+                        raw = resolve.attr  # PERF: read inline, no call
+                    elif direct:
+                        ready = resolve.ready  # type: ignore[union-attr]
                     coerce = named.coerce_output_value
+                    quick = _QUICK.get(named, _NO_QUICK)
                 elif direct and isinstance(named, GraphQLObjectType) \
                         and named.is_type_of is None:
                     ready = resolve.ready  # type: ignore[union-attr]
                     object_type = named
-            steps.append((response_name, details, field_def, name, ready, coerce, object_type))
+            steps.append((response_name, details, field_def, name, raw, ready, coerce, quick,
+                          object_type))
         self._plans[key] = (grouped_field_set, steps)
         return steps
 
@@ -181,8 +211,11 @@ class LeafExecutor(Executor):
         results: dict[str, Any] = {}
         execute_field = self.execute_field
         context = self.context_value
-        for response_name, details, field_def, name, ready, coerce, object_type in \
-                self._plan(parent_type, grouped_field_set):
+        mapping: bool | None = None  # the source is a dict (default resolver: keys)
+        found = self._plans.get((parent_type, id(grouped_field_set)))
+        steps = found[1] if found is not None else self._plan(parent_type, grouped_field_set)
+        for response_name, details, field_def, name, raw, ready, coerce, quick, object_type \
+                in steps:
             if coerce is None and object_type is None:
                 result = execute_field(parent_type, source_value, details,
                                        Path(path, response_name, parent_type.name),
@@ -191,7 +224,9 @@ class LeafExecutor(Executor):
                     results[response_name] = result
                 continue
             try:
-                if ready is not None:
+                if raw is not None:
+                    value = source_value.__data__.get(raw)
+                elif ready is not None:
                     value = ready(source_value, context)
                     if value is NOT_READY:
                         result = execute_field(parent_type, source_value, details,
@@ -200,10 +235,15 @@ class LeafExecutor(Executor):
                         if result is not Undefined:
                             results[response_name] = result
                         continue
-                elif isinstance(source_value, Mapping):
-                    value = source_value.get(name)
                 else:
-                    value = getattr(source_value, name, None)
+                    if mapping is None:
+                        mapping = self._is_mapping(source_value.__class__)
+                    value = source_value.get(name) if mapping else \
+                        getattr(source_value, name, None)
+                convert = quick.get(value.__class__, _COERCE)
+                if convert is not _COERCE:
+                    results[response_name] = value if convert is None else convert(value)
+                    continue
                 if value is not None and not isinstance(value, Exception):
                     if object_type is not None:
                         fields = self.collect_subfields(object_type, details).grouped_field_set
@@ -223,8 +263,17 @@ class LeafExecutor(Executor):
                 continue
             results[response_name] = self._complete(
                 parent_type, field_def, details, Path(path, response_name, parent_type.name),
-                value, position_context, call=ready is None and callable(value))
+                value, position_context,
+                call=raw is None and ready is None and callable(value))
         return results
+
+    def _is_mapping(self, cls: type) -> bool:
+        """``isinstance(source, Mapping)`` by the source's class, once per
+        request (the ABC check is slow for the many objects that are not)."""
+        found = self._mappings.get(cls)
+        if found is None:
+            found = self._mappings[cls] = issubclass(cls, Mapping)
+        return found
 
     def _complete(self, parent_type: GraphQLObjectType, field_def: Any,
                   details: FieldDetailsList, path: Path, value: Any, position_context: Any,

@@ -33,6 +33,8 @@ type Row {
   withArg(times: Int): String
   buddy: Row
   strictBuddy: Row!
+  flag: Boolean
+  rawName: String!
 }
 type Checked { name: String }
 type Holder {
@@ -57,16 +59,18 @@ type Query {
 
 class Row:
     def __init__(self, id, name, *, nickname=None, size=1, color=None, greeting="hi",
-                 keyed=None, renamed="r", buddy=None):
+                 keyed=None, renamed="r", buddy=None,
+                 flag=True):
         self.id = id
         self.name = name
         self.nickname = nickname
         self.size = size
         self.color = color
         self.greeting = greeting
-        self.__data__ = {"keyed": keyed}
+        self.__data__ = {"keyed": keyed, "name": name}
         self.renamed_attr = renamed
         self.buddy = buddy
+        self.flag = flag
 
     @property
     def broken(self):
@@ -107,6 +111,7 @@ def make_schema():
     fields = schema.type_map["Row"].fields
     fields["keyed"].resolve = ColumnReader("keyed", raw=True)
     fields["renamed"].resolve = ColumnReader("renamed_attr")
+    fields["rawName"].resolve = ColumnReader("name", raw=True)
     fields["custom"].resolve = lambda row, info: f"custom {row.id} {info.path.key}"
     fields["withArg"].resolve = lambda row, info, times=1: row.name * times
     fields["buddy"].resolve = fields["strictBuddy"].resolve = Buddy()
@@ -117,7 +122,8 @@ def make_schema():
 
 
 ROWS = [Row(1, "one", nickname="uno", color=Color.RED, keyed=7, buddy=Row(20, "twenty")),
-        Row(2, "two", size=2**40, color="not a color", buddy="later"),  # cannot coerce
+        Row(2, "two", size=2**40, color="not a color", buddy="later",  # cannot coerce
+            flag="yes", nickname=5),
         Row("3", "three", greeting=ValueError("an exception as the value"), buddy="boom")]
 BUDDIES = [Row(30, "thirty", buddy=Row(31, None)), Row(32, "x", buddy=ValueError("no buddy")),
            Row(33, "y", buddy=Row(34, "z")), Row(35, "w")]
@@ -135,7 +141,7 @@ ROOT = {
     "dicts": [{"id": 8, "name": "eight", "size": "12", "renamed_attr": "x",
                "fromMethod": "a string in a dict"}],
 }
-ALL = ("id name nickname size color greeting broken fromMethod keyed renamed custom "
+ALL = ("id name nickname size color greeting broken fromMethod keyed renamed custom flag rawName "
        "withArg(times: 2) __typename")
 
 QUERIES = [
@@ -145,6 +151,8 @@ QUERIES = [
     ("query($yes: Boolean!) { rows { name @include(if: $yes) id @skip(if: $yes) "
      "size @skip(if: false) } }"),
     "{ strictRows { id name } }",                                   # null bubbles to the list
+    "{ strictRows { id rawName } }",
+    "{ dicts { rawName } }",
     "{ rows { brokenStrict } }",
     "{ holder { row { name } rows { id name __typename } optional { name } } }",
     "{ holder { row { nickname name } } strictRows { name } }",
@@ -185,6 +193,7 @@ def test_the_cases_it_must_hand_back_to_graphql_core():
         (1, "size"): "Int cannot represent non 32-bit signed integer value: 1099511627776",
         (1, "color"): "Enum 'Color' cannot represent value: 'not a color'",
         (1, "broken"): "the property failed",
+        (1, "flag"): "Boolean cannot represent a non boolean value: 'yes'",
         (2, "greeting"): "an exception as the value",
         (2, "broken"): "the property failed",
     }
@@ -194,6 +203,7 @@ def test_the_cases_it_must_hand_back_to_graphql_core():
     assert rows[0]["renamed"] == "r" and rows[0]["custom"] == "custom 1 custom"
     assert rows[0]["withArg"] == "oneone" and rows[0]["__typename"] == "Row"
     assert rows[0]["color"] == "RED" and rows[1]["color"] is None
+    assert rows[0]["flag"] is True and rows[1]["nickname"] == "5"
     assert rows[2]["id"] == "3" and rows[2]["greeting"] is None
 
 
@@ -223,3 +233,27 @@ def test_plain_leaves_skip_execute_field_unless_execution_may_be_async(monkeypat
     called.clear()
     execute(schema, query, root, executor_class=LeafExecutor)
     assert called == ["rows", "name", "custom", "name", "custom"]
+
+
+def test_a_null_in_a_non_null_model_column(db):
+    from testproject.gqlblog.models import Post
+
+    from rustforge.contrib.graphql import ModelType, Schema
+
+    local = Schema()
+
+    @local.register
+    class ArticleType(ModelType):
+        model = Post
+        fields = ["id", "title", "published"]
+
+    @local.query("[Article]!")
+    def unsaved(root, info):
+        return [Post(id=1, title="kept", published=True), Post(id=2, title=None)]
+
+    answer = local.execute("{ unsaved { id title published } }")
+    assert answer["data"] == {"unsaved": [{"id": "1", "title": "kept", "published": True},
+                                          None]}
+    # graphql-core raises a TypeError for it: a server-side fault, masked as such.
+    assert [(e["extensions"]["code"], e["path"]) for e in answer["errors"]] == [
+        ("INTERNAL_SERVER_ERROR", ["unsaved", 1, "title"])]

@@ -630,7 +630,8 @@ def main(argv: list[str] | None = None) -> int:
     data.update(startup=startup, imports=imports, micro=micro,
                 middleware=middleware_of(impls["rustforge"]))
     log("worker memory with every built-in app installed")
-    data["all_apps"] = footprint.measure(impls["rustforge"], 10 if plan.quick else 200)
+    data["all_apps"] = footprint.measure(impls["rustforge"], impls["falcon"],
+                                         10 if plan.quick else 200)
     if not (plan.quick or args.no_scaling):
         data["scaling"] = scaling.scaling_run(impls["rustforge"], plan.duration)
     report = render_report(data, plan, pg_version)

@@ -155,3 +155,36 @@ def test_every_builtin_route_declares_what_its_class_answers(settings):
     lazy = [entry for entry in project_routes() if entry.lazy]
     assert {entry.resource.split(".")[2] for entry in lazy} >= {
         "admin", "api", "auth", "export", "graphql", "jobs", "mail", "oauth"}
+
+
+def test_manage_routes_lists_the_class_and_what_it_answers(project):
+    from click.testing import CliRunner
+
+    from rustforge.management.commands.routes import command
+
+    result = CliRunner().invoke(command, [])
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()}
+    assert lines["/page"] == ["GET,POST,DELETE", f"{project}.Page", "page"]
+    assert lines["/page/{id:int}/archive"] == ["POST", f"{project}.Page", "archive"]
+    assert lines["/accounts/login"] == ["GET,POST", "rustforge.contrib.auth.resources.LoginPage",
+                                        "auth:login"]
+
+
+def test_metrics_label_a_lazy_route_by_its_template(project):
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from rustforge.http.probes import wrap_probes
+
+    client = Client(wrap_probes(create_app()))
+
+    def count():
+        text = client.get("/metrics").text
+        return sum(sample.value for family in text_string_to_metric_families(text)
+                   for sample in family.samples
+                   if sample.name == "rustforge_http_requests_total"
+                   and sample.labels.get("route") == "/page/{id:int}/archive")
+
+    before = count()
+    assert client.post("/page/8/archive").status_code == 200
+    assert count() - before == 1

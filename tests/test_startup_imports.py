@@ -42,14 +42,37 @@ LAZY = {
     "rustforge.queue.batches": "the first Batch (rustforge.queue)",
     "rustforge.queue.handles": "the first fetch_job or enqueued job's handle",
     "rustforge.queue.monitor": "the first jobs dashboard request",
+    # The apps' resource modules: their routes name them by dotted path
+    # (rustforge.http.routing), so a page's first request imports them.
+    "rustforge.contrib.admin.resources": "the first admin page",
+    "rustforge.contrib.admin.editing": "the first admin add or change page",
+    "rustforge.contrib.api.resources": "the first OpenAPI document or docs page",
+    "rustforge.contrib.auth.resources": "the first log-in, password, sessions or 2FA page",
+    "rustforge.contrib.export.resources": "the first export request",
+    "rustforge.contrib.graphql.resources": "the first GraphQL request",
+    "rustforge.contrib.jobs.resources": "the first jobs dashboard request",
+    "rustforge.contrib.mail.resources": "the first mail preview page",
+    "rustforge.contrib.oauth.resources": "the first request to an OAuth endpoint",
+    "rustforge.contrib.export.exporters": "the first export (a project's exports.py declares "
+                                          "exporters), or an admin export action",
+    "csv": "the first CSV export (rustforge.contrib.export.streams)",
 }
+
+# What a new project's settings list (project_template): the auth middleware
+# must not load a page module either.
+MIDDLEWARE = [
+    "rustforge.http.middleware.SecurityMiddleware",
+    "rustforge.contrib.auth.middleware.SessionMiddleware",
+    "rustforge.contrib.auth.middleware.AuthenticationMiddleware",
+    "rustforge.contrib.auth.csrf.CsrfMiddleware",
+]
 
 SCRIPT = textwrap.dedent("""
     import io, json, sys
     from rustforge.conf import settings
 
-    settings.configure(None, INSTALLED_APPS=APPS, SECRET_KEY="k" * 50, DEBUG=False,
-                       ALLOWED_HOSTS=["testserver"])
+    settings.configure(None, INSTALLED_APPS=APPS, MIDDLEWARE=MIDDLEWARE, SECRET_KEY="k" * 50,
+                       DEBUG=False, ALLOWED_HOSTS=["testserver"])
     from rustforge.http import get_wsgi_application
 
     application = get_wsgi_application()
@@ -74,7 +97,7 @@ def test_every_app_installed_and_no_heavy_library_loaded(run_cli, tmp_path):
     apps = builtin_apps()
     assert {"rustforge.contrib.graphql", "rustforge.contrib.jobs"} <= set(apps)
     script = tmp_path / "start.py"
-    script.write_text(f"APPS = {apps!r}\n" + SCRIPT)
+    script.write_text(f"APPS = {apps!r}\nMIDDLEWARE = {MIDDLEWARE!r}\n" + SCRIPT)
     result = run_cli([sys.executable, str(script)], cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])

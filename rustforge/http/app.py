@@ -27,7 +27,7 @@ from rustforge.exceptions import ImproperlyConfigured
 from rustforge.http.errors import handle_uncaught, serialize_error
 from rustforge.http.limits import media_handlers
 from rustforge.http.middleware.core import CoreMiddleware
-from rustforge.http.routing import project_routes
+from rustforge.http.routing import LazyResource, project_routes
 
 logger = logging.getLogger("rustforge.http")
 
@@ -59,13 +59,19 @@ def _load_middleware(path: str) -> Any:
     return factory(settings) if params else factory()
 
 
-def _instantiate(resource: Any) -> Any:
-    return resource() if inspect.isclass(resource) else resource
+def _instantiate(entry: Any) -> Any:
+    """What falcon mounts: a stand-in for a lazy route, else one instance per class."""
+    if entry.lazy:
+        return LazyResource(entry.resource)
+    return entry.resource() if inspect.isclass(entry.resource) else entry.resource
 
 
 def _describe(entry: Any) -> str:
-    resource = entry.resource if inspect.isclass(entry.resource) else type(entry.resource)
-    text = f"{resource.__module__}.{resource.__qualname__}"
+    if entry.lazy:
+        text = entry.resource
+    else:
+        resource = entry.resource if inspect.isclass(entry.resource) else type(entry.resource)
+        text = f"{resource.__module__}.{resource.__qualname__}"
     return f"{text}, suffix {entry.suffix!r}" if entry.suffix else text
 
 
@@ -101,11 +107,13 @@ def create_app() -> falcon.App:
     app.set_error_serializer(serialize_error)
     app.add_error_handler(Exception, handle_uncaught)
 
-    instances: dict[int, Any] = {}
+    instances: dict[Any, Any] = {}
     for entry in project_routes():
-        key = id(entry.resource)
+        key = entry.resource if entry.lazy else id(entry.resource)
         if key not in instances:  # one instance per resource class, shared by its routes
-            instances[key] = _instantiate(entry.resource)
+            instances[key] = _instantiate(entry)
+        if entry.lazy:
+            instances[key].declare(entry.methods, entry.suffix)
         _answer_head_like_get(instances[key], entry.suffix)
         try:
             app.add_route(entry.path, instances[key], suffix=entry.suffix)

@@ -11,27 +11,58 @@
 A resource is a falcon responder class (instantiated once per process) or an
 instance. Names are reversed with ``reverse("post-detail", id=3)``; an app's
 routes are named ``"<label>:<name>"``.
+
+A resource class may also be named by its dotted path, with the methods it
+answers; its module is then imported by the route's first request, not when
+the application is built:
+
+    route("/reports/{id}", "reports.resources.ReportPage", methods=("GET", "POST"))
+
+falcon reads a resource's responders when the route is added, so ``methods``
+stands in for them until then (405 with ``Allow``, ``OPTIONS``, ``HEAD`` like
+``GET`` behave as with the class itself). ``manage.py check`` imports the
+class and reports ``methods`` that differ from its ``on_*`` responders.
 """
 
 from __future__ import annotations
 
 import importlib
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
+from falcon.constants import COMBINED_METHODS
+
 from rustforge.exceptions import ImproperlyConfigured, NoReverseMatch
+from rustforge.importing import import_string
 from rustforge.services import services
 
 _FIELD = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?}")
 
 
+# Every method a responder can answer, the usual ones first (``manage.py routes``).
+_USUAL_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+_METHOD_ORDER = _USUAL_METHODS + tuple(m for m in COMBINED_METHODS
+                                       if m not in _USUAL_METHODS and m != "WEBSOCKET")
+
+
 @dataclass(frozen=True)
 class Route:
     path: str
-    resource: Any
+    resource: Any  # a class, an instance, or a class's dotted path (``methods`` then)
     name: str | None = None
     suffix: str | None = None
+    methods: tuple[str, ...] = ()
+
+    @property
+    def lazy(self) -> bool:
+        """The resource is named by its dotted path, imported on first request."""
+        return isinstance(self.resource, str)
+
+    def load(self) -> Any:
+        """The resource class or instance, imported if the route names it."""
+        return import_string(self.resource) if self.lazy else self.resource
 
 
 @dataclass(frozen=True)
@@ -42,10 +73,23 @@ class Include:
 
 
 def route(path: str, resource: Any, *, name: str | None = None,
-          suffix: str | None = None) -> Route:
+          suffix: str | None = None, methods: tuple[str, ...] | list[str] = ()) -> Route:
     if not path.startswith("/"):
         raise ImproperlyConfigured(f"route {path!r} must start with '/'")
-    return Route(path, resource, name, suffix)
+    if isinstance(resource, str):
+        if not methods:
+            raise ImproperlyConfigured(
+                f"route {path!r}: a resource named by its path ({resource!r}) needs the "
+                "methods it answers, methods=(\"GET\", ...)")
+        unknown = [m for m in methods if m not in _METHOD_ORDER]
+        if unknown:
+            raise ImproperlyConfigured(
+                f"route {path!r}: unknown HTTP method {unknown[0]!r} (methods are upper case)")
+    elif methods:
+        raise ImproperlyConfigured(
+            f"route {path!r}: methods= is for a resource named by its dotted path; "
+            "falcon reads the responders of a class or instance itself")
+    return Route(path, resource, name, suffix, tuple(methods))
 
 
 def include(prefix: str, target: Any, *, namespace: str | None = None) -> Include:
@@ -76,7 +120,8 @@ def flatten(entries: list, prefix: str = "", namespace: str | None = None) -> li
             name = entry.name
             if name and namespace:
                 name = f"{namespace}:{name}"
-            flat.append(Route(join(prefix, entry.path), entry.resource, name, entry.suffix))
+            flat.append(Route(join(prefix, entry.path), entry.resource, name, entry.suffix,
+                              entry.methods))
         else:
             raise ImproperlyConfigured(
                 f"routes entries must come from route() or include(), got {entry!r}")
@@ -167,10 +212,71 @@ def project_routes() -> list[Route]:
 def responder_for(req: Any, resource: Any) -> Any:
     """The responder method falcon calls for ``req`` (``on_post_refund`` for a
     route added with ``suffix="refund"``), or None. For middleware such as CSRF
-    that honours marks on responders."""
+    that honours marks on responders (a lazy route's resource is imported)."""
     suffix = services.get("reverser").suffixes.get(getattr(req, "uri_template", None))
     name = f"on_{req.method.lower()}" + (f"_{suffix}" if suffix else "")
+    if isinstance(resource, LazyResource):
+        resource = resource.resource
     return getattr(resource, name, None)
+
+
+def responder_methods(resource: Any, suffix: str | None = None) -> list[str]:
+    """The HTTP methods ``resource`` has responders for (``on_get``, or
+    ``on_get_<suffix>``), in the order ``manage.py routes`` lists them."""
+    tail = f"_{suffix}" if suffix else ""
+    return [m for m in _METHOD_ORDER if callable(getattr(resource, f"on_{m.lower()}{tail}", None))]
+
+
+class LazyResource:
+    """What falcon mounts for routes that name their resource by dotted path.
+
+    It has a responder for each method those routes declare, which imports the
+    class, makes its one instance and calls the real responder (hooks such as
+    ``login_required`` run there). Any other attribute (``csrf_exempt``, ...)
+    is read from the real instance, importing it if need be. Undeclared
+    responders are absent, so falcon answers 405 without importing anything.
+    """
+
+    def __init__(self, dotted: str) -> None:
+        self.dotted = dotted
+        self._resource: Any = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<LazyResource {self.dotted}>"
+
+    def declare(self, methods: tuple[str, ...], suffix: str | None = None) -> None:
+        """Add the responders of one route (``on_post_revoke`` for ``suffix="revoke"``)."""
+        tail = f"_{suffix}" if suffix else ""
+        for method in methods:
+            name = f"on_{method.lower()}{tail}"
+            if name not in self.__dict__:
+                setattr(self, name, self._responder(name))
+
+    def _responder(self, name: str) -> Any:
+        def responder(req: Any, resp: Any, **params: Any) -> Any:
+            return getattr(self.resource, name)(req, resp, **params)
+
+        responder.__name__ = responder.__qualname__ = name
+        return responder
+
+    @property
+    def resource(self) -> Any:
+        """The real resource: the class's one instance, made on first use."""
+        resource = self._resource
+        if resource is None:
+            with self._lock:  # gthread workers: two first requests make one instance
+                if self._resource is None:
+                    self._resource = import_string(self.dotted)()
+                resource = self._resource
+        return resource
+
+    def __getattr__(self, name: str) -> Any:
+        # Only names missing from the proxy get here: an undeclared responder is
+        # absent (falcon probes every on_* name when the route is added).
+        if name.startswith(("on_", "__")) or name in ("dotted", "_resource", "_lock"):
+            raise AttributeError(name)
+        return getattr(self.resource, name)
 
 
 def reverse(name: str, /, **params: Any) -> str:

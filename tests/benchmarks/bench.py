@@ -286,7 +286,13 @@ class Server:
                "-w", str(workers), "-k", worker_class, "--log-level", "warning",
                "--keep-alive", "5", "--timeout", "60"]
         if worker_class == "gthread":
-            cmd += ["--threads", str(threads)]
+            # A gthread worker accepts every connection it can while busy, so on a
+            # shared socket one worker could take all of wrk's keep-alive
+            # connections for a whole round (seen: 16/0, 14/2) and serve them
+            # GIL-bound on one core while the other worker idled. With a socket
+            # per worker (SO_REUSEPORT) the kernel spreads them by hash instead.
+            # Sync workers take one connection at a time and keep none alive.
+            cmd += ["--threads", str(threads), "--reuse-port"]
         cmd.append(impl.module)
         self.started = time.perf_counter()
         self.log = open(BENCH_DIR / f"gunicorn-{impl.name}-{worker_class}.log", "a")  # noqa: SIM115 (closed in stop)
@@ -624,7 +630,8 @@ def main(argv: list[str] | None = None) -> int:
     data.update(startup=startup, imports=imports, micro=micro,
                 middleware=middleware_of(impls["rustforge"]))
     log("worker memory with every built-in app installed")
-    data["all_apps"] = footprint.measure(impls["rustforge"], 10 if plan.quick else 200)
+    data["all_apps"] = footprint.measure(impls["rustforge"], impls["falcon"],
+                                         10 if plan.quick else 200)
     if not (plan.quick or args.no_scaling):
         data["scaling"] = scaling.scaling_run(impls["rustforge"], plan.duration)
     report = render_report(data, plan, pg_version)

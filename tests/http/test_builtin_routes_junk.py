@@ -71,7 +71,8 @@ def builtin_routes():
 
     apps.populate()
     for entry in project_routes():
-        resource = entry.resource if isinstance(entry.resource, type) else type(entry.resource)
+        resource = entry.load()  # built-in apps name their resources by dotted path
+        resource = resource if isinstance(resource, type) else type(resource)
         if not resource.__module__.startswith("rustforge."):
             continue
         tail = f"_{entry.suffix}" if entry.suffix else ""

@@ -15,22 +15,26 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee
 
 from rustforge.conf import settings
 from rustforge.contrib import admin
-from rustforge.contrib.export.exporters import Exporter, Selection
-from rustforge.contrib.export.names import content_disposition
 from rustforge.contrib.export.registry import exports
-from rustforge.contrib.export.render import FORMATS, filename, in_transaction, stream, write
+
+if TYPE_CHECKING:
+    from rustforge.contrib.export.exporters import Exporter
 
 _generic: dict[type, Exporter] = {}
 
 
 def exporter_for(model_admin: Any) -> Exporter:
     """The project's exporter of the model, or one made from the admin's list columns."""
+    # NOTE(memory): the admin's discovery imports this module in every worker;
+    # the exporters (columns, filters, streams, csv) load with the first export.
+    from rustforge.contrib.export.exporters import Exporter
+
     for exporter in exports.all():
         if exporter.model is model_admin.model:
             return exporter
@@ -65,6 +69,11 @@ def _narrowed(exporter: Exporter, queryset: Any) -> Exporter:
 
 
 def _export(fmt: str, model_admin: Any, req: Any, resp: Any, queryset: Any) -> Any:
+    # NOTE(memory): as in exporter_for.
+    from rustforge.contrib.export.exporters import Selection
+    from rustforge.contrib.export.names import content_disposition
+    from rustforge.contrib.export.render import FORMATS, filename, in_transaction, stream, write
+
     user = req.context.get("user")
     exporter = exporter_for(model_admin)
     if exporter.name in exports and not exporter.allowed(user):

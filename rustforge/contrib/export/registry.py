@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rustforge.contrib.export.exporters import Exporter
 from rustforge.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from rustforge.contrib.export.exporters import Exporter
 
 
 class ExportRegistry:

@@ -1,9 +1,12 @@
-from rustforge.contrib.export import resources as r
 from rustforge.http import route
 
+# NOTE(memory): resources are named by dotted path, imported by their first
+# request (docs/architecture.md, heavy libraries load on first use).
+R = "rustforge.contrib.export.resources."
+
 routes = [
-    route("/", r.ExportIndex, name="index"),
-    route("/jobs/{id}", r.ExportJobResource, name="job"),
-    route("/download/{token}", r.ExportDownload, name="download"),
-    route("/{name}.{fmt}", r.ExportResource, name="export"),
+    route("/", R + "ExportIndex", methods=("GET",), name="index"),
+    route("/jobs/{id}", R + "ExportJobResource", methods=("GET",), name="job"),
+    route("/download/{token}", R + "ExportDownload", methods=("GET",), name="download"),
+    route("/{name}.{fmt}", R + "ExportResource", methods=("GET",), name="export"),
 ]

@@ -28,6 +28,7 @@ from graphql.error import GraphQLSyntaxError
 from graphql.language import ListTypeNode, NamedTypeNode, NonNullTypeNode, parse_type
 
 from rustforge.contrib.graphql import loaders
+from rustforge.contrib.graphql.executor import NOT_READY, ColumnReader, DirectResolver
 from rustforge.contrib.graphql.inputs import input_type
 from rustforge.contrib.graphql.permissions import (
     Permission,
@@ -172,27 +173,19 @@ class Builder:
         help_text = mfield.help_text or None
         if isinstance(mfield, peewee.ForeignKeyField) and mfield.rel_model in self.by_model:
             target = self.by_model[mfield.rel_model]
-
-            def resolve_fk(obj: Any, info: Any, fk: peewee.ForeignKeyField = mfield) -> Any:
-                if obj.__data__.get(fk.name) is None:
-                    return None
-                authorize_type(info, target)
-                return loaders.load_related(obj, info, fk, target.get_query(info))
-
             return GraphQLField(self.named[target.type_name()], description=help_text,
-                                resolve=_guard(resolve_fk, perm, f"{cls.type_name()}.{name}"))
+                                resolve=_guard(RelatedRow(mfield, target), perm,
+                                               f"{cls.type_name()}.{name}"))
         gtype = self.named[scalar_name(mfield)]
         if not mfield.null and perm is None:
             gtype = GraphQLNonNull(gtype)
-        resolver: Callable[..., Any] | None
         if isinstance(mfield, peewee.ForeignKeyField):
-            def resolver(obj: Any, info: Any, key: str = name) -> Any:
-                return obj.__data__.get(key)
-        elif camel(name) != name or perm is not None:
-            def resolver(obj: Any, info: Any, attr: str = name) -> Any:
-                return getattr(obj, attr)
+            resolver = ColumnReader(name, raw=True)  # the key, not the related row
         else:
-            resolver = None  # graphql-core's default: getattr, the fastest path
+            # What peewee's own accessor reads, without its call; anything
+            # else on the class (a property of the same name) is read by getattr.
+            plain = type(cls.model.__dict__.get(name)) is peewee.FieldAccessor
+            resolver = ColumnReader(name, raw=plain)
         return GraphQLField(gtype, description=help_text,
                             resolve=_guard(resolver, perm, f"{cls.type_name()}.{name}"))
 
@@ -207,7 +200,7 @@ class Builder:
         def resolve(obj: Any, info: Any, first: int | None = None,
                     after: str | None = None) -> Any:
             authorize_type(info, child)
-            return loaders.load_children(obj, info, fk, child.get_query(info), first, after,
+            return loaders.load_children(obj, info, fk, child, first, after,
                                          clean)
 
         perm = cls.field_permission(fk.backref, camel(fk.backref))
@@ -216,6 +209,36 @@ class Builder:
                             args={"first": GraphQLArgument(GraphQLInt),
                                   "after": GraphQLArgument(GraphQLString)},
                             resolve=_guard(resolve, perm, f"{cls.type_name()}.{fk.backref}"))
+
+
+class RelatedRow(DirectResolver):
+    """A foreign key as its related object, loaded for the whole batch
+    (:func:`loaders.load_related`) after the target type's read check.
+
+    ``ready``: the row already loaded for this row's batch once the check
+    passed in this request, so the executor skips the call for every row
+    after the first.
+    """
+
+    __slots__ = ("fk", "name", "target")
+
+    def __init__(self, fk: peewee.ForeignKeyField, target: type[ModelType]) -> None:
+        self.fk = fk
+        self.name = fk.name
+        self.target = target
+
+    def ready(self, obj: Any, context: Any) -> Any:
+        if obj.__data__.get(self.name) is None:
+            return None
+        if self.target not in getattr(context, "authorized", ()):
+            return NOT_READY
+        return loaders.loaded(obj, self.name, NOT_READY)
+
+    def __call__(self, obj: Any, info: Any) -> Any:
+        if obj.__data__.get(self.name) is None:
+            return None
+        authorize_type(info, self.target)
+        return loaders.load_related(obj, info, self.fk, self.target)
 
 
 def _python(name: str) -> str:

@@ -11,9 +11,8 @@ import json
 import logging
 import traceback
 from collections import OrderedDict
-from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any, TypeGuard, cast
+from typing import Any, cast
 
 from graphql import (
     ExecutionResult,
@@ -30,6 +29,7 @@ from graphql.error import GraphQLSyntaxError
 from graphql.language import DocumentNode, OperationType
 
 from rustforge.contrib.graphql.context import Context
+from rustforge.contrib.graphql.executor import LeafExecutor, never_awaitable
 from rustforge.contrib.graphql.limits import Limits, check_limits
 
 logger = logging.getLogger("rustforge.graphql")
@@ -194,16 +194,11 @@ def run(schema: GraphQLSchema, query: Any, variables: Any, operation_name: Any,
                        allow="POST")
     if op.operation is OperationType.SUBSCRIPTION:
         return _request_error("Subscriptions are not supported over HTTP.")
-    # PERF: every resolver here is synchronous; graphql-core's default check for
-    # awaitables costs a call per resolved value.
     result = cast(ExecutionResult, execute(  # synchronous resolvers: never an awaitable
         schema, document, context_value=context, variable_values=variables,
-        operation_name=operation_name, is_awaitable=_never))
+        operation_name=operation_name, is_awaitable=never_awaitable,
+        executor_class=LeafExecutor))
     return _outcome(result, debug)
-
-
-def _never(value: Any) -> TypeGuard[Awaitable[Any]]:
-    return False
 
 
 def _encodable(query: str, variables: dict | None) -> bool:

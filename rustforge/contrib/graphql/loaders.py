@@ -9,16 +9,28 @@ already there. The rows loaded that way form the next batch, so
 This needs no lookahead into the query and no promises: graphql-core's
 synchronous execution resolves a list's items one after another, and the
 first item pays for all of them.
+
+A top-level page and a batch of related rows over a type's unrefined rows
+(``get_query`` not overridden, or returning ``Model.select()`` as it is)
+run SQL compiled once per model and shape (with or without a cursor; the
+number of keys) by :mod:`rustforge.resources.listing`'s shapes, as a
+``ModelResource`` list does: byte for byte the SQL peewee sends, rows built
+by the fast path. A narrowed ``get_query`` (a filter, a join, soft-deleted
+rows left out, a row scope) goes through peewee as before; so do reverse
+relations (their window function is one query per batch already).
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import peewee
 from peewee import fn
 
 from rustforge.contrib.graphql.connections import Connection, decode_cursor, page_size
+from rustforge.db.compiled import CompiledQuery
+from rustforge.resources.listing import Shapes, every_row, is_plain, related
 
 BATCH = "_gql_batch"
 LOADED = "_gql_loaded"
@@ -38,12 +50,21 @@ def _loaded(row: peewee.Model) -> dict:
     return store
 
 
+def loaded(obj: peewee.Model, key: Any, default: Any) -> Any:
+    """What was loaded for ``obj`` under ``key`` (a foreign key's name), or
+    ``default`` when nothing was yet."""
+    store = obj.__dict__.get(LOADED)
+    if store is None:
+        return default
+    return store.get(key, default)
+
+
 def load_related(obj: peewee.Model, info: Any, fk: peewee.ForeignKeyField,
-                 query: peewee.ModelSelect) -> peewee.Model | None:
+                 type_: Any) -> peewee.Model | None:
     """The row ``obj.<fk>`` points to, loaded for ``obj``'s whole batch.
 
-    ``query`` holds the rows the request may see (the target type's
-    ``get_query``); a row outside it resolves to null.
+    ``type_.get_query(info)`` holds the rows the request may see (asked
+    once per batch); a row outside it resolves to null.
     """
     name = fk.name
     store = _loaded(obj)
@@ -51,10 +72,15 @@ def load_related(obj: peewee.Model, info: Any, fk: peewee.ForeignKeyField,
         return store[name]
     if obj.__data__.get(name) is None:
         return None
+    query = type_.get_query(info)
     batch = [row for row in obj.__dict__.get(BATCH, (obj,)) if name not in _loaded(row)]
     keys = list({row.__data__.get(name) for row in batch} - {None})
-    found = {row.__data__[fk.rel_field.name]: row
-             for row in query.where(fk.rel_field.in_(keys))}
+    target = fk.rel_field
+    rows = related(_shapes(query.model), target.name, query.model, target, keys, False) \
+        if is_plain(query, query.model) else None
+    if rows is None:
+        rows = query.where(target.in_(keys))
+    found = {row.__data__[target.name]: row for row in rows}
     tag(list(found.values()))
     for row in batch:
         _loaded(row)[name] = found.get(row.__data__.get(name))
@@ -62,9 +88,10 @@ def load_related(obj: peewee.Model, info: Any, fk: peewee.ForeignKeyField,
 
 
 def load_children(obj: peewee.Model, info: Any, fk: peewee.ForeignKeyField,
-                  query: peewee.ModelSelect, first: int | None, after: str | None,
+                  type_: Any, first: int | None, after: str | None,
                   clean_key: Any) -> Connection:
-    """One page of the rows whose ``fk`` points to ``obj``, for the whole batch.
+    """One page of the rows whose ``fk`` points to ``obj``, for the whole batch,
+    out of ``type_.get_query(info)`` (asked once per batch).
 
     A window function numbers each parent's children, so the page limit
     holds per parent in one query (SQLite >= 3.25 and PostgreSQL).
@@ -76,6 +103,7 @@ def load_children(obj: peewee.Model, info: Any, fk: peewee.ForeignKeyField,
     if slot in store:
         return store[slot]
     batch = [row for row in obj.__dict__.get(BATCH, (obj,)) if slot not in _loaded(row)]
+    query = type_.get_query(info)
     child = fk.model
     pk = child._meta.primary_key
     groups: dict[Any, list] = {row._pk: [] for row in batch}
@@ -105,8 +133,47 @@ def load_page(query: peewee.ModelSelect, first: int | None, after: str | None,
     size = page_size(first)
     model = query.model
     pk = model._meta.primary_key
-    if after is not None:
-        query = query.where(pk > decode_cursor(after, clean_key))
-    rows = list(query.order_by(pk).limit(size + 1)) if size else []
+    after_key = decode_cursor(after, clean_key) if after is not None else None
+    rows: list = []
+    if size:
+        compiled = _page_query(model, after is not None) if is_plain(query, model) else None
+        if compiled is not None:
+            rows = compiled.objects(*((after_key,) if after is not None else ()), size + 1)
+        else:
+            if after is not None:
+                query = query.where(pk > after_key)
+            rows = list(query.order_by(pk).limit(size + 1))
     page = tag(rows[:size])
     return Connection(page, len(rows) > size, after is not None)
+
+
+# Compiled queries per model (a model class that goes away takes its own along).
+_SHAPES: weakref.WeakKeyDictionary[type, Shapes] = weakref.WeakKeyDictionary()
+
+
+def _shapes(model: type[peewee.Model]) -> Shapes:
+    shapes = _SHAPES.get(model)
+    if shapes is None:
+        shapes = _SHAPES[model] = Shapes()
+    return shapes
+
+
+def _page_query(model: type[peewee.Model], after: bool) -> CompiledQuery | None:
+    """``model.select()[.where(pk > key)].order_by(pk).limit(n)``, compiled
+    (None past the number of shapes kept per model)."""
+    pk = model._meta.primary_key
+    if after:
+        def build(key: Any, limit: Any) -> Any:
+            return every_row(model).where(pk > key).order_by(pk).limit(limit)
+
+        converters = [pk.db_value, _same]
+    else:
+        def build(limit: Any) -> Any:  # type: ignore[misc]
+            return every_row(model).order_by(pk).limit(limit)
+
+        converters = [_same]
+    return _shapes(model).get(("page", after), model, build, converters)
+
+
+def _same(value: Any) -> Any:
+    return value

@@ -1,4 +1,6 @@
-from rustforge.contrib.graphql.resources import GraphQLEndpoint
 from rustforge.http import route
 
-routes = [route("/", GraphQLEndpoint, name="endpoint")]
+# NOTE(memory): resources are named by dotted path, imported by their first
+# request (docs/architecture.md, heavy libraries load on first use).
+routes = [route("/", "rustforge.contrib.graphql.resources.GraphQLEndpoint",
+                methods=("GET", "POST"), name="endpoint")]

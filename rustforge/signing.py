@@ -21,7 +21,7 @@ confirmation e-mails).
 
 from __future__ import annotations
 
-import base64
+import binascii
 import hashlib
 import hmac
 import time
@@ -44,15 +44,37 @@ def secret_keys() -> Iterator[str]:
     yield from settings.SECRET_KEY_FALLBACKS
 
 
+# (salt, key) -> the HMAC key derived from them. PERF: the derivation is a
+# SHA-256 of its own; every signed cookie of every request used to pay it.
+# Keyed by the key itself, so a changed SECRET_KEY (override, rotation) is
+# never served a stale entry; bounded so that a churn of keys cannot grow it.
+_derived: dict[tuple[str, str], bytes] = {}
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+
+
+def _derived_key(salt: str, secret: str) -> bytes:
+    found = _derived.get((salt, secret))
+    if found is None:
+        if len(_derived) >= 256:
+            _derived.clear()
+        found = _derived[salt, secret] = hashlib.sha256(
+            (_PREFIX + salt + secret).encode()).digest()
+    return found
+
+
+def _signature_bytes(value: bytes, salt: str, secret: str) -> bytes:
+    """The URL-safe base64 (unpadded) HMAC-SHA256 of ``value``, as bytes."""
+    digest = hmac.digest(_derived_key(salt, secret), value, "sha256")
+    return binascii.b2a_base64(digest, newline=False).translate(_URLSAFE).rstrip(b"=")
+
+
 def signature(value: str, salt: str, key: str | None = None) -> str:
     """The URL-safe base64 HMAC-SHA256 of ``value`` for this ``salt``.
 
     Signed with ``key``, by default ``SECRET_KEY``.
     """
     secret = settings.SECRET_KEY if key is None else key
-    derived = hashlib.sha256((_PREFIX + salt + secret).encode()).digest()
-    digest = hmac.new(derived, value.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    return _signature_bytes(value.encode(), salt, secret).decode()
 
 
 def verify_signature(value: str, sig: str, salt: str, length: int | None = None) -> bool:
@@ -62,11 +84,11 @@ def verify_signature(value: str, sig: str, salt: str, length: int | None = None)
     signatures in short tokens). Compared in constant time.
     """
     given = sig.encode()
-    for key in secret_keys():
-        expected = signature(value, salt, key)
-        if length is not None:
-            expected = expected[:length]
-        if hmac.compare_digest(given, expected.encode()):
+    data = value.encode()
+    if hmac.compare_digest(given, _signature_bytes(data, salt, settings.SECRET_KEY)[:length]):
+        return True
+    for key in settings.SECRET_KEY_FALLBACKS:
+        if hmac.compare_digest(given, _signature_bytes(data, salt, key)[:length]):
             return True
     return False
 

@@ -36,7 +36,14 @@ from typing import Any
 
 import peewee
 
-from rustforge.db.conversions import RowBuilder, compile_converter, inline_constants
+from rustforge.db.backends import takes_reuse_cursor
+from rustforge.db.conversions import (
+    RowBuilder,
+    compile_converter,
+    compile_statement,
+    converter_slot,
+    inline_constants,
+)
 from rustforge.db.fastpath import _concrete, _enabled
 
 
@@ -50,15 +57,16 @@ class _Mark:
 
 
 class _Plan:
-    __slots__ = ("converters", "db", "params", "query", "rows", "slots", "sql")
+    __slots__ = ("converters", "db", "query", "reuse", "rows", "statement")
 
-    def __init__(self, db: peewee.Database, query: Any, sql: str, params: list,
-                 slots: tuple[tuple[int, int], ...]) -> None:
+    def __init__(self, db: peewee.Database, query: Any, statement: Any) -> None:
         self.db = db
+        # Statements whose rows are all read at once run on the connection's
+        # kept cursor (see LifecycleMixin.execute_sql).
+        self.reuse = takes_reuse_cursor(db)
         self.query = query
-        self.sql = sql
-        self.params = params
-        self.slots = slots
+        # (sql, params) for the call's values (rustforge.db.conversions.compile_statement)
+        self.statement = statement
         # python_value of each selected column, as peewee's tuples() applies them.
         columns = peewee._normalize_model_select(query._returning)
         self.converters = compile_converter(columns)
@@ -103,11 +111,13 @@ class CompiledQuery:
         if any(getattr(model, "_scope_fields", None) for model in models):
             return _PEEWEE
         sql, params = inline_constants(db, *db.get_sql_context().sql(query).query())
-        slots = tuple((position, value.index) for position, value in enumerate(params)
-                      if isinstance(value, _Mark))
-        if sorted(index for _, index in slots) != list(range(len(marks))):
+        marked = sorted(value.index for value in params if isinstance(value, _Mark))
+        if marked != list(range(len(marks))):
             return _PEEWEE  # a value compiled away or twice: not a shape to reuse
-        return _Plan(db, query, sql, params, slots)
+        converters = self._converters
+        slots = [converter_slot(p.index, converters[p.index]) if isinstance(p, _Mark) else p
+                 for p in params]
+        return _Plan(db, query, compile_statement(db, sql, slots))
 
     def _direct(self, values: tuple) -> Any:
         """The plan to run ``values`` with, or ``_PEEWEE``.
@@ -122,12 +132,14 @@ class CompiledQuery:
                     return _PEEWEE
         return plan
 
-    def _cursor(self, plan: _Plan, values: tuple) -> Any:
-        params = plan.params.copy()
-        converters = self._converters
-        for position, index in plan.slots:
-            params[position] = converters[index](values[index])
-        return plan.db.execute_sql(plan.sql, params)
+    def _cursor(self, plan: _Plan, values: tuple, read_at_once: bool = False) -> Any:
+        """The cursor of the statement run with ``values``; the connection's
+        kept one when the caller reads every row it needs before returning
+        (``read_at_once``), and never closes it."""
+        sql, params = plan.statement(values)
+        if read_at_once and plan.reuse:
+            return plan.db.execute_sql(sql, params, True)
+        return plan.db.execute_sql(sql, params)
 
     def execute(self, *values: Any) -> Any:
         """The rows of ``build(*values)``, as peewee's cursor wrapper yields them."""
@@ -142,19 +154,16 @@ class CompiledQuery:
         plan = self._direct(values)
         if plan is _PEEWEE:
             return list(self._build(*values))
-        cursor = self._cursor(plan, values)
-        if plan.rows is None:
-            return list(plan.query._get_cursor_wrapper(cursor))
-        rows = list(map(plan.rows.build, cursor.fetchall()))
-        cursor.close()
-        return rows
+        if plan.rows is None:  # peewee's wrapper reads row by row, building as it goes
+            return list(plan.query._get_cursor_wrapper(self._cursor(plan, values)))
+        return list(map(plan.rows.build, self._cursor(plan, values, True).fetchall()))
 
     def scalar(self, *values: Any) -> Any:
         """``build(*values).scalar()``: the first column of the first row, or None."""
         plan = self._direct(values)
         if plan is _PEEWEE:
             return self._build(*values).scalar(self._model._meta.database)
-        row = self._cursor(plan, values).fetchone()
+        row = self._cursor(plan, values, True).fetchone()
         return None if row is None else row[0]
 
     def first(self, *values: Any) -> Any:
@@ -174,7 +183,7 @@ class CompiledQuery:
         plan = self._direct(values)
         if plan is _PEEWEE:
             return self._build(*values).tuples().first()
-        row = self._cursor(plan, values).fetchone()
+        row = self._cursor(plan, values, True).fetchone()
         return None if row is None else plan.converters(row)
 
     def clear(self) -> None:

@@ -40,11 +40,13 @@ from typing import Any
 
 import peewee
 
+from rustforge.db.backends import takes_reuse_cursor
 from rustforge.db.conversions import (
     EXPRESSION,
     RowBuilder,
     around_parameter,
-    compile_params,
+    compile_statement,
+    field_slot,
     inline_constants,
 )
 from rustforge.db.scoping import scope_fields, unscoped
@@ -98,8 +100,8 @@ class _GetPlan:
     values never are.
     """
 
-    __slots__ = ("around", "db", "index", "int_key", "params", "pk_db_value", "rows", "scope",
-                 "sql")
+    __slots__ = ("around", "db", "index", "int_key", "params", "pk_db_value", "reuse", "rows",
+                 "scope", "sql")
 
     def __init__(self, model: type[peewee.Model], db: peewee.Database) -> None:
         pk = model._meta.primary_key
@@ -113,6 +115,9 @@ class _GetPlan:
             query = model.select()
         query = query.where(*condition).paginate(1, 1)
         self.db = db
+        # The statements of the fast path read their rows before anything
+        # else can run: they run on the connection's kept cursor.
+        self.reuse = takes_reuse_cursor(db)
         self.sql, params = inline_constants(db, *_compile(db, query))
         self.index = next(i for i, p in enumerate(params) if p is _MARK)
         self.scope = _scope_slots(model, params) if scoped else ()
@@ -137,7 +142,9 @@ class _GetPlan:
             if scope:
                 for (index, convert), value in zip(self.scope, scope):
                     params[index] = convert(value)
-        row = self.db.execute_sql(sql, params).fetchone()
+        db = self.db
+        row = (db.execute_sql(sql, params, True) if self.reuse
+               else db.execute_sql(sql, params)).fetchone()
         if row is None:
             raise model.DoesNotExist(
                 f"{model} instance matching query does not exist:\n"
@@ -221,7 +228,7 @@ def pk_of_lookup(model: type[peewee.Model], query: tuple, filters: dict) -> Any:
 class _SavePlan:
     """UPDATE table SET ... WHERE pk = ? (AND <scope field> = ?), for one set of columns."""
 
-    __slots__ = ("params", "sql")
+    __slots__ = ("statement",)
 
     def __init__(self, model: type[peewee.Model], db: peewee.Database,
                  names: tuple[str, ...]) -> None:
@@ -236,8 +243,10 @@ class _SavePlan:
                   for j, f in enumerate(scoped)]
         with unscoped():  # the scope's condition is the parameters above
             query = model.update(update).where(*where)
-        self.sql, order = _compile(db, query)
-        self.params = compile_params(list(order), [*fields, meta.primary_key, *scoped])
+        sql, order = _compile(db, query)
+        columns = [*fields, meta.primary_key, *scoped]
+        self.statement = compile_statement(db, sql, [field_slot(i, columns[i]) for i in order],
+                                           expressions=True)
 
 
 def save(instance: peewee.Model, force_insert: bool = False, only: Any = None) -> Any:
@@ -284,11 +293,12 @@ def _update_row(instance: peewee.Model) -> Any:
         if any(name not in meta.fields for name in names):
             return _MARK
         save_plan = cache[1][names] = _SavePlan(model, plan.db, names)
-    params = save_plan.params(values)
-    if params is EXPRESSION:  # an expression (F + 1) needs peewee's compiler
+    statement = save_plan.statement(values)
+    if statement is EXPRESSION:  # an expression (F + 1) needs peewee's compiler
         return _MARK
-    cursor = plan.db.execute_sql(save_plan.sql, params)
-    rows = plan.db.rows_affected(cursor)
+    db = plan.db
+    cursor = db.execute_sql(*statement, True) if plan.reuse else db.execute_sql(*statement)
+    rows = db.rows_affected(cursor)
     instance._dirty -= set(field_dict)
     return rows
 

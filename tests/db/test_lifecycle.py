@@ -182,3 +182,52 @@ def test_statements_keep_peewee_hooks_logging_and_errors(db, caplog):
     assert seen == ["SELECT 2"]
     with pytest.raises(peewee.DatabaseError), database.atomic():
         database.execute_sql("SELECT * FROM no_such_table_here")
+
+
+def test_a_kept_cursor_serves_statements_read_at_once(transactional_db):
+    """``reuse_cursor=True`` runs on one cursor per connection on PostgreSQL
+    (psycopg2's cursors hold their rows on the client) and on a new cursor
+    on SQLite; a new connection, or a closed cursor, gets a new one."""
+    import peewee
+
+    db = get_database()
+    first = db.execute_sql("SELECT 1", [], True)
+    assert first.fetchone()[0] == 1
+    second = db.execute_sql("SELECT 2", [], True)
+    assert second.fetchone()[0] == 2
+    assert db.execute_sql("SELECT 3", []) is not second  # the default: a new cursor
+    if db.vendor == "sqlite":
+        assert second is not first
+        return
+    assert second is first
+    second.close()  # somebody closed it: replaced
+    third = db.execute_sql("SELECT 4", [], True)
+    assert third is not first and third.fetchone()[0] == 4
+    with pytest.raises(peewee.ProgrammingError):  # a driver error leaves it usable
+        db.execute_sql("SELECT * FROM no_such_table_here", [], True)
+    assert db.execute_sql("SELECT 5", [], True).fetchone()[0] == 5
+    db.discard_connection()  # a new connection: a new cursor
+    fourth = db.execute_sql("SELECT 6", [], True)
+    assert fourth is not third and fourth.fetchone()[0] == 6
+    assert fourth.connection is db.connection()
+
+
+def test_lookups_and_saves_between_the_rows_of_an_open_query(transactional_db):
+    """The fast path's statements never run on a cursor someone still reads."""
+    from rustforge.db.compiled import CompiledQuery
+
+    books = [Notebook.create(title=f"book {i}") for i in range(4)]
+    by_title = CompiledQuery(Notebook, lambda t: Notebook.select().where(Notebook.title > t)
+                             .order_by(Notebook.id), converters=[Notebook.title.db_value])
+    streams = [Notebook.select().order_by(Notebook.id).iterator(),
+               iter(Notebook.select().order_by(Notebook.id).execute()),
+               iter(by_title.execute(""))]
+    for rows in streams:
+        seen = []
+        for row in rows:
+            other = Notebook.get_by_id(books[-1 - len(seen)].id)
+            other.title = other.title  # a save between two rows
+            assert other.save() == 1
+            assert by_title.scalar("") is not None and by_title.objects("book 2")
+            seen.append(row.title)
+        assert seen == [b.title for b in books]

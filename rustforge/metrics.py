@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from time import perf_counter
 from typing import Any
 
 from rustforge import conf
@@ -121,7 +123,12 @@ def gauge(name: str, documentation: str, labelnames: Sequence[str] = (),
 # PERF: prometheus_client's labels() validates and locks on every call (a few
 # microseconds); the framework's own series are looked up once per process
 # and kept here. Their number is bounded by routes x methods x statuses.
-_series: dict[Any, Any] = {}  # (method, route, status) -> series; "query" -> series
+# (method, route, status) -> (count, add_sum, add_bucket, bounds); "query" -> (count, add_seconds)
+_series: dict[Any, Any] = {}
+UNMATCHED = "<unmatched>"  # the route of a request that matched none
+# A thread that keeps running statements outside a request (a command, a job)
+# publishes its counts at least this often.
+PUBLISH_QUERIES_EVERY = 1.0
 
 
 def _adder(child: Any) -> Callable[..., Any]:
@@ -136,57 +143,125 @@ def _adder(child: Any) -> Callable[..., Any]:
     return value.inc if value is not None and hasattr(value, "inc") else child.inc
 
 
-def _observer(child: Any) -> Callable[[float], Any]:
-    """``child.observe`` of a histogram, the bucket found by bisection."""
+def _status_code(status: Any) -> int:
+    """200 from 200, ``HTTPStatus.OK``, ``"200 OK"`` or ``b"200 OK"``."""
+    if isinstance(status, int):
+        return int(status)
+    if isinstance(status, bytes):
+        status = status.decode("latin-1")
+    return int(str(status)[:3])
+
+
+def _request_series(method: str, route: str, status: Any) -> tuple[Any, Any, Any, Any]:
+    label = method if method in METHODS else "OTHER"
+    code = str(_status_code(status))
+    count = _adder(counter("rustforge_http_requests_total", "HTTP requests answered.",
+                           ["method", "route", "status"]).labels(label, route, code))
+    child = histogram("rustforge_http_request_duration_seconds",
+                      "Time from the first middleware to the response, by route template.",
+                      ["method", "route"]).labels(label, route)
     bounds = getattr(child, "_upper_bounds", None)
     buckets = getattr(child, "_buckets", None)
     total = getattr(child, "_sum", None)
+    found: tuple[Any, Any, Any, Any]
     if not bounds or buckets is None or total is None or len(bounds) != len(buckets):
-        return child.observe
-    add_sum = total.inc
-    add_bucket = [bucket.inc for bucket in buckets]
-
-    def observe(amount: float) -> None:
-        add_sum(amount)
-        add_bucket[bisect_left(bounds, amount)](1)  # the last bound is +Inf
-
-    return observe
-
-
-def _request_series(method: str, route: str, status: int) -> tuple[Any, Any]:
-    key = ("request", method, route, status)
-    found = _series.get(key)
-    if found is None:
-        label = method if method in METHODS else "OTHER"
-        found = (_adder(counter("rustforge_http_requests_total", "HTTP requests answered.",
-                                ["method", "route", "status"]).labels(label, route,
-                                                                      str(status))),
-                 _observer(histogram(
-                     "rustforge_http_request_duration_seconds",
-                     "Time from the first middleware to the response, by route template.",
-                     ["method", "route"]).labels(label, route)))
-        if label == method:  # invented methods share OTHER and are not kept one by one
-            _series[key] = found
+        found = (count, child.observe, None, None)  # not the histogram this was written for
+    else:  # the bucket is found by bisection (the last bound is +Inf)
+        found = (count, total.inc, [bucket.inc for bucket in buckets], tuple(bounds))
+    if label == method:  # invented methods share OTHER and are not kept one by one
+        _series[(method, route, status)] = found
     return found
 
 
-def observe_request(method: str, route: str, status: int, seconds: float) -> None:
-    count, observe = _request_series(method, route, status)
+def observe_request(method: str, route: str, status: Any, seconds: float) -> None:
+    """Count one answered request and its duration; publish this thread's queries.
+
+    ``status`` is a code or a status line (``"404 Not Found"``), as the
+    response holds it. PERF: one frame for the request's three values (count,
+    histogram sum and bucket), and the status is read as a number only the
+    first time it is seen. Called by ``CoreMiddleware`` at the end of every
+    request.
+    """
+    found = _series.get((method, route, status))
+    if found is None:
+        found = _request_series(method, route, status)
+    count, add_sum, add_bucket, bounds = found
     count(1)
-    observe(seconds)
+    add_sum(seconds)
+    if add_bucket is not None:
+        add_bucket[bisect_left(bounds, seconds)](1)
+    tally = _queries.tally
+    if tally[0]:
+        _publish_queries(tally)
 
 
-def observe_query(seconds: float) -> None:
-    if not enabled():
+# --- Queries: counted per thread, published in batches -------------------------------
+# PERF: a request may run hundreds of statements. Each statement adds to plain
+# numbers of its own thread (no lock: no other thread writes them), and the
+# thread publishes the sums to prometheus_client (two locked increments, file
+# writes in multiprocess mode) at the end of each request and job, at least
+# once a second while it keeps running statements, before a scrape it serves,
+# and when it ends (or the process exits).
+class _Owner:
+    """Lives exactly as long as its thread's tally (its finaliser publishes it)."""
+
+    __slots__ = ("__weakref__",)
+
+
+class _ThreadQueries(threading.local):
+    tally: list[Any]
+    owner: _Owner
+
+    def __init__(self) -> None:  # called once in each thread that uses it
+        # [statements, seconds, publish no later than, pid of the process they ran in]
+        self.tally = tally = [0, 0.0, perf_counter() + PUBLISH_QUERIES_EVERY, os.getpid()]
+        self.owner = owner = _Owner()
+        weakref.finalize(owner, _publish_queries, tally)  # thread end, or process exit
+
+
+def count_query(started: float) -> None:
+    """Count one SQL statement that started at ``started`` (``perf_counter()``)."""
+    if not (_enabled if _enabled is not None else enabled()):
         return
+    now = perf_counter()
+    tally = _queries.tally
+    tally[0] += 1
+    tally[1] += now - started
+    if now >= tally[2]:
+        _publish_queries(tally)
+
+
+def publish_queries() -> None:
+    """Publish the statements this thread has counted (end of a job, a scrape)."""
+    tally = _queries.tally
+    if tally[0]:
+        _publish_queries(tally)
+
+
+def _publish_queries(tally: list[Any]) -> None:
+    statements, seconds = tally[0], tally[1]
+    tally[0], tally[1] = 0, 0.0
+    tally[2] = perf_counter() + PUBLISH_QUERIES_EVERY
+    if not statements or tally[3] != os.getpid():
+        return  # counted before a fork: the parent publishes them
     found = _series.get("query")
     if found is None:
         found = _series["query"] = (
             _adder(counter("rustforge_db_queries_total", "SQL statements executed.")),
             _adder(counter("rustforge_db_query_seconds_total",
                            "Seconds spent executing SQL statements.")))
-    found[0](1)
+    found[0](statements)
     found[1](seconds)
+
+
+def _forget_inherited_queries() -> None:
+    """In a forked child: the forking thread's counts are the parent's to publish."""
+    tally = _queries.tally
+    tally[0], tally[1], tally[3] = 0, 0.0, os.getpid()
+
+
+_queries = _ThreadQueries()
+os.register_at_fork(after_in_child=_forget_inherited_queries)
 
 
 def count_cache(hit: bool) -> None:
@@ -201,9 +276,14 @@ def count_cache(hit: bool) -> None:
 
 
 def count_job(queue: str, event: str) -> None:
-    """``event`` is ``enqueued``, ``succeeded`` or ``failed`` (one per attempt)."""
+    """``event`` is ``enqueued``, ``succeeded`` or ``failed`` (one per attempt).
+
+    A job's end also publishes the statements it ran: an rq work horse ends
+    without running exit handlers.
+    """
     if not enabled():
         return
+    publish_queries()
     counter("rustforge_jobs_total", "Background jobs, by queue and event.",
             ["queue", "event"]).labels(queue, event).inc()
 
@@ -225,6 +305,7 @@ def exposition() -> tuple[bytes, str]:
     """The text format of every metric: summed over all workers in multiprocess mode."""
     from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
+    publish_queries()  # a command or a test that queried, then scrapes in the same thread
     path = multiprocess_dir()
     if path:
         from prometheus_client import multiprocess
@@ -284,3 +365,5 @@ def reset() -> None:
         _declared.clear()
         _series.clear()
         _registry = None
+    tally = _queries.tally
+    tally[0], tally[1] = 0, 0.0

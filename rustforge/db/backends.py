@@ -127,8 +127,7 @@ class LifecycleMixin:
         """
         if gate.blocked:
             raise DatabaseAccessBlocked(gate.reason)
-        timed = metrics.enabled()
-        start = perf_counter() if timed else 0.0
+        start = perf_counter()
         retried = False
         try:
             while True:
@@ -163,8 +162,7 @@ class LifecycleMixin:
                     self.discard_connection()
                     retried = True
         finally:
-            if timed:
-                metrics.observe_query(perf_counter() - start)
+            metrics.count_query(start)
 
     def discard_connection(self) -> None:
         """Drop this thread's connection, closing it if it still can be."""

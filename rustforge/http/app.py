@@ -22,13 +22,11 @@ from typing import Any
 import falcon
 from falcon.routing.util import SuffixedMethodNotFoundError
 
-from rustforge import metrics
 from rustforge.conf import ENVIRONMENT_VARIABLE, settings
 from rustforge.exceptions import ImproperlyConfigured
 from rustforge.http.errors import handle_uncaught, serialize_error
 from rustforge.http.limits import media_handlers
 from rustforge.http.middleware.core import CoreMiddleware
-from rustforge.http.middleware.metrics import MetricsMiddleware
 from rustforge.http.routing import LazyResource, project_routes
 
 logger = logging.getLogger("rustforge.http")
@@ -101,8 +99,6 @@ def create_app() -> falcon.App:
     configure_logging()
     apps.populate()
     middleware: list[Any] = [CoreMiddleware(settings)]
-    if metrics.enabled():
-        middleware.insert(0, MetricsMiddleware())
     middleware += [_load_middleware(path) for path in settings.MIDDLEWARE]
     app = falcon.App(middleware=middleware, independent_middleware=True)
     app.req_options.strip_url_path_trailing_slash = settings.STRIP_TRAILING_SLASH
@@ -132,6 +128,7 @@ def get_wsgi_application(settings_module: str | None = None):
     if settings_module:
         os.environ.setdefault(ENVIRONMENT_VARIABLE, settings_module)
     from rustforge.http.probes import wrap_probes
-    from rustforge.http.static import wrap_static
+    from rustforge.http.static import static_application
 
-    return wrap_probes(wrap_static(create_app()))
+    app = create_app()
+    return wrap_probes(app, *static_application(app))

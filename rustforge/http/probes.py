@@ -64,10 +64,18 @@ def _networks(entries: list[str]) -> list[Any]:
 
 
 class ProbeMiddleware:
-    """WSGI wrapper around the whole application (``get_wsgi_application``)."""
+    """WSGI wrapper around the whole application (``get_wsgi_application``).
 
-    def __init__(self, app: Handler, settings: Any) -> None:
+    ``static`` is the static files' application (WhiteNoise) and ``static_prefix``
+    the paths it answers (``""``: every path; it hands on what it does not
+    serve). PERF: the choice is made here, not in a WSGI layer of its own.
+    """
+
+    def __init__(self, app: Handler, settings: Any, static: Handler | None = None,
+                 static_prefix: str = "") -> None:
         self.app = app
+        self.static = static or app
+        self.static_prefix = static_prefix if static is not None else ""
         self.debug = settings.DEBUG
         self.paths: dict[str, Handler] = {}
         for path, handler in ((settings.HEALTHZ_PATH, self.healthz),
@@ -84,7 +92,8 @@ class ProbeMiddleware:
         self._ready: tuple[float, str, dict] | None = None
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        handler = self.paths.get(environ.get("PATH_INFO", ""))
+        path = environ.get("PATH_INFO", "")
+        handler = self.paths.get(path)
         if handler is not None:
             method = environ.get("REQUEST_METHOD", "GET")
             if method not in ("GET", "HEAD"):
@@ -92,12 +101,13 @@ class ProbeMiddleware:
                              {"title": "Method not allowed", "allowed": ["GET", "HEAD"]}, "GET",
                              [("Allow", "GET, HEAD")])
             return handler(environ, start_response)
-        if not self.id_env:
-            return self.app(environ, start_response)
-        rid = environ.get(self.id_env)
-        if not valid_request_id(rid):
-            rid = new_request_id()
-            environ[self.id_env] = rid  # what the app reads is what the logs carry
+        app = self.static if path.startswith(self.static_prefix) else self.app
+        id_env = self.id_env
+        if not id_env:
+            return app(environ, start_response)
+        rid = environ.get(id_env)
+        if rid is None or not valid_request_id(rid):
+            rid = environ[id_env] = new_request_id()  # what the app reads is what the logs carry
         environ["rustforge.request_id"] = rid
         name = self.id_header
 
@@ -107,7 +117,7 @@ class ProbeMiddleware:
 
         token = set_request_id(rid)
         try:
-            return self.app(environ, start)
+            return app(environ, start)
         finally:
             reset_request_id(token)
 
@@ -160,10 +170,11 @@ class ProbeMiddleware:
         return False
 
 
-def wrap_probes(app: Handler) -> ProbeMiddleware:
+def wrap_probes(app: Handler, static: Handler | None = None,
+                static_prefix: str = "") -> ProbeMiddleware:
     from rustforge.conf import settings
 
-    return ProbeMiddleware(app, settings)
+    return ProbeMiddleware(app, settings, static, static_prefix)
 
 
 def _not_found(environ: dict, start_response: Callable) -> list[bytes]:

@@ -24,7 +24,14 @@ def static_dirs() -> list[Path]:
     return [d for d in dirs if d.is_dir()]
 
 
-def wrap_static(app):
+def static_application(app) -> tuple[WhiteNoise, str]:
+    """WhiteNoise in front of ``app``, and the path prefix it must see.
+
+    The prefix is ``""`` (every path) when static files share the URL space;
+    otherwise only paths under ``STATIC_URL`` need WhiteNoise's decode and
+    lookup (PERF: every other request pays one ``str.startswith``, made by
+    the outermost layer, ``rustforge.http.probes``).
+    """
     prefix = settings.STATIC_URL
     wrapped = WhiteNoise(app, autorefresh=bool(settings.DEBUG), max_age=0 if settings.DEBUG else 3600)
     # WhiteNoise lets a later add_files win, so add the lowest priority first.
@@ -34,15 +41,5 @@ def wrap_static(app):
     for folder in sources:
         wrapped.add_files(str(folder), prefix=prefix)
     if not prefix.startswith("/") or prefix == "/":
-        return wrapped  # static files share the URL space: WhiteNoise sees everything
-
-    # PERF: only paths under STATIC_URL go through WhiteNoise; every other
-    # request pays one str.startswith instead of WhiteNoise's decode + lookup.
-    def application(environ, start_response):
-        if environ.get("PATH_INFO", "").startswith(prefix):
-            return wrapped(environ, start_response)
-        return app(environ, start_response)
-
-    application.whitenoise = wrapped
-    application.application = app
-    return application
+        return wrapped, ""  # static files share the URL space: WhiteNoise sees everything
+    return wrapped, prefix

@@ -112,23 +112,22 @@ def test_app_metrics_and_the_oauth_counter(client):
         metrics.histogram("shop_orders", "Orders.")
 
 
-def test_disabled_metrics_add_no_middleware_and_count_nothing(client, db, settings):
-    settings.METRICS_ENABLED = False
-    from rustforge.http import create_app
-    from rustforge.http.middleware.metrics import MetricsMiddleware
+def test_disabled_metrics_count_nothing(client, db, settings):
+    from rustforge.db import get_database
+    from rustforge.http import get_wsgi_application
+    from rustforge.testing.client import Client
 
-    app = create_app()
-    assert not any(isinstance(m, MetricsMiddleware) for m in app._unprepared_middleware)
-    settings.METRICS_ENABLED = True
     before = scrape(client)
     settings.METRICS_ENABLED = False
-    from rustforge.db import get_database
-
+    switched_off = Client(get_wsgi_application())
+    assert switched_off.get("/items/1").status_code == 200
     get_database().execute_sql("SELECT 1")
     settings.METRICS_ENABLED = True
     after = scrape(client)
-    # Only the scrape's own bookkeeping: no query was counted while off.
     assert value(after, "rustforge_db_queries_total") == value(before, "rustforge_db_queries_total")
+    assert value(after, "rustforge_http_requests_total", method="GET", route="/items/{id:int}",
+                 status="200") == value(before, "rustforge_http_requests_total", method="GET",
+                                        route="/items/{id:int}", status="200")
 
 
 def test_multiprocess_dir_is_prepared(tmp_path, monkeypatch):
@@ -157,7 +156,7 @@ def test_multiprocess_files_are_removed_on_exit(tmp_path):
     assert [p.name for p in shared.iterdir()] == ["other.txt"]
 
 
-def test_framework_series_record_what_prometheus_client_would():
+def test_framework_series_record_what_prometheus_client_would(monkeypatch):
     """The framework's own request and query series skip prometheus_client's
     per-call checks; what they record is exactly what its public API records."""
     from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -166,7 +165,10 @@ def test_framework_series_record_what_prometheus_client_would():
     durations = [0.0001, 0.005, 0.0051, 0.3, 2.5, 7.0, 42.0]
     for seconds in durations:
         metrics.observe_request("GET", "/x", 200, seconds)
-        metrics.observe_query(seconds)
+    monkeypatch.setattr(metrics, "perf_counter", lambda: 100.0)
+    for seconds in durations:
+        metrics.count_query(100.0 - seconds)
+    metrics.publish_queries()
     reference = CollectorRegistry()
     hist = Histogram("h", "h", ["method", "route"], buckets=metrics.REQUEST_BUCKETS,
                      registry=reference).labels("GET", "/x")
@@ -188,4 +190,17 @@ def test_framework_series_record_what_prometheus_client_would():
     assert samples(metrics.registry(), "rustforge_db_queries_total") == {("", None): 7.0}
     requests = samples(metrics.registry(), "rustforge_http_requests_total")
     assert requests == {("", None): 7.0}
+    metrics.reset()
+
+
+def test_a_status_counts_by_its_code_whatever_its_form():
+    from http import HTTPStatus
+
+    metrics.reset()
+    for status in (404, HTTPStatus.NOT_FOUND, "404 Not Found", b"404 Not Found", "404 Nope"):
+        metrics.observe_request("GET", "/x", status, 0.01)
+    counted = {tuple(sorted(s.labels.items())): s.value
+               for family in metrics.registry().collect() for s in family.samples
+               if s.name == "rustforge_http_requests_total"}
+    assert counted == {(("method", "GET"), ("route", "/x"), ("status", "404")): 5.0}
     metrics.reset()

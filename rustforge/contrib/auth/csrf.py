@@ -45,6 +45,7 @@ import falcon
 from markupsafe import Markup, escape
 
 from rustforge.contrib.auth.bearer import is_bearer
+from rustforge.events.signals import setting_changed
 from rustforge.http.multipart import form_field
 from rustforge.http.routing import responder_for
 
@@ -55,7 +56,7 @@ SECRET_LENGTH = 32
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Bodies a cross-site <form> can send without a CORS preflight.
 SIMPLE_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain")
-_INDEX = {c: i for i, c in enumerate(CHARS)}
+_UNREAD = object()
 
 # The session key of the secret in session mode.
 SESSION_KEY = "_csrf_secret"
@@ -76,31 +77,89 @@ def uses_sessions(settings: Any) -> bool:
             and stack.index(_SESSION_MIDDLEWARE) < stack.index(_CSRF_MIDDLEWARE))
 
 
+# PERF: the character arithmetic below runs on bytes in C (``translate`` and one
+# big-int addition or subtraction), not one Python step per character.
+_ASCII = CHARS.encode()
+_INDEX_OF = bytes.maketrans(_ASCII, bytes(range(len(CHARS))))  # char -> its index
+_INDEX_PLUS = bytes.maketrans(_ASCII, bytes(range(len(CHARS), 2 * len(CHARS))))
+_CHAR_OF = bytes(_ASCII[v % len(CHARS)] for v in range(256))  # v -> CHARS[v % 62]
+# Random bytes from 248 = 4 * 62 up would make the first characters likelier.
+_UNEVEN = bytes(range(256 - 256 % len(CHARS), 256))
+
+
 def _new_secret() -> str:
-    return "".join(secrets.choice(CHARS) for _ in range(SECRET_LENGTH))
+    """SECRET_LENGTH characters of CHARS, each uniformly random."""
+    found = b""
+    while len(found) < SECRET_LENGTH:
+        found += secrets.token_bytes(SECRET_LENGTH + 8).translate(_CHAR_OF, _UNEVEN)
+    return found[:SECRET_LENGTH].decode()
 
 
 def _mask(secret: str) -> str:
+    """A fresh random pad, then each character of ``secret`` shifted by the pad's."""
     mask = _new_secret()
-    return mask + "".join(CHARS[(_INDEX[s] + _INDEX[m]) % len(CHARS)]
-                          for s, m in zip(secret, mask))
+    # Digit by digit no sum exceeds 122, so the addition never carries.
+    total = (int.from_bytes(secret.encode().translate(_INDEX_OF), "big")
+             + int.from_bytes(mask.encode().translate(_INDEX_OF), "big"))
+    return mask + total.to_bytes(SECRET_LENGTH, "big").translate(_CHAR_OF).decode()
 
 
 def _unmask(token: str) -> str:
-    mask, cipher = token[:SECRET_LENGTH], token[SECRET_LENGTH:]
-    return "".join(CHARS[(_INDEX[c] - _INDEX[m]) % len(CHARS)] for c, m in zip(cipher, mask))
+    """The secret of a well-formed masked token (see ``_mask``)."""
+    mask, cipher = token[:SECRET_LENGTH].encode(), token[SECRET_LENGTH:].encode()
+    # Each digit of the first number (index + 62) exceeds the second's: no borrow.
+    rest = (int.from_bytes(cipher.translate(_INDEX_PLUS), "big")
+            - int.from_bytes(mask.translate(_INDEX_OF), "big"))
+    return rest.to_bytes(SECRET_LENGTH, "big").translate(_CHAR_OF).decode()
 
 
 def _well_formed(value: str, length: int) -> bool:
-    return len(value) == length and all(c in _INDEX for c in value)
+    # isalnum() of an ASCII string: letters and digits, exactly CHARS.
+    return len(value) == length and value.isascii() and value.isalnum()
+
+
+_mode: list[bool] = []  # uses_sessions(settings), once read; emptied when settings change
+
+
+def _use_sessions() -> bool:
+    if not _mode:
+        from rustforge.conf import settings
+
+        _mode.append(uses_sessions(settings))
+    return _mode[0]
+
+
+def _forget_mode(sender: Any, names: frozenset[str], **kwargs: Any) -> None:
+    if "*" in names or "CSRF_USE_SESSIONS" in names or "MIDDLEWARE" in names:
+        _mode.clear()
+
+
+setting_changed.connect(_forget_mode, weak=False)
+
+
+def _cookie_secret(req: Any) -> str | None:
+    """The secret the ``csrftoken`` cookie carries (cookie mode, or a visitor
+    without a session), or the one this request made to send in it."""
+    context = req.context
+    secret: Any = getattr(context, "csrf_secret", _UNREAD)
+    if secret is _UNREAD:
+        secret = None
+        if "HTTP_COOKIE" in req.env:
+            from rustforge.conf import settings
+
+            for value in req.get_cookie_values(settings.CSRF_COOKIE_NAME) or ():
+                if _well_formed(value, SECRET_LENGTH):
+                    secret = value
+                    break
+        context.csrf_secret = secret
+    return secret
 
 
 def _live_session(req: Any) -> Any:
     """The request's session in session mode when it exists or is being made."""
-    context = req.context
-    if not context.get("csrf_use_sessions"):
+    if not _use_sessions():
         return None
-    session = context.get("session")
+    session = getattr(req.context, "session", None)
     if session is None:
         return None
     session.get(SESSION_KEY)  # loads it: an unknown or expired key is dropped
@@ -114,7 +173,7 @@ def _secret(req: Any) -> str | None:
     if session is not None:
         value = session.get(SESSION_KEY)
         return value if isinstance(value, str) and _well_formed(value, SECRET_LENGTH) else None
-    return req.context.get("csrf_secret")
+    return _cookie_secret(req)
 
 
 def _store(req: Any, secret: str) -> None:
@@ -132,7 +191,7 @@ def get_token(req: Any) -> str:
     if not secret:
         secret = _new_secret()
         _store(req, secret)
-    elif req.context.get("csrf_use_sessions"):
+    elif _use_sessions():
         req.context.csrf_send_cookie = True  # scripts' copy follows the session's secret
     return _mask(secret)
 
@@ -228,18 +287,6 @@ class CsrfMiddleware:
     def is_secure(self, req: Any) -> bool:
         return is_secure(req, self.proxy_header)
 
-    def process_request(self, req: Any, resp: Any) -> None:
-        # Session mode: the session's secret is read when needed; the cookie's
-        # (below) serves only visitors who have no session (the login form).
-        req.context.csrf_use_sessions = self.use_sessions
-        secret = None
-        if "HTTP_COOKIE" in req.env:
-            for value in req.get_cookie_values(self.cookie_name) or ():
-                if _well_formed(value, SECRET_LENGTH):
-                    secret = value
-                    break
-        req.context.csrf_secret = secret
-
     def process_resource(self, req: Any, resp: Any, resource: Any, params: dict) -> None:
         if req.method in SAFE_METHODS or resource is None:
             return
@@ -307,9 +354,15 @@ class CsrfMiddleware:
         return None
 
     def process_response(self, req: Any, resp: Any, resource: Any, req_succeeded: bool) -> None:
-        if self.use_sessions and req.context.get("csrf_secret"):
+        # PERF: a request that neither carried a cookie nor touched CSRF
+        # (most anonymous API calls) stops at these two checks. The cookie
+        # is read, and the secret looked for, only when they can matter.
+        send = getattr(req.context, "csrf_send_cookie", False)
+        # A cookie-side secret comes from the request's cookie or from _store(),
+        # which also asks for the cookie to be sent.
+        if self.use_sessions and (send or "HTTP_COOKIE" in req.env):
             self.adopt_cookie_secret(req)
-        if req.context.get("csrf_send_cookie"):
+        if send:
             secret = _secret(req)
             if secret is None:
                 return
@@ -324,7 +377,12 @@ class CsrfMiddleware:
         so the tokens already in the visitor's pages go on working. Never for
         a session with a user: login rotates the secret into the session, and
         a cookie (perhaps planted) must not stand in for it."""
-        session = _live_session(req)
-        if session is None or session.get(SESSION_KEY) or session.user_id is not None:
+        session = getattr(req.context, "session", None)
+        if session is None:
             return
-        session[SESSION_KEY] = req.context.csrf_secret
+        # user_id first: it loads the session, which drops an unknown or expired key.
+        if session.user_id is not None or not (session.key or session.modified):
+            return
+        secret = _cookie_secret(req)
+        if secret and not session.get(SESSION_KEY):
+            session[SESSION_KEY] = secret

@@ -24,7 +24,7 @@ from typing import Any
 from rustforge.conf import settings
 from rustforge.contrib.auth.base_user import ANONYMOUS, utcnow
 from rustforge.contrib.auth.bearer import authenticate_bearer, is_bearer
-from rustforge.contrib.auth.sessions import Session, get_backend
+from rustforge.contrib.auth.sessions import TOUCH_EVERY, Session, get_backend
 from rustforge.exceptions import ImproperlyConfigured
 from rustforge.http.challenges import register_challenge
 from rustforge.http.client_ip import client_ip
@@ -36,26 +36,34 @@ SESSION_SALT = "session"
 class SessionMiddleware:
     def __init__(self, settings: Any) -> None:
         self.backend = get_backend()
+        self.new_session = Session.bound_to(self.backend)
         self.name = settings.SESSION_COOKIE_NAME
-        self.age = settings.SESSION_COOKIE_AGE
+        self.age = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
         self.cookie = {"path": settings.SESSION_COOKIE_PATH,
                        "domain": settings.SESSION_COOKIE_DOMAIN,
                        "secure": bool(settings.SESSION_COOKIE_SECURE),
                        "http_only": True,
-                       "same_site": settings.SESSION_COOKIE_SAMESITE}
+                       "same_site": settings.SESSION_COOKIE_SAMESITE,
+                       "max_age": settings.SESSION_COOKIE_AGE}
 
     def process_request(self, req: Any, resp: Any) -> None:
-        key = None
+        session = req.context.session = self.new_session()
         # PERF: most anonymous requests carry no Cookie header at all.
         if "HTTP_COOKIE" in req.env:
             values = req.get_cookie_values(self.name)
             if values:
-                key = unsign(values[0], SESSION_SALT)
-        req.context.session = Session(self.backend, key)
+                session.key = unsign(values[0], SESSION_SALT)
 
     def process_response(self, req: Any, resp: Any, resource: Any, req_succeeded: bool) -> None:
-        session = req.context.get("session")
-        if session is None or resp.status_code >= 500:
+        try:
+            session = req.context.session
+        except AttributeError:
+            return  # an earlier middleware answered before this one ran
+        # PERF: an untouched session without a stored record (every anonymous
+        # request) stops here, before the status is even looked at.
+        if not (session.modified or session.flushed or session.record is not None):
+            return
+        if resp.status_code >= 500:
             return
         if session.modified:
             if not session.key and not session._data and session.record is None:
@@ -64,16 +72,18 @@ class SessionMiddleware:
             self.set_cookie(resp, session.key)
         elif session.flushed:
             resp.unset_cookie(self.name, path=self.cookie["path"], domain=self.cookie["domain"])
-        elif session.record is not None:
+        else:
             # Sliding expiry; the store is written at most once a minute.
-            last = session.record.last_seen
+            record = session.record
+            last = record.last_seen
             now = utcnow()
-            self.backend.touch(session.record, now + dt.timedelta(seconds=self.age))
-            if last and now - last >= dt.timedelta(seconds=60):
-                self.set_cookie(resp, session.key)
+            if last is None or now - last >= TOUCH_EVERY:
+                self.backend.touch(record, now, now + self.age)
+                if last is not None:
+                    self.set_cookie(resp, session.key)
 
     def set_cookie(self, resp: Any, key: str) -> None:
-        resp.set_cookie(self.name, sign(key, SESSION_SALT), max_age=self.age, **self.cookie)
+        resp.set_cookie(self.name, sign(key, SESSION_SALT), **self.cookie)
 
 
 def session_challenge() -> str:
@@ -93,29 +103,37 @@ class AuthenticationMiddleware:
 
     def process_request(self, req: Any, resp: Any) -> None:
         context = req.context
-        if is_bearer(req):
+        if "HTTP_AUTHORIZATION" in req.env and is_bearer(req):
             context.bearer = True
             # A token app (``register_bearer_backend``) sets the user and scopes,
             # unless a middleware before this one authenticated the request.
             if "user" not in context and not authenticate_bearer(req):
                 context.user = ANONYMOUS
             return
-        session = context.get("session")
-        if session is None:
+        try:
+            session = context.session
+        except AttributeError:
             raise ImproperlyConfigured(
-                "AuthenticationMiddleware needs SessionMiddleware before it in MIDDLEWARE")
-        user = ANONYMOUS
-        if session.key:
-            user_id = session.user_id
-            if user_id is not None:
-                found = session.record.user if session.record else None
-                if found is None:
-                    from rustforge.contrib.auth.authentication import get_user_model
+                "AuthenticationMiddleware needs SessionMiddleware before it in MIDDLEWARE"
+            ) from None
+        # PERF: no cookie, no key: the shared AnonymousUser, nothing looked up.
+        context.user = _session_user(session) if session.key else ANONYMOUS
 
-                    model = get_user_model()
-                    found = model.get_or_none(model._meta.primary_key == user_id)
-                if found is not None and found.is_active:
-                    user = found
-                else:
-                    session.flush()  # user deleted or deactivated: the session dies
-        context.user = user
+
+def _session_user(session: Session) -> Any:
+    """The active user the session belongs to; else ANONYMOUS (and a session
+    whose user was deleted or deactivated is ended)."""
+    user_id = session.user_id
+    if user_id is None:
+        return ANONYMOUS
+    record = session.record
+    found = record.user if record is not None else None
+    if found is None:
+        from rustforge.contrib.auth.authentication import get_user_model
+
+        model = get_user_model()
+        found = model.get_or_none(model._meta.primary_key == user_id)
+    if found is not None and found.is_active:
+        return found
+    session.flush()  # user deleted or deactivated: the session dies
+    return ANONYMOUS

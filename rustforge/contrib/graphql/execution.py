@@ -29,7 +29,7 @@ from graphql.error import GraphQLSyntaxError
 from graphql.language import DocumentNode, OperationType
 
 from rustforge.contrib.graphql.context import Context
-from rustforge.contrib.graphql.executor import LeafExecutor, never_awaitable
+from rustforge.contrib.graphql.executor import ShortPathExecutor, never_awaitable
 from rustforge.contrib.graphql.limits import Limits, check_limits
 
 logger = logging.getLogger("rustforge.graphql")
@@ -197,7 +197,7 @@ def run(schema: GraphQLSchema, query: Any, variables: Any, operation_name: Any,
     result = cast(ExecutionResult, execute(  # synchronous resolvers: never an awaitable
         schema, document, context_value=context, variable_values=variables,
         operation_name=operation_name, is_awaitable=never_awaitable,
-        executor_class=LeafExecutor))
+        executor_class=ShortPathExecutor))
     return _outcome(result, debug)
 
 

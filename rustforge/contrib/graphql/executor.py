@@ -7,7 +7,7 @@ path, a ``GraphQLResolveInfo`` of fourteen values, the resolver, then
 to the scalar's ``coerce_output_value``. For most fields of an API none of
 that is needed: the value is an attribute of the row and the type a scalar.
 
-:class:`LeafExecutor` looks at each selection of an object type once per
+:class:`ShortPathExecutor` looks at each selection of an object type once per
 request and marks a field *plain* when
 
 * it is a field of the schema (not ``__typename``) and no middleware runs;
@@ -36,13 +36,13 @@ graphql-core's ``handle_field_error`` with the field's path, as
 fields) runs ``execute_field`` unchanged.
 
 Completing an object, or a ``list`` of objects, takes fewer steps too (see
-:meth:`LeafExecutor.complete_value`): the object's selection goes straight
+:meth:`ShortPathExecutor.complete_value`): the object's selection goes straight
 to ``execute_fields``, skipping five calls per object that only re-check
 the type. A None, an exception, an object type with ``is_type_of`` and an
 iterable that is not a ``list`` take graphql-core's steps.
 
 The answer, errors and their paths and locations included, is the one
-graphql-core gives (tests/contrib/graphql/test_graphql_leaf_executor.py
+graphql-core gives (tests/contrib/graphql/test_graphql_executor.py
 compares them). Only for synchronous execution without incremental
 delivery: :func:`run <rustforge.contrib.graphql.execution.run>` passes
 :func:`never_awaitable`; with any other ``is_awaitable`` the executor is
@@ -143,9 +143,9 @@ _NO_QUICK: dict[type, Any] = {}
 _COERCE: Any = object()  # "not quick: call coerce"
 
 
-class LeafExecutor(Executor):
-    """graphql-core's ``Executor`` with plain leaf fields read directly (see
-    the module docstring)."""
+class ShortPathExecutor(Executor):
+    """graphql-core's ``Executor`` with plain fields read, and objects
+    completed, in fewer steps (see the module docstring)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

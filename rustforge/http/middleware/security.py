@@ -57,6 +57,10 @@ class SecurityMiddleware:
             headers.append(("Cross-Origin-Opener-Policy",
                             settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
         self.headers = headers
+        # PERF: what resp.set_headers(self.headers) stores (lower-cased names,
+        # replacing a header of the same name), ready to merge in one C call:
+        # set_headers costs about 5k instructions per request for four headers.
+        self._lowered = {name.lower(): value for name, value in headers}
         self.hsts = None
         if settings.SECURE_HSTS_SECONDS:
             hsts = f"max-age={int(settings.SECURE_HSTS_SECONDS)}"
@@ -91,6 +95,6 @@ class SecurityMiddleware:
             raise falcon.HTTPMovedPermanently("https://" + raw + req.relative_uri)
 
     def process_response(self, req, resp, resource, req_succeeded) -> None:
-        resp.set_headers(self.headers)  # one call for all four
+        resp._headers.update(self._lowered)
         if self.hsts and self.is_secure(req):
             resp.set_header("Strict-Transport-Security", self.hsts)

@@ -273,9 +273,9 @@ def test_logged_in_requests_reuse_one_compiled_session_lookup(client, make_user,
     calls = []
     build = session_db._session_with_user
 
-    def counting(key_hash, now):
+    def counting(key_hash):
         calls.append(1)
-        return build(key_hash, now)
+        return build(key_hash)
 
     monkeypatch.setattr(session_db, "_session_with_user", counting)
     make_user("ada")

@@ -14,7 +14,6 @@ from rustforge.conf import settings
 from rustforge.contrib.auth.base_user import utcnow
 from rustforge.contrib.auth.sessions import SessionRecord
 
-TOUCH_EVERY = dt.timedelta(seconds=60)
 _FIELDS = ("data", "user_id", "created_at", "last_seen", "expires_at", "ip", "user_agent")
 
 
@@ -66,10 +65,7 @@ class CacheBackend:
                 index.append(record.key_hash)
                 cache.set(_index(record.user_id), index, timeout=timeout)
 
-    def touch(self, record: SessionRecord, expires_at: dt.datetime) -> None:
-        now = utcnow()
-        if record.last_seen and now - record.last_seen < TOUCH_EVERY:
-            return
+    def touch(self, record: SessionRecord, now: dt.datetime, expires_at: dt.datetime) -> None:
         record.last_seen, record.expires_at = now, expires_at
         _cache().set(_key(record.key_hash), _pack(record), timeout=settings.SESSION_COOKIE_AGE)
 

@@ -9,72 +9,77 @@ from typing import Any
 from peewee import JOIN
 
 from rustforge.contrib.auth.base_user import utcnow
+from rustforge.contrib.auth.models import Session as SessionModel
 from rustforge.contrib.auth.sessions import SessionRecord
 from rustforge.db.compiled import CompiledQuery
 from rustforge.db.conversions import instance_builder
 
-# Sliding expiry writes at most once a minute per session, not on every request.
-TOUCH_EVERY = dt.timedelta(seconds=60)
-
 
 def _record(row: Any) -> SessionRecord:
-    """A record from a Session row, or from a dict of its field values."""
-    get: Any = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
-    try:
-        data = json.loads(get("data"))
-    except ValueError:
-        data = {}
-    user_id = get("user") if isinstance(row, dict) else row.user_id
-    return SessionRecord(key_hash=get("key_hash"), data=data, user_id=user_id,
-                         created_at=get("created_at"), last_seen=get("last_seen"),
-                         expires_at=get("expires_at"), ip=get("ip"),
-                         user_agent=get("user_agent"))
+    """A record from a Session row; its data stays JSON text until the session reads it."""
+    return SessionRecord(key_hash=row.key_hash, data=row.data, user_id=row.user_id,
+                         created_at=row.created_at, last_seen=row.last_seen,
+                         expires_at=row.expires_at, ip=row.ip, user_agent=row.user_agent)
 
 
-def _session_with_user(key_hash: Any, now: Any) -> Any:
-    from rustforge.contrib.auth.models import Session
-
-    user_model = Session.user.rel_model
-    return (Session.select(Session, user_model)
-            .join(user_model, JOIN.LEFT_OUTER, on=(Session.user == user_model._meta.primary_key))
-            .where((Session.key_hash == key_hash) & (Session.expires_at > now))
+def _session_with_user(key_hash: Any) -> Any:
+    user_model = SessionModel.user.rel_model
+    return (SessionModel.select(SessionModel, user_model)
+            .join(user_model, JOIN.LEFT_OUTER,
+                  on=(SessionModel.user == user_model._meta.primary_key))
+            .where(SessionModel.key_hash == key_hash)
             .limit(1))
+
+
+class _Lookup:
+    """The session-and-user query of one pair of models, and how to read its row."""
+
+    __slots__ = ("by_key", "models", "positions", "split", "user")
+
+    def __init__(self, session_model: Any, user_model: Any) -> None:
+        self.models = (session_model, user_model)
+        self.by_key = CompiledQuery(session_model, _session_with_user,
+                                    converters=(session_model.key_hash.db_value,))
+        names = [f.name for f in session_model._meta.sorted_fields]
+        self.positions = tuple(names.index(name) for name in _COLUMNS)
+        self.split = len(names)
+        self.user = instance_builder(user_model)
+
+
+# The Session columns a record is made of, in SessionRecord's order.
+_COLUMNS = ("key_hash", "data", "user", "created_at", "last_seen", "expires_at", "ip",
+            "user_agent")
 
 
 class DatabaseBackend:
     def __init__(self) -> None:
-        self._by_key: CompiledQuery | None = None
-        self._by_key_for: tuple = ()
+        self._lookup: _Lookup | None = None
 
-    @property
-    def model(self):
-        from rustforge.contrib.auth.models import Session
-
-        return Session
+    model = SessionModel
 
     def load(self, key_hash: str) -> SessionRecord | None:
         # PERF: one query for the session and its user, so the request-user
         # middleware needs no second round trip; built and compiled once
         # (every logged-in request runs it), not per request, and read as
-        # plain values rather than through peewee's join row mapping.
+        # plain values rather than through peewee's join row mapping. The
+        # expiry is checked here rather than in SQL: the key (unique) finds
+        # the row either way, and a date parameter costs psycopg2 more to
+        # write into the statement than the comparison costs in Python.
         Session = self.model
-        user_model = Session.user.rel_model
-        models = (Session, user_model)  # AUTH_USER_MODEL may be swapped in tests
-        by_key = self._by_key
-        if by_key is None or self._by_key_for != models:
-            by_key = self._by_key = CompiledQuery(
-                Session, _session_with_user,
-                converters=(Session.key_hash.db_value, Session.expires_at.db_value))
-            self._by_key_for = models
-        row = by_key.first_tuple(key_hash, utcnow())
+        lookup = self._lookup
+        if lookup is None or lookup.models != (Session, Session.user.rel_model):
+            # AUTH_USER_MODEL may be swapped in tests
+            lookup = self._lookup = _Lookup(Session, Session.user.rel_model)
+        row = lookup.by_key.first_tuple(key_hash)
         if row is None:
             return None
-        names = [f.name for f in Session._meta.sorted_fields]
-        split = len(names)
-        values = dict(zip(names, row[:split]))
-        record = _record(values)
-        if values["user"] is not None:
-            record.user = instance_builder(user_model)(row[split:])
+        key, data, user_id, created, seen, expires, ip, agent = map(row.__getitem__,
+                                                                    lookup.positions)
+        if expires is None or expires <= utcnow():
+            return None
+        record = SessionRecord(key, data, user_id, created, seen, expires, ip, agent)
+        if user_id is not None:
+            record.user = lookup.user(row[lookup.split:])
         return record
 
     def save(self, record: SessionRecord) -> None:
@@ -86,10 +91,7 @@ class DatabaseBackend:
         (Session.insert(key_hash=record.key_hash, **values)
          .on_conflict(conflict_target=[Session.key_hash], update=values).execute())
 
-    def touch(self, record: SessionRecord, expires_at: dt.datetime) -> None:
-        now = utcnow()
-        if record.last_seen and now - record.last_seen < TOUCH_EVERY:
-            return
+    def touch(self, record: SessionRecord, now: dt.datetime, expires_at: dt.datetime) -> None:
         Session = self.model
         Session.update(last_seen=now, expires_at=expires_at).where(
             Session.key_hash == record.key_hash).execute()

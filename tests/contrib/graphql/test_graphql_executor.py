@@ -11,7 +11,7 @@ from rustforge.contrib.graphql.executor import (
     NOT_READY,
     ColumnReader,
     DirectResolver,
-    LeafExecutor,
+    ShortPathExecutor,
     never_awaitable,
 )
 
@@ -171,7 +171,7 @@ QUERIES = [
 def run(executor, query, variables=None):
     schema = make_schema()
     kwargs = {"executor_class": executor}
-    if executor is LeafExecutor:
+    if executor is ShortPathExecutor:
         kwargs["is_awaitable"] = never_awaitable
     return execute(schema, parse(query), ROOT, variable_values=variables,
                    context_value="the context", **kwargs)
@@ -181,12 +181,12 @@ def run(executor, query, variables=None):
 def test_same_answer_as_graphql_core(query):
     variables = {"yes": True}
     expected = run(Executor, query, variables)
-    found = run(LeafExecutor, query, variables)
+    found = run(ShortPathExecutor, query, variables)
     assert found.formatted == expected.formatted
 
 
 def test_the_cases_it_must_hand_back_to_graphql_core():
-    data = run(LeafExecutor, QUERIES[0])
+    data = run(ShortPathExecutor, QUERIES[0])
     errors = {tuple(e["path"][1:]): e["message"] for e in data.formatted["errors"]}
     assert errors == {
         (0, "broken"): "the property failed",
@@ -208,7 +208,7 @@ def test_the_cases_it_must_hand_back_to_graphql_core():
 
 
 def test_a_null_on_a_non_null_field_is_graphql_cores_error():
-    result = run(LeafExecutor, "{ strictRows { id name } }")
+    result = run(ShortPathExecutor, "{ strictRows { id name } }")
     assert result.data is None
     [error] = result.formatted["errors"]
     assert error["message"] == "Cannot return null for non-nullable field Row.name."
@@ -228,10 +228,10 @@ def test_plain_leaves_skip_execute_field_unless_execution_may_be_async(monkeypat
     schema = make_schema()
     query = parse("{ rows { name custom } }")
     root = {"rows": ROWS[:2]}
-    execute(schema, query, root, executor_class=LeafExecutor, is_awaitable=never_awaitable)
+    execute(schema, query, root, executor_class=ShortPathExecutor, is_awaitable=never_awaitable)
     assert called == ["rows", "custom", "custom"]  # a resolver of its own: graphql-core's step
     called.clear()
-    execute(schema, query, root, executor_class=LeafExecutor)
+    execute(schema, query, root, executor_class=ShortPathExecutor)
     assert called == ["rows", "name", "custom", "name", "custom"]
 
 

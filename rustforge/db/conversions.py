@@ -11,7 +11,8 @@ conversion returns unchanged (``int`` for integer fields, ``str`` for text,
 instance that overrides the conversion (or ``adapt``) is always called.
 
 :func:`inline_constants` writes the int constants of compiled SQL into the
-statement for psycopg2, which binds parameters on the client.
+statement for psycopg2, which binds parameters on the client, and
+:func:`compile_statement` does the same per call for int values.
 """
 
 from __future__ import annotations

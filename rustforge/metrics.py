@@ -143,10 +143,20 @@ def _adder(child: Any) -> Callable[..., Any]:
     return value.inc if value is not None and hasattr(value, "inc") else child.inc
 
 
-def _request_series(method: str, route: str, status: int) -> tuple[Any, Any, Any, Any]:
+def _status_code(status: Any) -> int:
+    """200 from 200, ``HTTPStatus.OK``, ``"200 OK"`` or ``b"200 OK"``."""
+    if isinstance(status, int):
+        return int(status)
+    if isinstance(status, bytes):
+        status = status.decode("latin-1")
+    return int(str(status)[:3])
+
+
+def _request_series(method: str, route: str, status: Any) -> tuple[Any, Any, Any, Any]:
     label = method if method in METHODS else "OTHER"
+    code = str(_status_code(status))
     count = _adder(counter("rustforge_http_requests_total", "HTTP requests answered.",
-                           ["method", "route", "status"]).labels(label, route, str(status)))
+                           ["method", "route", "status"]).labels(label, route, code))
     child = histogram("rustforge_http_request_duration_seconds",
                       "Time from the first middleware to the response, by route template.",
                       ["method", "route"]).labels(label, route)
@@ -163,11 +173,14 @@ def _request_series(method: str, route: str, status: int) -> tuple[Any, Any, Any
     return found
 
 
-def observe_request(method: str, route: str, status: int, seconds: float) -> None:
+def observe_request(method: str, route: str, status: Any, seconds: float) -> None:
     """Count one answered request and its duration; publish this thread's queries.
 
-    PERF: one frame for the request's three values (count, histogram sum and
-    bucket). Called by ``CoreMiddleware`` at the end of every request.
+    ``status`` is a code or a status line (``"404 Not Found"``), as the
+    response holds it. PERF: one frame for the request's three values (count,
+    histogram sum and bucket), and the status is read as a number only the
+    first time it is seen. Called by ``CoreMiddleware`` at the end of every
+    request.
     """
     found = _series.get((method, route, status))
     if found is None:

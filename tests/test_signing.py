@@ -56,3 +56,21 @@ def test_reset_token_survives_key_rotation(db):
         assert not check_token(user, token)
         with settings.override(SECRET_KEY_FALLBACKS=[KEY]):
             assert check_token(user, token)
+
+
+@pytest.mark.parametrize("value", ["", "abc", "x" * 200, "é\u2603", "a:b:c"])
+def test_signature_is_hmac_sha256_of_the_derived_key(value):
+    """Cookies and links signed before keep working: the signature is the
+    standard HMAC-SHA256 keyed by sha256(prefix + salt + key), URL-safe base64."""
+    import base64
+    import hashlib
+    import hmac
+
+    for key in (KEY, OLD):
+        derived = hashlib.sha256(("rustforge.auth.salt" + key).encode()).digest()
+        expected = base64.urlsafe_b64encode(
+            hmac.new(derived, value.encode(), hashlib.sha256).digest()).rstrip(b"=").decode()
+        assert signing.signature(value, "salt", key) == expected
+        if key == KEY:
+            assert signing.sign(value, "salt") == f"{value}:{expected}"
+            assert signing.unsign(f"{value}:{expected}", "salt") == value

@@ -24,12 +24,15 @@ from typing import Any
 import peewee
 
 from rustforge.db.compiled import CompiledQuery
+from rustforge.db.fastpath import FastPathMixin
 from rustforge.resources.query import LOOKUPS, Term
 
 # Lookups whose value reaches the SQL as it is (``contains`` wraps it in %...%).
 _PASSED = frozenset({"exact", "ne", "lt", "lte", "gt", "gte", "in"})
 # Shapes kept per resource class; past this a new shape goes through peewee.
 MAX_SHAPES = 256
+# Model.select() of rustforge.db.Model: the plain every-row query when called without fields.
+_PLAIN_SELECT = FastPathMixin.__dict__["select"].__func__
 
 
 class Shapes:
@@ -55,6 +58,13 @@ def is_plain(query: Any, model: type[peewee.Model]) -> bool:
     no condition (no soft-delete filter, no row scope) and no order."""
     return (getattr(query, "_rf_plain", False) and query._rf_scope is None
             and query.model is model)
+
+
+def selects_every_row(model: type[peewee.Model]) -> bool:
+    """``is_plain(model.select(), model)``, without building the query for a
+    model that keeps the framework's own ``select()`` (which always is)."""
+    return (getattr(model.select, "__func__", None) is _PLAIN_SELECT
+            or is_plain(model.select(), model))
 
 
 def every_row(model: type[peewee.Model]) -> peewee.ModelSelect:
@@ -118,7 +128,7 @@ def related(shapes: Shapes, name: str, model: type[peewee.Model], column: peewee
             keys: list[Any], order: bool) -> list | None:
     """``model.select().where(column.in_(keys))`` (ordered by the primary key
     when ``order``), or None when it must go through peewee."""
-    if not keys or not is_plain(model.select(), model):
+    if not keys or not selects_every_row(model):
         return None
 
     def build(*given: Any) -> Any:

@@ -71,12 +71,14 @@ def _generate(cls: Any, include: tuple[str, ...], base: type) -> Callable[[Any],
     namespace: dict[str, Any] = {"_native": _NATIVE, "_to_json": to_json, "_missing": _MISSING,
                                  "_convert": _convert, "_places": cls._places}
     lines = ["def make(self):", f"  children = [None] * {len(include)}",
-             "  def serialize(obj, req):", "    data = obj.__data__", "    out = {}"]
-    for name in cls.field_schemas:
-        lines += [f"    v = data.get({name!r})",
-                  "    if v is not None and v.__class__ not in _native:",
-                  f"        v = _convert(_places, {name!r}, v)",
-                  f"    out[{name!r}] = v"]
+             "  def serialize(obj, req):", "    data = obj.__data__"]
+    items = []
+    for i, name in enumerate(cls.field_schemas):
+        lines += [f"    v{i} = data.get({name!r})",
+                  f"    if v{i} is not None and v{i}.__class__ not in _native:",
+                  f"        v{i} = _convert(_places, {name!r}, v{i})"]
+        items.append(f"{name!r}: v{i}")
+    lines.append(f"    out = {{{', '.join(items)}}}")  # one dict, in the declared order
     for i, (name, comp) in enumerate(cls.computed_fields.items()):
         namespace[f"fn{i}"] = comp.fn
         value = f"_to_json(fn{i}(self, obj))"

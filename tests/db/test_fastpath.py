@@ -384,6 +384,21 @@ def test_select_all_iterator_streams_and_caches_nothing(db):
         again._cursor_wrapper.fill_cache(-1)
 
 
+def test_select_all_is_what_peewee_clones_from_the_prototype(db):
+    query = Notebook.select()
+    proto = Notebook._meta._rustforge_proto
+    cloned = peewee.ModelSelect.clone(proto)  # peewee's own chain of clone() methods
+    assert type(query) is type(cloned) is fastpath.Select
+    assert set(vars(query)) == set(vars(cloned)) | {"_rf_plain"}
+    for name, value in vars(cloned).items():
+        if name == "_hash":
+            continue
+        assert vars(query)[name] == value, name
+        # a container peewee copies is copied, one it shares is shared
+        assert (vars(query)[name] is vars(proto)[name]) == (value is vars(proto)[name]), name
+    assert hash(query) == query._get_hash() != hash(proto)  # a hash of its own
+
+
 def test_changes_to_one_select_never_leak_into_the_next(db):
     Notebook.create(title="only")
     plain_sql = Notebook.select().sql()

@@ -191,3 +191,16 @@ def test_framework_series_record_what_prometheus_client_would(monkeypatch):
     requests = samples(metrics.registry(), "rustforge_http_requests_total")
     assert requests == {("", None): 7.0}
     metrics.reset()
+
+
+def test_a_status_counts_by_its_code_whatever_its_form():
+    from http import HTTPStatus
+
+    metrics.reset()
+    for status in (404, HTTPStatus.NOT_FOUND, "404 Not Found", b"404 Not Found", "404 Nope"):
+        metrics.observe_request("GET", "/x", status, 0.01)
+    counted = {tuple(sorted(s.labels.items())): s.value
+               for family in metrics.registry().collect() for s in family.samples
+               if s.name == "rustforge_http_requests_total"}
+    assert counted == {(("method", "GET"), ("route", "/x"), ("status", "404")): 5.0}
+    metrics.reset()

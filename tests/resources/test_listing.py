@@ -170,3 +170,14 @@ def test_an_overridden_serialize_keeps_the_generic_path(client, catalogue):
     assert rowjson.serializer(Shouting(), (), ModelResource) is None
     assert rowjson.serializer(Dated(), (), ModelResource) is None
     assert rowjson.serializer(BookResource(), (), ModelResource) is not None
+
+
+def test_every_row_is_known_without_building_a_query(db, monkeypatch):
+    from testproject.shop.models import Author, Slot
+
+    from rustforge.resources import listing
+
+    assert listing.selects_every_row(Slot) is False  # soft deletes: live rows only
+    built = []
+    monkeypatch.setattr("rustforge.db.fastpath.select_all", lambda m: built.append(m))
+    assert listing.selects_every_row(Author) is True and built == []

@@ -36,6 +36,7 @@ SESSION_SALT = "session"
 class SessionMiddleware:
     def __init__(self, settings: Any) -> None:
         self.backend = get_backend()
+        self.new_session = Session.bound_to(self.backend)
         self.name = settings.SESSION_COOKIE_NAME
         self.age = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
         self.cookie = {"path": settings.SESSION_COOKIE_PATH,
@@ -46,13 +47,12 @@ class SessionMiddleware:
                        "max_age": settings.SESSION_COOKIE_AGE}
 
     def process_request(self, req: Any, resp: Any) -> None:
-        key = None
+        session = req.context.session = self.new_session()
         # PERF: most anonymous requests carry no Cookie header at all.
         if "HTTP_COOKIE" in req.env:
             values = req.get_cookie_values(self.name)
             if values:
-                key = unsign(values[0], SESSION_SALT)
-        req.context.session = Session(self.backend, key)
+                session.key = unsign(values[0], SESSION_SALT)
 
     def process_response(self, req: Any, resp: Any, resource: Any, req_succeeded: bool) -> None:
         try:

@@ -61,5 +61,5 @@ class CoreMiddleware:
             start = req.env.get(_START) if self.metered else None
             if start is not None:  # what raised above becomes falcon's 500: count that
                 route = req.uri_template if resource is not None else None
-                observe_request(req.method, route or UNMATCHED,
-                                500 if failed else resp.status_code, perf_counter() - start)
+                observe_request(req.method, route or UNMATCHED, 500 if failed else resp.status,
+                                perf_counter() - start)

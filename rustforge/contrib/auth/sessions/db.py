@@ -9,6 +9,7 @@ from typing import Any
 from peewee import JOIN
 
 from rustforge.contrib.auth.base_user import utcnow
+from rustforge.contrib.auth.models import Session as SessionModel
 from rustforge.contrib.auth.sessions import SessionRecord
 from rustforge.db.compiled import CompiledQuery
 from rustforge.db.conversions import instance_builder
@@ -22,12 +23,11 @@ def _record(row: Any) -> SessionRecord:
 
 
 def _session_with_user(key_hash: Any) -> Any:
-    from rustforge.contrib.auth.models import Session
-
-    user_model = Session.user.rel_model
-    return (Session.select(Session, user_model)
-            .join(user_model, JOIN.LEFT_OUTER, on=(Session.user == user_model._meta.primary_key))
-            .where(Session.key_hash == key_hash)
+    user_model = SessionModel.user.rel_model
+    return (SessionModel.select(SessionModel, user_model)
+            .join(user_model, JOIN.LEFT_OUTER,
+                  on=(SessionModel.user == user_model._meta.primary_key))
+            .where(SessionModel.key_hash == key_hash)
             .limit(1))
 
 
@@ -55,11 +55,7 @@ class DatabaseBackend:
     def __init__(self) -> None:
         self._lookup: _Lookup | None = None
 
-    @property
-    def model(self):
-        from rustforge.contrib.auth.models import Session
-
-        return Session
+    model = SessionModel
 
     def load(self, key_hash: str) -> SessionRecord | None:
         # PERF: one query for the session and its user, so the request-user

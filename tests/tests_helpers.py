@@ -66,3 +66,18 @@ def sent(statement: tuple) -> object:
     if type(conn).__module__.startswith("psycopg2"):
         return conn.cursor().mogrify(sql, params or ())
     return sql, list(params or ())
+
+
+def count_compilations(monkeypatch) -> list:
+    """A list that grows by one each time peewee compiles a query to SQL from now on."""
+    import peewee
+
+    built: list = []
+    original = peewee.Database.get_sql_context
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(peewee.Database, "get_sql_context", counting)
+    return built

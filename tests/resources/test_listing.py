@@ -3,9 +3,8 @@ peewee answers (rustforge.resources.listing)."""
 
 import logging
 
-import peewee
 import pytest
-from tests_helpers import sent
+from tests_helpers import count_compilations, sent
 
 LISTS = [
     "/shop/books?limit=5&offset=3",
@@ -79,14 +78,7 @@ def test_same_statements_as_peewee(client, catalogue, settings, caplog):
 
 def test_compiled_once_per_shape(client, catalogue, monkeypatch):
     client.get("/shop/books?include=author&status=draft&limit=4")
-    built = []
-    original = peewee.Database.get_sql_context
-
-    def counting(self, *args, **kwargs):
-        built.append(1)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(peewee.Database, "get_sql_context", counting)
+    built = count_compilations(monkeypatch)
     for status, limit in (("draft", 4), ("published", 2), ("draft", 3)):
         response = client.get(f"/shop/books?include=author&status={status}&limit={limit}")
         assert response.status_code == 200

@@ -3,9 +3,8 @@ and the database receives what peewee would send (contrib.graphql.loaders)."""
 
 import logging
 
-import peewee
 import pytest
-from tests_helpers import sent
+from tests_helpers import count_compilations, sent
 
 PAGE = "query($after: String) { posts(first: 5, after: $after) " \
        "{ nodes { id title author { name email } } pageInfo { endCursor } } }"
@@ -46,14 +45,7 @@ def test_same_answers_and_statements_as_peewee(graphql_query, db, blog, settings
 
 def test_compiled_once_per_shape(graphql_query, db, blog, monkeypatch):
     _pages(graphql_query)
-    built = []
-    original = peewee.Database.get_sql_context
-
-    def counting(self, *args, **kwargs):
-        built.append(1)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(peewee.Database, "get_sql_context", counting)
+    built = count_compilations(monkeypatch)
     pages = _pages(graphql_query)
     assert graphql_query("{ posts(first: 2) { nodes { author { name } } } }").json["data"]
     assert len(pages[0]["data"]["posts"]["nodes"]) == 5

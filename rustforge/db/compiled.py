@@ -158,6 +158,17 @@ class CompiledQuery:
             return list(plan.query._get_cursor_wrapper(self._cursor(plan, values)))
         return list(map(plan.rows.build, self._cursor(plan, values, True).fetchall()))
 
+    def raw_rows(self, *values: Any) -> list | None:
+        """Every row of ``build(*values)`` as the driver returns it, before any
+        ``python_value``, fetched at once; None, and nothing run, when the call
+        goes through peewee or the query is not every field of one model (the
+        rows ``objects()`` builds its instances from, for a caller that
+        converts the values itself)."""
+        plan = self._direct(values)
+        if plan is _PEEWEE or plan.rows is None:
+            return None
+        return self._cursor(plan, values, True).fetchall()
+
     def scalar(self, *values: Any) -> Any:
         """``build(*values).scalar()``: the first column of the first row, or None."""
         plan = self._direct(values)

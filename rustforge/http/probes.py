@@ -192,16 +192,22 @@ def serve_metrics(host: str, port: int) -> Any:
     import threading
     from wsgiref.simple_server import WSGIRequestHandler, make_server
 
+    from rustforge.forking import no_fork
+
     class QuietHandler(WSGIRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = make_server(host, port, wrap_probes(_not_found), handler_class=QuietHandler)
-    # One exposition here, before the thread exists, does the lazy imports of the
-    # scrape path (prometheus_client and its multiprocess reader). A first scrape
-    # importing them in the thread could hold an import lock while rq forks a work
-    # horse, and the horse would then wait for that lock forever.
-    metrics.exposition()
+    probes = wrap_probes(_not_found)
+
+    def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        # rq forks a work horse for each job meanwhile: a fork in the middle of a
+        # scrape (a lazy import, a metric's lock) would leave the horse waiting
+        # forever for a lock this thread held.
+        with no_fork():
+            return probes(environ, start_response)
+
+    server = make_server(host, port, app, handler_class=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="metrics-server", daemon=True)
     thread.start()
     return server

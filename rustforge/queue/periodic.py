@@ -121,12 +121,18 @@ class PeriodicScheduler:
         """Tick every ``interval`` seconds until ``stop`` (a threading.Event) is set."""
         import logging
 
+        from rustforge.forking import no_fork
+
         log = logging.getLogger("rustforge.queue")
         log.info("periodic scheduler started with %d job(s): %s", len(self.jobs),
                  ", ".join(sorted(self.jobs)) or "none")
         while not stop.wait(interval):
-            try:
-                for name in self.tick():
-                    log.info("periodic job %s enqueued", name)
-            except Exception:
-                log.exception("periodic scheduler tick failed; retrying")
+            # The worker forks a work horse for each job meanwhile: a fork in the
+            # middle of a tick (an import, a metric's lock) would leave the horse
+            # waiting forever for a lock this thread held.
+            with no_fork():
+                try:
+                    for name in self.tick():
+                        log.info("periodic job %s enqueued", name)
+                except Exception:
+                    log.exception("periodic scheduler tick failed; retrying")

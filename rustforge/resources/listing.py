@@ -78,6 +78,16 @@ def page(shapes: Shapes, query: Any, model: type[peewee.Model], terms: list[Term
          offset: int) -> tuple[int, list] | None:
     """``(query.where(terms).order_by(order).count(), the page's rows)``, or
     None when this shape must go through peewee."""
+    found = page_rows(shapes, query, model, terms, order, limit, offset, raw=False)
+    return None if found is None else (found[0], found[1])
+
+
+def page_rows(shapes: Shapes, query: Any, model: type[peewee.Model], terms: list[Term],
+              order: list[tuple[peewee.Field, bool]], limit: int, offset: int,
+              raw: bool) -> tuple[int, list, bool] | None:
+    """``(count, rows, rows_are_raw)`` as :func:`page` (None likewise); with
+    ``raw``, the page's rows as the driver returns them when the compiled
+    query can give them (``CompiledQuery.raw_rows``), else model instances."""
     if not is_plain(query, model):
         return None
     key: list[Any] = [tuple((column.name, desc) for column, desc in order)]
@@ -121,13 +131,31 @@ def page(shapes: Shapes, query: Any, model: type[peewee.Model], terms: list[Term
                             [*converters, _same, _same])
     if count_query is None or page_query is None:
         return None
-    return count_query.scalar(*values), page_query.objects(*values, limit, offset)
+    count = count_query.scalar(*values)
+    rows = page_query.raw_rows(*values, limit, offset) if raw else None
+    if rows is not None:
+        return count, rows, True
+    return count, page_query.objects(*values, limit, offset), False
 
 
 def related(shapes: Shapes, name: str, model: type[peewee.Model], column: peewee.Field,
             keys: list[Any], order: bool) -> list | None:
     """``model.select().where(column.in_(keys))`` (ordered by the primary key
     when ``order``), or None when it must go through peewee."""
+    query = _related_query(shapes, name, model, column, keys, order)
+    return None if query is None else query.objects(*keys)
+
+
+def related_rows(shapes: Shapes, name: str, model: type[peewee.Model], column: peewee.Field,
+                 keys: list[Any]) -> list | None:
+    """The rows of ``related(..., order=False)`` as the driver returns them, or
+    None (and nothing run) when they must come as instances."""
+    query = _related_query(shapes, name, model, column, keys, False)
+    return None if query is None else query.raw_rows(*keys)
+
+
+def _related_query(shapes: Shapes, name: str, model: type[peewee.Model], column: peewee.Field,
+                   keys: list[Any], order: bool) -> CompiledQuery | None:
     if not keys or not selects_every_row(model):
         return None
 
@@ -135,9 +163,8 @@ def related(shapes: Shapes, name: str, model: type[peewee.Model], column: peewee
         found = every_row(model).where(column.in_(list(given)))
         return found.order_by(model._meta.primary_key) if order else found
 
-    query = shapes.get(("include", name, len(keys)), model, build,
-                       [column.db_value] * len(keys))
-    return None if query is None else query.objects(*keys)
+    return shapes.get(("include", name, len(keys)), model, build,
+                      [column.db_value] * len(keys))
 
 
 def _count(query: Any) -> peewee.Select:

@@ -42,7 +42,7 @@ from rustforge.forms.errors import NON_FIELD, ValidationError
 from rustforge.forms.http import HTTPConflictFailed, HTTPValidationFailed, read_request
 from rustforge.forms.models import ModelForm, form_field_for
 from rustforge.http.challenges import unauthorized
-from rustforge.resources import listing, rowjson
+from rustforge.resources import listing, rowjson, tuplejson
 from rustforge.resources import pagination as pg
 from rustforge.resources.bulk import BULK_ACTIONS, BulkMixin
 from rustforge.resources.conditional import (
@@ -364,12 +364,15 @@ class ModelResource(TrashMixin, BulkMixin, Resource):
         limit = pg.parse_int(params, "limit", min(self.page_size or settings.API_PAGE_SIZE,
                                                   max_size), 1, max_size)
         body: dict[str, Any]
+        raw = False  # rows as the driver returns them, for tuplejson
         if self.pagination == "offset":
             offset = pg.parse_int(params, "offset", 0, 0, 10**9)
-            compiled = listing.page(self._shapes, base, self.model, terms, ordering, limit,
-                                    offset)
+            plan = tuplejson.rows_serializer(self, tuple(include), ModelResource) \
+                if only is None else None
+            compiled = listing.page_rows(self._shapes, base, self.model, terms, ordering, limit,
+                                         offset, raw=plan is not None)
             if compiled is not None:
-                count, rows = compiled
+                count, rows, raw = compiled
             else:
                 query = _refined(base, terms, ordering)
                 count = query.count()
@@ -396,6 +399,10 @@ class ModelResource(TrashMixin, BulkMixin, Resource):
                 cursor = pg.encode_cursor([self._cursor_value(last, c) for c in columns])
             body = {"meta": {"limit": limit, "next_cursor": cursor},
                     "links": {"next": pg.page_link(req, cursor=cursor) if cursor else None}}
+        if raw and plan is not None:
+            body["data"] = plan.data(self._shapes, rows, req)
+            resp.media = body
+            return
         self.load_includes(rows, include)
         fast = rowjson.serializer(self, tuple(include), ModelResource) if only is None else None
         if fast is not None:

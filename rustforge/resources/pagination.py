@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 import falcon
 
@@ -38,12 +38,57 @@ def parse_int(params: Mapping[str, Any], name: str, default: int, low: int, high
 
 
 def page_link(req: falcon.Request, **changes: Any) -> str:
-    params = {k: v for k, v in req.params.items()}
-    params.update({k: v for k, v in changes.items() if v is not None})
+    """The request's path and query with ``changes`` made (None drops a
+    parameter): ``urlencode(params, doseq=True)``, as that writes it."""
+    params = dict(req.params)
     for key, value in changes.items():
         if value is None:
             params.pop(key, None)
-    return f"{req.path}?{urlencode(params, doseq=True)}"
+        else:
+            params[key] = value
+    return f"{req.path}?{_encode(params)}"
+
+
+# What quote_plus() leaves as it is: its always-safe characters (ASCII only).
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+
+
+def _encode(params: dict[str, Any]) -> str:
+    """``urlencode(params, doseq=True)`` for query parameters as falcon parses
+    them (strings and lists of strings) and ints.
+
+    PERF: ``urlencode`` quotes every key and value through ``quote_plus``
+    (about 3,000 instructions each) and finds that an int is not a sequence
+    by catching ``len()``'s TypeError. A text made only of characters that
+    ``quote_plus`` never changes is written as it is: ASCII letters and
+    digits are told by two string methods (a regular expression costs five
+    times as much), ``_.~-`` by the expression. Anything else goes through
+    ``quote_plus`` or ``urlencode`` themselves.
+    """
+    parts = []
+    for key, value in params.items():
+        if key.__class__ is not str:
+            return urlencode(params, doseq=True)
+        if not (key.isalnum() and key.isascii() or _UNQUOTED(key)):
+            key = quote_plus(key)
+        kind = value.__class__
+        if kind is str:
+            if not (value.isalnum() and value.isascii() or _UNQUOTED(value)):
+                value = quote_plus(value)
+        elif kind is int:
+            value = str(value)  # digits, and a minus sign quote_plus keeps
+        elif kind is list:
+            for item in value:
+                if item.__class__ is not str:
+                    return urlencode(params, doseq=True)
+                if not (item.isalnum() and item.isascii() or _UNQUOTED(item)):
+                    item = quote_plus(item)
+                parts.append(key + "=" + item)
+            continue
+        else:
+            return urlencode(params, doseq=True)
+        parts.append(key + "=" + value)
+    return "&".join(parts)
 
 
 def encode_cursor(values: list[Any]) -> str:

@@ -137,3 +137,21 @@ def test_first_tuple_matches_peewee_tuples(db, settings):
     assert build.calls == 2
     settings.DATABASE_FAST_PATH = False
     assert query.first_tuple("p", since) == fast
+
+
+def test_raw_rows_are_the_driver_rows_of_objects(db, settings, sql_log):
+    _notes(("r", "q"))
+    plain = CompiledQuery(Note, lambda since: Note.select().where(Note.created >= since)
+                          .order_by(Note.id), converters=(Note.created.db_value,))
+    since = datetime.datetime(2000, 1, 1)
+    raw = plain.raw_rows(since)
+    built = plain.objects(since)
+    names = [f.name for f in Note._meta.sorted_fields]
+    assert [dict(zip(names, (f.python_value(v) for f, v in zip(Note._meta.sorted_fields, row))))
+            for row in raw] == [n.__data__ for n in built]
+    assert sent(sql_log()[-1]) == sent(sql_log()[-2])
+    start = len(sql_log())
+    assert compiled(CountingBuild()).raw_rows("r", since) is None  # a join: not one model's rows
+    settings.DATABASE_FAST_PATH = False
+    assert plain.raw_rows(since) is None
+    assert len(sql_log()) == start  # nothing run when the answer is None

@@ -30,9 +30,11 @@ def worker_env(redis_url, test_database_url):
 
 
 class Workers:
-    def __init__(self, env):
+    def __init__(self, env, folder):
         self.env = env
+        self.folder = folder
         self.processes = []
+        self.logs = []
 
     def run(self, *args, timeout=60):
         """Run a management command to completion."""
@@ -40,12 +42,20 @@ class Workers:
                               timeout=timeout, check=False)
 
     def start(self, *args):
-        """Start ``rqworker ARGS`` in its own process group."""
-        process = subprocess.Popen([SCRIPT, "rqworker", *args], env=self.env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                   start_new_session=True)
+        """Start ``rqworker ARGS`` in its own process group, its output in a file: a pipe
+        nobody reads would stop the worker once it filled, and a failing test shows the log."""
+        log = self.folder / f"rqworker-{len(self.logs)}.log"
+        with open(log, "w") as out:
+            process = subprocess.Popen([SCRIPT, "rqworker", *args], env=self.env,
+                                       stdout=out, stderr=subprocess.STDOUT,
+                                       start_new_session=True)
         self.processes.append(process)
+        self.logs.append(log)
         return process
+
+    def output(self):
+        """What the workers started so far printed (for assertion messages)."""
+        return "\n".join(f"--- {log.name}\n{log.read_text()}" for log in self.logs)
 
     def stop_all(self):
         for process in self.processes:
@@ -58,8 +68,8 @@ class Workers:
 
 
 @pytest.fixture
-def workers(worker_env):
-    handle = Workers(worker_env)
+def workers(worker_env, tmp_path):
+    handle = Workers(worker_env, tmp_path)
     yield handle
     handle.stop_all()
 

@@ -60,7 +60,7 @@ def test_callbacks_run_in_the_worker(workers):
     add.using(on_success=note_success).enqueue(2, 2)
     boom.using(on_failure=note_failure, retry=Retry(max=1)).enqueue("cb")
     workers.start("--with-scheduler")
-    assert wait_for(lambda: len(texts()) >= 2, timeout=30), texts()
+    assert wait_for(lambda: len(texts()) >= 2, timeout=30), f"{texts()}\n{workers.output()}"
     assert texts() == ["failure ValueError: boom: cb", "success add 4"]
     entries = list(Entry.select())
     assert all(e.pid != 0 for e in entries)

@@ -62,3 +62,46 @@ def test_scheduler_loop_enqueues_when_due():
         thread.join(5)
     assert len(get_queue("default")) >= 2
     assert not thread.is_alive()
+
+
+class _SlowEnqueue:
+    """A job whose enqueue holds a lock for a while, as a first import holds an
+    import lock (prometheus_client, the first time a job is counted)."""
+
+    spec = type("Spec", (), {"path": "tests.slow_enqueue"})()
+
+    def __init__(self):
+        import threading
+
+        self.lock = threading.Lock()
+        self.holding = threading.Event()
+
+    def enqueue(self, *args, **kwargs):
+        with self.lock:
+            self.holding.set()
+            time.sleep(0.5)
+
+
+def test_a_fork_waits_for_the_tick_in_progress():
+    """rq forks a work horse while the periodic thread ticks: the horse must not
+    inherit a lock that thread held (it would wait for it forever)."""
+    import os
+    import threading
+
+    from rustforge.queue.periodic import PeriodicJob
+
+    job = _SlowEnqueue()
+    scheduler = PeriodicScheduler({"slow": PeriodicJob("* * * * * *", job)})
+    stop = threading.Event()
+    thread = threading.Thread(target=scheduler.run, args=(stop, 0.05), daemon=True)
+    thread.start()
+    try:
+        assert job.holding.wait(10)
+        pid = os.fork()
+        if pid == 0:  # the child: is the lock free, or held by a thread it does not have?
+            os._exit(0 if job.lock.acquire(timeout=2) else 1)
+        _, status = os.waitpid(pid, 0)
+    finally:
+        stop.set()
+        thread.join(5)
+    assert os.waitstatus_to_exitcode(status) == 0

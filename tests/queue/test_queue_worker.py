@@ -52,7 +52,8 @@ def test_enqueue_on_commit_waits_for_the_commit(client, workers):
 def test_failing_job_is_retried_then_lands_in_failed_registry(workers):
     job = always_fails.enqueue("x")  # Retry(max=2, interval=1)
     workers.start("--with-scheduler")
-    assert wait_for(lambda: job.get_status() == "failed", timeout=30), job.get_status()
+    assert wait_for(lambda: job.get_status() == "failed", timeout=30), \
+        f"job {job.get_status()}\n{workers.output()}"
     assert texts() == ["attempt x"] * 3
     assert job.id in get_queue("default").failed_job_registry.get_job_ids()
     listed = workers.run("jobs", "failed")
@@ -62,7 +63,7 @@ def test_failing_job_is_retried_then_lands_in_failed_registry(workers):
     assert summary.stdout.splitlines()[1].split()[:1] == ["default"]
     requeued = workers.run("jobs", "requeue", job.id)
     assert "Requeued 1 job(s)." in requeued.stdout
-    assert wait_for(lambda: len(texts()) >= 4)
+    assert wait_for(lambda: len(texts()) >= 4), f"{texts()}\n{workers.output()}"
 
 
 def test_worker_killed_mid_job_leaves_job_failed_not_lost(workers):
@@ -96,7 +97,8 @@ def test_enqueue_in_runs_after_the_delay(workers):
     job = write_entry.enqueue_in(1, "delayed")
     assert job.get_status() == "scheduled"
     workers.start("--with-scheduler")
-    assert wait_for(lambda: "delayed" in texts(), timeout=20)
+    assert wait_for(lambda: "delayed" in texts(), timeout=20), \
+        f"job {job.get_status()}, entries {texts()}\n{workers.output()}"
 
 
 def test_unique_jobs_are_not_queued_twice_while_pending(workers):

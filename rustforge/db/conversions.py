@@ -320,7 +320,7 @@ def compile_statement(db: Any, sql: str, slots: Sequence[Any],
     if pieces is not None and len(pieces) != len(slots) + 1:
         pieces = None
     namespace: dict[str, Any] = {"_node": peewee.Node, "_mark": EXPRESSION, "_int": int,
-                                 "_str": str, "_sql": sql}
+                                 "_sql": sql}
     lines = ["def statement(values):"]
     written = []  # the placeholders that may take an int written in
     for i, slot in enumerate(slots):
@@ -343,21 +343,24 @@ def compile_statement(db: Any, sql: str, slots: Sequence[Any],
     if pieces is None:
         lines.append(f"    return _sql, [{', '.join(f'v{i}' for i in range(len(slots)))}]")
     else:
+        # PERF: the text is one f-string of the pieces and the values: an int
+        # written in is formatted as str() writes it, any other value leaves
+        # "%s" in its place and becomes a parameter.
         lines.append("    params = []")
-        parts = ["p0"]
+        parts = ["{p0}"]
         namespace["p0"] = pieces[0]
         for i in range(len(slots)):
             namespace[f"p{i + 1}"] = pieces[i + 1]
-            parts += [f"s{i}", f"p{i + 1}"]
-            if i not in written:
-                lines += [f"    s{i} = '%s'", f"    params.append(v{i})"]
-                continue
-            lines += [f"    if v{i}.__class__ is _int and v{i} >= 0:",  # psycopg2: " -5" for -5
-                      f"        s{i} = _str(v{i})",
-                      "    else:",
-                      f"        s{i} = '%s'",
-                      f"        params.append(v{i})"]
-        lines.append(f"    return ''.join(({', '.join(parts)},)), params")
+            if i in written:
+                lines += [f"    if v{i}.__class__ is not _int or v{i} < 0:",  # psycopg2: " -5"
+                          f"        params.append(v{i})",
+                          f"        v{i} = '%s'"]
+                parts.append(f"{{v{i}}}")
+            else:
+                lines.append(f"    params.append(v{i})")
+                parts.append("%s")
+            parts.append(f"{{p{i + 1}}}")
+        lines.append(f"    return f\"{''.join(parts)}\", params")
     exec(compile("\n".join(lines) + "\n", "<rustforge statement>", "exec"),  # noqa: S102
          namespace)
     return namespace["statement"]

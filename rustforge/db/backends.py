@@ -134,20 +134,29 @@ class LifecycleMixin:
                 try:
                     if self.query_hooks:
                         return super().execute_sql(sql, params)
-                    if _query_log.isEnabledFor(_DEBUG):
+                    # PERF: the logger's own cache of isEnabledFor() answers (which
+                    # setLevel() and logging.disable() clear) read without the call;
+                    # a level not answered yet asks the logger.
+                    if (_query_log._cache.get(_DEBUG) is not False
+                            and _query_log.isEnabledFor(_DEBUG)):
                         _query_log.debug((sql, params))
                     state = self._state
-                    if state.closed:
-                        if not self.autoconnect:
-                            raise peewee.InterfaceError("Error, database connection not opened.")
-                        self.connect()
+                    # A kept cursor that is still open means an open connection
+                    # (a new or dropped one forgets its cursor): the connection
+                    # is only looked at without one.
+                    keep = reuse_cursor and self.reuses_cursors
+                    cursor = state.cursor if keep else None
+                    if cursor is None or cursor.closed:
+                        cursor = None
+                        if state.closed:
+                            if not self.autoconnect:
+                                raise peewee.InterfaceError("Error, database connection not opened.")
+                            self.connect()
                     try:
-                        if reuse_cursor and self.reuses_cursors:
-                            cursor = state.cursor
-                            if cursor is None or cursor.closed:
-                                cursor = state.cursor = state.conn.cursor()
-                        else:
+                        if cursor is None:
                             cursor = state.conn.cursor()
+                            if keep:
+                                state.cursor = cursor
                         cursor.execute(sql, params or ())
                     except Exception as exc:
                         # peewee's exception wrapper: a driver error as peewee's.

@@ -53,6 +53,8 @@ from rustforge.db.scoping import scope_fields, unscoped
 
 # Marker compiled in place of a parameter, to find its position in the SQL.
 _MARK = object()
+# What update_row() returns when peewee must save.
+FALLBACK = _MARK
 # Cached "this model cannot use the fast path" (checked by identity).
 _UNSUPPORTED = object()
 # Markers of a row scope's values, one per scope field.
@@ -101,8 +103,8 @@ class _GetPlan:
     values never are.
     """
 
-    __slots__ = ("around", "db", "index", "int_key", "params", "pk_db_value", "reuse", "rows",
-                 "scope", "sql")
+    __slots__ = ("around", "db", "direct", "index", "int_key", "params", "pk_db_value", "reuse",
+                 "rowcount", "rows", "saves", "scope", "sql")
 
     def __init__(self, model: type[peewee.Model], db: peewee.Database) -> None:
         pk = model._meta.primary_key
@@ -131,6 +133,13 @@ class _GetPlan:
         self.rows = RowBuilder(model)
         # psycopg2 and an integer key as the only parameter: the key is written in.
         self.around = around_parameter(db, self.sql, params) if self.int_key else None
+        # What FastPathMixin.get_by_id runs in its own frame: the key written
+        # in, on the kept cursor, no row scope to fill.
+        self.direct = self.around if self.reuse and not self.scope else None
+        # The model's UPDATE plans (one per set of columns in ``__data__``),
+        # compiled for the same database.
+        self.saves: dict[tuple[str, ...], Any] = {}
+        self.rowcount = type(db).rows_affected is peewee.Database.rows_affected
 
     def run(self, model: type[peewee.Model], pk: Any, scope: Any = ()) -> peewee.Model:
         sql = self.sql
@@ -227,80 +236,88 @@ def pk_of_lookup(model: type[peewee.Model], query: tuple, filters: dict) -> Any:
 
 
 class _SavePlan:
-    """UPDATE table SET ... WHERE pk = ? (AND <scope field> = ?), for one set of columns."""
+    """UPDATE table SET ... WHERE pk = ? (AND <scope field> = ?), for one set
+    of columns: the keys of ``__data__`` in their order, the key among them."""
 
-    __slots__ = ("statement",)
+    __slots__ = ("pk_at", "saved", "statement")
 
     def __init__(self, model: type[peewee.Model], db: peewee.Database,
                  names: tuple[str, ...]) -> None:
         meta = model._meta
-        fields = [meta.fields[name] for name in names]
-        scoped = [meta.fields[name] for name in scope_fields(model)]
-        # Each value compiles to its own index, so the parameter list of the
-        # compiled SQL says in which order peewee placed the columns.
-        update = {f: peewee.Value(i, converter=False) for i, f in enumerate(fields)}
-        where = [meta.primary_key == peewee.Value(len(fields), converter=False)]
-        where += [f == peewee.Value(len(fields) + 1 + j, converter=False)
-                  for j, f in enumerate(scoped)]
+        pk = meta.primary_key
+        self.pk_at = names.index(pk.name)
+        # What peewee takes off ``_dirty`` after the UPDATE: every column but the key.
+        self.saved = frozenset(names) - {pk.name}
+        # values = [*__data__.values(), *scope values]: each value compiles to
+        # its own index, so the parameter list of the compiled SQL says in
+        # which order peewee placed the columns.
+        columns = {i: meta.fields[name] for i, name in enumerate(names)}
+        update = {f: peewee.Value(i, converter=False) for i, f in columns.items() if f is not pk}
+        where = [pk == peewee.Value(self.pk_at, converter=False)]
+        for j, name in enumerate(scope_fields(model)):
+            columns[len(names) + j] = field = meta.fields[name]
+            where.append(field == peewee.Value(len(names) + j, converter=False))
         with unscoped():  # the scope's condition is the parameters above
             query = model.update(update).where(*where)
         sql, order = _compile(db, query)
-        columns = [*fields, meta.primary_key, *scoped]
         self.statement = compile_statement(db, sql, [field_slot(i, columns[i]) for i in order],
                                            expressions=True)
 
 
-def save(instance: peewee.Model, force_insert: bool = False, only: Any = None) -> Any:
-    """``instance.save()`` for an UPDATE of a row that has a primary key."""
-    if not (force_insert or only is not None or type(instance)._meta.only_save_dirty):
-        rows = _update_row(instance)
-        if rows is not _MARK:
-            return rows
-    return peewee.Model.save(instance, force_insert=force_insert, only=only)
+def _save_plan(model: type[peewee.Model], db: peewee.Database, names: tuple[str, ...]) -> Any:
+    meta = model._meta
+    if (meta.primary_key.name not in names or len(names) < 2
+            or any(name not in meta.fields for name in names)):
+        return _UNSUPPORTED  # peewee's save: an INSERT, or its "no data to save!"
+    return _SavePlan(model, db, names)
 
 
-def _update_row(instance: peewee.Model) -> Any:
-    """The rows updated by the compiled UPDATE; ``_MARK`` when peewee must save."""
+def update_row(instance: peewee.Model) -> Any:
+    """What ``instance.save()`` returns, for a row that has its key, through
+    the compiled UPDATE; ``_MARK`` when peewee must save (an INSERT, an
+    expression as a value, ``only_save_dirty``, a shape not compiled).
+
+    PERF: one frame from the instance to the statement: the plan of the
+    model's pk lookups holds the UPDATE plans, found by the keys of
+    ``__data__`` as they are (peewee copies the dict and takes the key out).
+    """
     model = type(instance)
     meta = model._meta
-    plan = _cached_plan(model, "_rustforge_get", meta.database, _build_get_plan)
-    if plan is _UNSUPPORTED:
+    plan = meta.__dict__.get("_rustforge_get")
+    database = meta.database
+    if plan.__class__ is not _GetPlan or plan.db is not (
+            database.obj if isinstance(database, peewee.DatabaseProxy) else database):
+        plan = _cached_plan(model, "_rustforge_get", database, _build_get_plan)
+        if plan is _UNSUPPORTED:
+            return _MARK
+    if meta.only_save_dirty:
         return _MARK
+    data = instance.__data__
+    if meta.refs:  # peewee's save first takes the ids of related rows saved since
+        data = data.copy()
+        instance._populate_unsaved_relations(data)
+    names = tuple(data)
+    save_plan = plan.saves.get(names)
+    if save_plan is None:
+        save_plan = plan.saves[names] = _save_plan(model, plan.db, names)
+    if save_plan is _UNSUPPORTED:
+        return _MARK
+    values = [*data.values()]
     # A plain model's key is what its accessor would read.
-    pk_value = (instance.__data__.get(meta.primary_key.name) if plan.rows.plain
-                else instance._pk)
-    if pk_value is None:
+    if (values[save_plan.pk_at] if plan.rows.plain else instance._pk) is None:
         return _MARK
-    field_dict = instance.__data__.copy()
-    if meta.refs:
-        instance._populate_unsaved_relations(field_dict)
-    field_dict.pop(meta.primary_key.name, None)
-    if not field_dict:
-        raise ValueError("no data to save!")
-    names = tuple(field_dict)
-    values = list(field_dict.values())
-    values.append(pk_value)
     if plan.scope:
         scope = model.scope_values()
         if scope is None:  # scopes are off: peewee's own UPDATE
             return _MARK
         values.extend(scope)
-    cache = meta.__dict__.get("_rustforge_save")
-    if cache is None or cache[0] is not plan.db:
-        cache = (plan.db, {})
-        meta._rustforge_save = cache
-    save_plan = cache[1].get(names)
-    if save_plan is None:
-        if any(name not in meta.fields for name in names):
-            return _MARK
-        save_plan = cache[1][names] = _SavePlan(model, plan.db, names)
     statement = save_plan.statement(values)
     if statement is EXPRESSION:  # an expression (F + 1) needs peewee's compiler
         return _MARK
     db = plan.db
     cursor = db.execute_sql(*statement, True) if plan.reuse else db.execute_sql(*statement)
-    rows = db.rows_affected(cursor)
-    instance._dirty -= set(field_dict)
+    rows = cursor.rowcount if plan.rowcount else db.rows_affected(cursor)
+    instance._dirty -= save_plan.saved
     return rows
 
 
@@ -336,10 +353,19 @@ class _RowsCursorWrapper(peewee.CursorWrapper):
     def __init__(self, cursor: Any, rows: RowBuilder) -> None:
         super().__init__(cursor)
         self.process_row = rows.build
+        self.build_all = rows.build_all
 
     def __iter__(self):
-        self.fill_cache()
+        if not self.populated:
+            self.fill_cache()
         return iter(self.row_cache)
+
+    def __len__(self) -> int:
+        # PERF: list(query) asks the query's length, then whether it is
+        # empty, then for its rows: three calls here, one fill.
+        if not self.populated:
+            self.fill_cache()
+        return self.count
 
     def fill_cache(self, n: int | None = 0) -> None:
         n = n or 0  # peewee passes None for an open-ended slice
@@ -347,7 +373,7 @@ class _RowsCursorWrapper(peewee.CursorWrapper):
             raise ValueError("Negative values are not supported.")
         if self.populated or (n and n <= self.count):
             return
-        self.row_cache.extend(map(self.process_row, self.cursor.fetchall()))
+        self.row_cache.extend(self.build_all(self.cursor.fetchall()))
         self.count = len(self.row_cache)
         self.populated = True
         self.cursor.close()
@@ -450,8 +476,7 @@ def _on_setting_changed(sender: Any, names: frozenset[str], **kwargs: Any) -> No
         clear_cache()
 
 
-_CACHE_KEYS = ("_rustforge_get", "_rustforge_save", "_rustforge_list", "_rustforge_proto",
-               "_rustforge_instances")
+_CACHE_KEYS = ("_rustforge_get", "_rustforge_list", "_rustforge_proto", "_rustforge_instances")
 
 
 def clear_cache(model: type[peewee.Model] | None = None) -> None:
@@ -493,6 +518,22 @@ class FastPathMixin:
 
     @classmethod
     def get_by_id(cls, pk):
+        # PERF: the usual lookup (a non-negative int key, psycopg2, the plan
+        # compiled for the database the model is bound to) runs here, from
+        # the key to the instance; every other takes get_by_id() above.
+        meta = cls._meta
+        plan = meta.__dict__.get("_rustforge_get")
+        if pk.__class__ is int and pk >= 0 and plan.__class__ is _GetPlan:
+            direct = plan.direct
+            database = meta.database
+            if direct is not None and plan.db is (
+                    database.obj if isinstance(database, peewee.DatabaseProxy) else database):
+                sql = f"{direct[0]}{pk}{direct[1]}"  # an exact int: as str() writes it
+                row = plan.db.execute_sql(sql, [], True).fetchone()
+                if row is None:
+                    raise cls.DoesNotExist(f"{cls} instance matching query does not exist:\n"
+                                           f"SQL: {sql}\nParams: []")
+                return plan.rows.build(row)
         return get_by_id(cls, pk)
 
     @classmethod
@@ -502,5 +543,3 @@ class FastPathMixin:
             return super().get(*query, **filters)
         return get_by_id(cls, pk)
 
-    def save(self, force_insert: bool = False, only=None):
-        return save(self, force_insert=force_insert, only=only)

@@ -9,7 +9,7 @@ import peewee
 
 from rustforge.apps.registry import Apps, apps
 from rustforge.db.connection import database
-from rustforge.db.fastpath import FastPathMixin
+from rustforge.db.fastpath import FALLBACK, FastPathMixin, update_row
 from rustforge.events import signals
 
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
@@ -82,15 +82,25 @@ class Model(FastPathMixin, peewee.Model):
         legacy_table_names = False
 
     def save(self, force_insert: bool = False, only=None):
-        created = force_insert or self._pk is None
         cls = type(self)
+        created = None
         if signals.pre_save.receivers:
+            created = force_insert or self._pk is None
             signals.pre_save.send(cls, instance=self, created=created)
-        token = _instance_operation.set(True)
-        try:
-            result = super().save(force_insert=force_insert, only=only)
-        finally:
-            _instance_operation.reset(token)
+        # PERF: a row that has its key is updated by the fast path's compiled
+        # statement (rustforge.db.fastpath), which is no bulk query: there is
+        # no bulk signal to hold back, and no context variable to set.
+        result = FALLBACK if force_insert or only is not None else update_row(self)
+        if result is FALLBACK:
+            if created is None:
+                created = force_insert or self._pk is None
+            token = _instance_operation.set(True)
+            try:
+                result = super().save(force_insert=force_insert, only=only)
+            finally:
+                _instance_operation.reset(token)
+        elif created is None:
+            created = False  # the fast path only updates a row that has its key
         if signals.post_save.receivers:
             signals.post_save.send(cls, instance=self, created=created)
         return result

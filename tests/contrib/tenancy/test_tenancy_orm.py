@@ -159,7 +159,7 @@ def test_the_fast_path_takes_the_tenant_as_a_parameter(settings, tenant_a, tenan
     assert plan.scope and "tenant_id" in plan.sql
     # No tenant's id is frozen into the cached SQL: its slot holds a placeholder.
     assert all(not isinstance(plan.params[index], int) for index, _ in plan.scope)
-    (save_plan,) = Company._meta.__dict__["_rustforge_save"][1].values()
+    (save_plan,) = plan.saves.values()  # the UPDATE plans live with the lookup's
     with use_tenant(tenant_b):
         bolt = Company.get_by_id(rows["b"].id)
         bolt.employees = 7
@@ -167,7 +167,7 @@ def test_the_fast_path_takes_the_tenant_as_a_parameter(settings, tenant_a, tenan
             # The same compiled UPDATE, with tenant b's id: a frozen id would match no row.
             assert bolt.save() == 1
         assert "tenant_id" in queries.statements
-        assert tuple(Company._meta.__dict__["_rustforge_save"][1].values()) == (save_plan,)
+        assert tuple(plan.saves.values()) == (save_plan,)
         assert Company._meta.__dict__["_rustforge_get"] is plan  # the same SQL...
         with pytest.raises(Company.DoesNotExist):
             Company.get_by_id(rows["a"].id)          # ...another tenant's value

@@ -156,7 +156,7 @@ class CompiledQuery:
             return list(self._build(*values))
         if plan.rows is None:  # peewee's wrapper reads row by row, building as it goes
             return list(plan.query._get_cursor_wrapper(self._cursor(plan, values)))
-        return list(map(plan.rows.build, self._cursor(plan, values, True).fetchall()))
+        return plan.rows.build_all(self._cursor(plan, values, True).fetchall())
 
     def raw_rows(self, *values: Any) -> list | None:
         """Every row of ``build(*values)`` as the driver returns it, before any

@@ -144,10 +144,12 @@ class RowBuilder:
     peewee's ``__init__`` leaves them; ``python_value`` is skipped only for
     None and for the exact driver types peewee's own conversion returns
     unchanged (``int`` for integer fields, ``str`` for text fields, ``datetime``,
-    ``date`` and ``bool`` for those fields).
+    ``date`` and ``bool`` for those fields). ``build_all(rows)`` is the list of
+    ``build(row)`` of every row, in one frame (a Python call per row costs
+    about as much as filling the instance).
     """
 
-    __slots__ = ("build", "converters", "model", "names", "plain")
+    __slots__ = ("build", "build_all", "converters", "model", "names", "plain")
 
     def __init__(self, model: type[peewee.Model]) -> None:
         fields = model._meta.sorted_fields
@@ -161,7 +163,11 @@ class RowBuilder:
                       and model.__setattr__ is _PLAIN_SETATTR
                       and all(type(model.__dict__.get(name)) in _PLAIN_ACCESSORS
                               for name in self.names))
-        self.build = _compile_builder(model, fields) if self.plain else self._build_peewee
+        if self.plain:
+            self.build, self.build_all = _compile_builders(model, fields)
+        else:
+            self.build = self._build_peewee
+            self.build_all = self._build_all_peewee
 
     def _build_peewee(self, row: tuple) -> peewee.Model:
         data = {name: convert(raw)
@@ -169,6 +175,9 @@ class RowBuilder:
         obj = self.model(__no_default__=1, **data)
         obj._dirty.clear()
         return obj
+
+    def _build_all_peewee(self, rows: Any) -> list[peewee.Model]:
+        return list(map(self._build_peewee, rows))
 
 
 def compile_converter(columns: Any) -> Any:
@@ -226,8 +235,8 @@ def instance_builder(model: type[peewee.Model]) -> Any:
     return found[1]
 
 
-def _compile_builder(model: type[peewee.Model], fields: list[peewee.Field]) -> Any:
-    """``build(row)`` for one model, as straight-line code.
+def _compile_builders(model: type[peewee.Model], fields: list[peewee.Field]) -> tuple[Any, Any]:
+    """``build(row)`` and ``build_all(rows)`` for one model, as straight-line code.
 
     Names in the generated source are positional (``v0``, ``c0``, ``t0``);
     field names only appear as ``repr()`` string literals.
@@ -244,16 +253,26 @@ def _compile_builder(model: type[peewee.Model], fields: list[peewee.Field]) -> A
             value = f"c{i}(v{i})"
         items.append(f"{field.name!r}: {value}")
     unpack = "".join(f"v{i}, " for i in range(len(fields)))
+    fill = (
+        "obj = _new(_model)\n"
+        f"obj.__data__ = {{{', '.join(items)}}}\n"
+        "obj._dirty = _set()\n"
+        "obj.__rel__ = {}\n")
     source = (
         "def build(row):\n"
         f"    {unpack}= row\n"
-        "    obj = _new(_model)\n"
-        f"    obj.__data__ = {{{', '.join(items)}}}\n"
-        "    obj._dirty = _set()\n"
-        "    obj.__rel__ = {}\n"
-        "    return obj\n")
+        + "".join(f"    {line}\n" for line in fill.splitlines())
+        + "    return obj\n"
+        "def build_all(rows):\n"
+        "    built = []\n"
+        "    add = built.append\n"
+        "    for row in rows:\n"
+        f"        {unpack}= row\n"
+        + "".join(f"        {line}\n" for line in fill.splitlines())
+        + "        add(obj)\n"
+        "    return built\n")
     exec(compile(source, f"<rustforge row builder {model.__name__}>", "exec"), namespace)  # noqa: S102
-    return namespace["build"]
+    return namespace["build"], namespace["build_all"]
 
 
 class Slot(NamedTuple):

@@ -353,10 +353,19 @@ class _RowsCursorWrapper(peewee.CursorWrapper):
     def __init__(self, cursor: Any, rows: RowBuilder) -> None:
         super().__init__(cursor)
         self.process_row = rows.build
+        self.build_all = rows.build_all
 
     def __iter__(self):
-        self.fill_cache()
+        if not self.populated:
+            self.fill_cache()
         return iter(self.row_cache)
+
+    def __len__(self) -> int:
+        # PERF: list(query) asks the query's length, then whether it is
+        # empty, then for its rows: three calls here, one fill.
+        if not self.populated:
+            self.fill_cache()
+        return self.count
 
     def fill_cache(self, n: int | None = 0) -> None:
         n = n or 0  # peewee passes None for an open-ended slice
@@ -364,7 +373,7 @@ class _RowsCursorWrapper(peewee.CursorWrapper):
             raise ValueError("Negative values are not supported.")
         if self.populated or (n and n <= self.count):
             return
-        self.row_cache.extend(map(self.process_row, self.cursor.fetchall()))
+        self.row_cache.extend(self.build_all(self.cursor.fetchall()))
         self.count = len(self.row_cache)
         self.populated = True
         self.cursor.close()

@@ -591,3 +591,33 @@ def test_a_fields_own_db_value_is_skipped_only_for_the_type_it_keeps():
     statement = conversions.compile_statement(_Psycopg2(), "a = %s AND b = %s", [
         conversions.converter_slot(0, field.db_value), "k"])
     assert statement([4]) == ("a = 5 AND b = %s", ["k"])  # a constant stays a parameter
+
+
+def test_rows_built_together_are_the_rows_built_one_by_one(db):
+    """``build_all`` (one frame for every row of a list) builds what ``build``
+    builds row by row: conversions run or are skipped alike, None stays None,
+    and a model peewee must build goes through its ``__init__`` in both."""
+    when = datetime.datetime(2022, 3, 4, 5, 6)
+    raw_notes = [(1, 7, "<b>", when), (2, None, None, None), (3, 8, "", "2022-03-04 05:06:00")]
+    for model, raw in ((Note, raw_notes), (NotebookConverted, [(1, "a"), (2, None)]),
+                       (NotebookWithSetattr, [(1, "t")]), (Notebook, [])):
+        rows = fastpath.RowBuilder(model)
+        together = rows.build_all(raw)
+        one_by_one = [rows.build(row) for row in raw]
+        assert type(together) is list and len(together) == len(one_by_one)
+        for a, b in zip(together, one_by_one):
+            assert type(a) is type(b) and vars(a) == vars(b) and not a.is_dirty()
+            assert [type(v) for v in a.__data__.values()] == [
+                type(v) for v in b.__data__.values()]
+    assert Note.select().__class__ is fastpath.Select
+    with pytest.raises(ValueError):
+        fastpath.RowBuilder(Notebook).build_all([(1, "too", "long")])
+
+
+def test_select_all_lengths_and_truth_like_peewee(db):
+    assert list(Notebook.select()) == [] and len(Notebook.select()) == 0
+    assert not Notebook.select()
+    Notebook.create(title="one")
+    query = Notebook.select()
+    assert len(query) == 1 and query and len(list(query)) == 1 and query[0].title == "one"
+    assert [b.title for b in query] == ["one"] and query.count() == 1

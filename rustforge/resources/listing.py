@@ -87,8 +87,10 @@ def page_rows(shapes: Shapes, query: Any, model: type[peewee.Model], terms: list
               raw: bool) -> tuple[int, list, bool] | None:
     """``(count, rows, rows_are_raw)`` as :func:`page` (None likewise); with
     ``raw``, the page's rows as the driver returns them when the compiled
-    query can give them (``CompiledQuery.raw_rows``), else model instances."""
-    if not is_plain(query, model):
+    query can give them (``CompiledQuery.raw_rows``), else model instances.
+    ``query`` None stands for ``model.select()`` of a model whose
+    ``select()`` is plain (``selects_every_row``), not built."""
+    if query is not None and not is_plain(query, model):
         return None
     key: list[Any] = [tuple((column.name, desc) for column, desc in order)]
     values: list[Any] = []
@@ -104,11 +106,10 @@ def page_rows(shapes: Shapes, query: Any, model: type[peewee.Model], terms: list
         values += items
         converters += [term.column.db_value] * len(items)
     shape = tuple(key)
-    spec = [(t.column, t.lookup, bool(t.value) if t.lookup == "isnull" else
-             len(t.value) if t.lookup == "in" else 1) for t in terms]
-    ordering = [column.desc() if desc else column.asc() for column, desc in order]
 
-    def filtered(given: Sequence[Any]) -> Any:
+    def filtered(given: Sequence[Any]) -> Any:  # when compiled (peewee's path: every call)
+        spec = [(t.column, t.lookup, bool(t.value) if t.lookup == "isnull" else
+                 len(t.value) if t.lookup == "in" else 1) for t in terms]
         found = every_row(model)
         conditions, at = [], 0
         for column, lookup, size in spec:
@@ -122,7 +123,8 @@ def page_rows(shapes: Shapes, query: Any, model: type[peewee.Model], terms: list
                 at += 1
         if conditions:
             found = found.where(*conditions)
-        return found.order_by(*ordering)
+        return found.order_by(*[column.desc() if desc else column.asc()
+                                for column, desc in order])
 
     count_query = shapes.get(("count", shape), model, lambda *v: _count(filtered(v)),
                              converters)

@@ -64,7 +64,10 @@ def parse_fields(params: Mapping[str, Any], allowed: list[str]) -> list[str] | N
 def parse_include(params: Mapping[str, Any], allowed: list[str]) -> list[str]:
     if "include" not in params:
         return []
-    names = split_list(params["include"], "include")
+    raw = params["include"]
+    if raw.__class__ is str and raw in allowed and raw and "," not in raw and raw.strip() == raw:
+        return [raw]  # one name as it is: what the split below gives, without its lists
+    names = split_list(raw, "include")
     unknown = [n for n in names if n not in allowed]
     if unknown:
         raise bad_request("Invalid include",
@@ -113,14 +116,14 @@ def filter_terms(params: Mapping[str, Any], filters: dict[str, list[str]],
                  model: type[peewee.Model], field_cleaner: Any, reserved: set[str]) -> list[Term]:
     """The filter parameters, checked and cleaned; unknown ones are a 400."""
     terms = []
-    allowed = [name if lookup == "exact" else f"{name}__{lookup}"
-               for name, lookups in filters.items() for lookup in lookups]
     for key, raw in params.items():
         if key in reserved:
             continue
         name, _, lookup = key.partition("__")
         lookup = lookup or "exact"
         if name not in filters or lookup not in filters[name] or lookup not in LOOKUPS:
+            allowed = [field if kind == "exact" else f"{field}__{kind}"
+                       for field, kinds in filters.items() for kind in kinds]
             raise bad_request("Invalid query parameter",
                               f"Unknown parameter {key!r}; filters: "
                               f"{', '.join(allowed) or 'none'}.")

@@ -150,3 +150,29 @@ def test_unknown_include_is_400(client, catalogue):
     response = client.get("/shop/books?include=reviews")
     assert response.status_code == 400
     assert "author" in response.json["description"]
+
+
+@pytest.mark.parametrize("raw", ["author", " author", "author ", "author,", ",author", "",
+                                 "author,author", "author,books", "books", " ", "nope",
+                                 "auth", ["author"]])
+def test_include_of_one_name_reads_as_the_split_list(raw):
+    """The shortcut for ``?include=<one name>`` answers what splitting it answers."""
+    import falcon
+
+    from rustforge.resources.query import parse_include, split_list
+
+    allowed = ["author", "books"]
+
+    def split(raw):
+        names = split_list(raw, "include")
+        if [n for n in names if n not in allowed]:
+            raise falcon.HTTPBadRequest()
+        return list(dict.fromkeys(names))
+
+    try:
+        expected = split(raw)
+    except falcon.HTTPBadRequest:
+        with pytest.raises(falcon.HTTPBadRequest):
+            parse_include({"include": raw}, allowed)
+    else:
+        assert parse_include({"include": raw}, allowed) == expected

@@ -225,3 +225,22 @@ def test_what_keeps_the_instances(db):
     assert plan(ShoutingBooks(), (), ModelResource) is not None
     assert plan(OtherModel(), ("author",), ModelResource) is None
     assert plan(AuthorResource(), ("books",), ModelResource) is None  # a backref
+
+
+class PublishedOnly(PlainBookResource):
+    def get_query(self, req):
+        return Book.select().where(Book.status == "published")
+
+
+class EveryBook(PlainBookResource):
+    def get_query(self, req):
+        return Book.select()
+
+
+def test_an_own_get_query_is_asked(books, monkeypatch, caplog):
+    media = _answer(PublishedOnly(), "include=author&limit=4")
+    assert media["meta"]["count"] == 6 and {b["status"] for b in media["data"]} == {"published"}
+    fast, slow, fast_sql, slow_sql = _both(EveryBook(), "include=author&limit=4", monkeypatch,
+                                           caplog)
+    assert fast == slow == _answer(PlainBookResource(), "include=author&limit=4")
+    assert fast_sql == slow_sql

@@ -56,6 +56,11 @@ def page_link(req: falcon.Request, **changes: Any) -> str:
 _UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
 
 
+def _quoted(text: str) -> str:
+    """``quote_plus(text)``, without calling it for a text it leaves as it is."""
+    return text if text.isalnum() and text.isascii() or _UNQUOTED(text) else quote_plus(text)
+
+
 def _encode(params: dict[str, Any]) -> str:
     """``urlencode(params, doseq=True)`` for query parameters as falcon parses
     them (strings and lists of strings) and ints.
@@ -72,21 +77,17 @@ def _encode(params: dict[str, Any]) -> str:
     for key, value in params.items():
         if key.__class__ is not str:
             return urlencode(params, doseq=True)
-        if not (key.isalnum() and key.isascii() or _UNQUOTED(key)):
-            key = quote_plus(key)
+        key = _quoted(key)
         kind = value.__class__
         if kind is str:
-            if not (value.isalnum() and value.isascii() or _UNQUOTED(value)):
-                value = quote_plus(value)
+            value = _quoted(value)
         elif kind is int:
             value = str(value)  # digits, and a minus sign quote_plus keeps
         elif kind is list:
             for item in value:
                 if item.__class__ is not str:
                     return urlencode(params, doseq=True)
-                if not (item.isalnum() and item.isascii() or _UNQUOTED(item)):
-                    item = quote_plus(item)
-                parts.append(key + "=" + item)
+                parts.append(key + "=" + _quoted(item))
             continue
         else:
             return urlencode(params, doseq=True)

@@ -83,24 +83,21 @@ class Model(FastPathMixin, peewee.Model):
 
     def save(self, force_insert: bool = False, only=None):
         cls = type(self)
-        created = None
-        if signals.pre_save.receivers:
+        created = False  # only worked out for the signals' receivers
+        if signals.pre_save.receivers or signals.post_save.receivers:
             created = force_insert or self._pk is None
+        if signals.pre_save.receivers:
             signals.pre_save.send(cls, instance=self, created=created)
         # PERF: a row that has its key is updated by the fast path's compiled
         # statement (rustforge.db.fastpath), which is no bulk query: there is
         # no bulk signal to hold back, and no context variable to set.
         result = FALLBACK if force_insert or only is not None else update_row(self)
         if result is FALLBACK:
-            if created is None:
-                created = force_insert or self._pk is None
             token = _instance_operation.set(True)
             try:
                 result = super().save(force_insert=force_insert, only=only)
             finally:
                 _instance_operation.reset(token)
-        elif created is None:
-            created = False  # the fast path only updates a row that has its key
         if signals.post_save.receivers:
             signals.post_save.send(cls, instance=self, created=created)
         return result

@@ -274,7 +274,7 @@ def _save_plan(model: type[peewee.Model], db: peewee.Database, names: tuple[str,
 
 def update_row(instance: peewee.Model) -> Any:
     """What ``instance.save()`` returns, for a row that has its key, through
-    the compiled UPDATE; ``_MARK`` when peewee must save (an INSERT, an
+    the compiled UPDATE; ``FALLBACK`` when peewee must save (an INSERT, an
     expression as a value, ``only_save_dirty``, a shape not compiled).
 
     PERF: one frame from the instance to the statement: the plan of the

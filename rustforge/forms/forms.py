@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar
 
+from rustforge.forms.data import unflatten
 from rustforge.forms.errors import (
     NON_FIELD,
     ErrorDict,
@@ -39,6 +40,7 @@ from rustforge.forms.errors import (
     merge,
 )
 from rustforge.forms.fields import MISSING, Field
+from rustforge.forms.http import HTTPValidationFailed, read_request
 
 
 class FormMeta(type):
@@ -137,8 +139,6 @@ class BaseForm:
             errors[NON_FIELD] = ["Expected an object of fields."]
             return
         if self.html:
-            from rustforge.forms.data import unflatten
-
             try:
                 data = unflatten(data)
             except ValidationError as exc:
@@ -217,8 +217,6 @@ class BaseForm:
     def from_request(cls, req: Any, **kwargs: Any) -> BaseForm:
         """A form bound to a falcon request's body (JSON, urlencoded or
         multipart); its ``validate()`` answers 422 with the error envelope."""
-        from rustforge.forms.http import HTTPValidationFailed, read_request
-
         data, html = read_request(req)
         form = cls(data, html=html, **kwargs)
         form.failure_class = HTTPValidationFailed
@@ -227,8 +225,6 @@ class BaseForm:
     @classmethod
     def from_query(cls, req: Any, **kwargs: Any) -> BaseForm:
         """A form bound to the query string (search and filter forms sent with GET)."""
-        from rustforge.forms.http import HTTPValidationFailed
-
         form = cls(dict(req.params), html=True, **kwargs)
         form.failure_class = HTTPValidationFailed
         return form

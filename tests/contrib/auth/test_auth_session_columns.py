@@ -191,3 +191,25 @@ def test_the_session_cookie_is_read_as_falcon_reads_it(header, name):
     environ = create_environ("/", headers={"Cookie": header} if header else None)
     environ["HTTP_COOKIE"] = header
     assert middleware.cookie_values(Request(environ)) == Request(environ).get_cookie_values(name)
+
+
+def test_hostile_session_cookies_alone_in_the_header_stay_anonymous(app, client, make_user):
+    """The header holding only the session cookie (read without falcon's parser):
+    a tampered, an expired and an unknown key are all a 401, never a 500."""
+    make_user("ada")
+    html_login(client, "ada")
+    good = client.cookies["sessionid"]
+    key, _, signature = good.rpartition(":")
+
+    from rustforge.testing.client import Client
+
+    for cookie in (f"{key}x:{signature}", f"{key}:{signature[:-1]}A", "", ":", "x" * 5000,
+                   f"{key}:{signature}\u00e9", f"\"{good}\""[:-1]):
+        fresh = Client(app)
+        fresh.cookies.clear()
+        response = fresh.get("/accounts/me", headers={"Cookie": f"sessionid={cookie}"})
+        assert response.status_code == 401, cookie
+    fresh = Client(app)
+    assert fresh.get("/accounts/me", headers={"Cookie": f"sessionid={good}"}).status_code == 200
+    Session.update(expires_at=dt.datetime(2000, 1, 1)).execute()
+    assert fresh.get("/accounts/me", headers={"Cookie": f"sessionid={good}"}).status_code == 401

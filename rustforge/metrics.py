@@ -308,9 +308,9 @@ class _Local(threading.local):
 _layout: _Layout | None = None
 _local = _Local()
 # PERF: the hot paths find their indexes here without the lock.
-# (method, route, status) -> (count, sum, buckets, bounds); "query" -> (count, seconds);
-# ("cache", hit) -> count
+# (method, route, status) -> (count, sum, buckets, bounds); ("cache", hit) -> count
 _series: dict[Any, Any] = {}
+_query_at: tuple[int, int] | None = None  # the statements' (count, seconds)
 
 
 def _current_layout() -> _Layout:
@@ -392,12 +392,19 @@ def count_query(started: float) -> None:
     if not (_enabled if _enabled is not None else enabled()):
         return
     seconds = perf_counter() - started
-    found = _series.get("query")
+    found = _query_at
     if found is None:
-        found = _series["query"] = (_indexes(_QUERIES, ())[0], _indexes(_QUERY_SECONDS, ())[0])
+        found = _query_series()
+    count, total = found
     counters = (_local.cell or _own_cell())[0]
-    counters[found[0]] += 1.0
-    counters[found[1]] += seconds
+    counters[count] += 1.0
+    counters[total] += seconds
+
+
+def _query_series() -> tuple[int, int]:
+    global _query_at
+    found = _query_at = (_indexes(_QUERIES, ())[0], _indexes(_QUERY_SECONDS, ())[0])
+    return found
 
 
 def count_cache(hit: bool) -> None:
@@ -465,11 +472,12 @@ def _after_fork_in_child() -> None:
     made) would never be released here: the child gets new ones, and a layout
     of its own on first use (in multiprocess mode, files with its own pid).
     """
-    global _lock, _layout, _local, _series
+    global _lock, _layout, _local, _series, _query_at
     _lock = threading.Lock()
     _layout = None
     _local = _Local()
     _series = {}
+    _query_at = None
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
@@ -558,10 +566,11 @@ def reset() -> None:
     In multiprocess mode the files written so far stay (as prometheus_client's
     own do): a scrape still sums them.
     """
-    global _registry, _layout, _local, _series
+    global _registry, _layout, _local, _series, _query_at
     with _lock:
         _declared.clear()
         _registry = None
         _layout = None
         _local = _Local()
         _series = {}
+        _query_at = None

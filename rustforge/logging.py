@@ -25,8 +25,10 @@ import logging.config
 import os
 import re
 from collections.abc import Iterator
+from functools import partial
+from itertools import repeat
 from random import getrandbits as _getrandbits
-from typing import Any
+from typing import Any, Literal
 
 _configured = False
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -35,6 +37,18 @@ _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 # nginx's $request_id and AWS trace ids; nothing that can break a log line.
 _VALID_ID = re.compile(r"[A-Za-z0-9._:@+=-]{1,128}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def _request_ids() -> Iterator[str]:
+    """Fresh ids, one per ``next()``: the steps of ``new_request_id`` chained in C.
+
+    PERF: ``next()`` on this chain of ``map`` objects makes an id without a
+    Python frame (about 1k instructions fewer per request than the function).
+    None of the C steps releases the GIL, so threads sharing the chain each get
+    a whole id of their own.
+    """
+    little: Iterator[Literal["little"]] = repeat("little")
+    return map(bytes.hex, map(int.to_bytes, map(_getrandbits, repeat(128)), repeat(16), little))
 
 
 def new_request_id() -> str:
@@ -47,6 +61,10 @@ def new_request_id() -> str:
     tags log lines needs no secrecy (a client may send its own).
     """
     return _getrandbits(128).to_bytes(16, "little").hex()
+
+
+# The same ids as ``new_request_id()``, made in C (the request path uses this).
+next_request_id = partial(next, _request_ids())
 
 
 def valid_request_id(value: str | None) -> bool:

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar
 
+from rustforge.forms.data import unflatten
 from rustforge.forms.errors import (
     NON_FIELD,
     ErrorDict,
@@ -39,6 +40,7 @@ from rustforge.forms.errors import (
     merge,
 )
 from rustforge.forms.fields import MISSING, Field
+from rustforge.forms.http import HTTPValidationFailed, read_request
 
 
 class FormMeta(type):
@@ -133,12 +135,11 @@ class BaseForm:
         data = self.data
         if data is None:
             return
-        if not isinstance(data, Mapping):
+        # PERF: a dict (every parsed body) skips the ABC's instance check.
+        if data.__class__ is not dict and not isinstance(data, Mapping):
             errors[NON_FIELD] = ["Expected an object of fields."]
             return
         if self.html:
-            from rustforge.forms.data import unflatten
-
             try:
                 data = unflatten(data)
             except ValidationError as exc:
@@ -217,8 +218,6 @@ class BaseForm:
     def from_request(cls, req: Any, **kwargs: Any) -> BaseForm:
         """A form bound to a falcon request's body (JSON, urlencoded or
         multipart); its ``validate()`` answers 422 with the error envelope."""
-        from rustforge.forms.http import HTTPValidationFailed, read_request
-
         data, html = read_request(req)
         form = cls(data, html=html, **kwargs)
         form.failure_class = HTTPValidationFailed
@@ -227,8 +226,6 @@ class BaseForm:
     @classmethod
     def from_query(cls, req: Any, **kwargs: Any) -> BaseForm:
         """A form bound to the query string (search and filter forms sent with GET)."""
-        from rustforge.forms.http import HTTPValidationFailed
-
         form = cls(dict(req.params), html=True, **kwargs)
         form.failure_class = HTTPValidationFailed
         return form

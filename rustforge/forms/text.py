@@ -18,12 +18,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["NUL_MESSAGE", "SURROGATE_MESSAGE", "is_storable", "printable", "unstorable_reason"]
+__all__ = ["NUL_MESSAGE", "SURROGATE", "SURROGATE_MESSAGE", "is_storable", "printable", "unstorable_reason"]
 
 NUL_MESSAGE = "Null characters are not allowed."
 SURROGATE_MESSAGE = "Unpaired surrogate characters are not allowed."
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# A lone surrogate (also searched by the text fields' short path).
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _text_reason(value: str) -> str | None:
@@ -31,7 +32,7 @@ def _text_reason(value: str) -> str | None:
         return NUL_MESSAGE
     # PERF: ASCII text (the common case) cannot hold a surrogate; isascii() is O(1)
     # on CPython's compact strings, the regex scan only runs for the rest.
-    if not value.isascii() and _SURROGATE.search(value):
+    if not value.isascii() and SURROGATE.search(value):
         return SURROGATE_MESSAGE
     return None
 
@@ -72,5 +73,5 @@ def printable(text: str) -> str:
     if "\x00" in text:
         text = text.replace("\x00", "\ufffd")
     if not text.isascii():
-        text = _SURROGATE.sub("\ufffd", text)
+        text = SURROGATE.sub("\ufffd", text)
     return text

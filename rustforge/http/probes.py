@@ -29,7 +29,8 @@ import rustforge.queue  # noqa: F401
 from rustforge import health, metrics
 from rustforge.exceptions import ImproperlyConfigured
 from rustforge.http.client_ip import client_ip
-from rustforge.logging import new_request_id, reset_request_id, set_request_id, valid_request_id
+from rustforge.http.response import ID_HEADER_ENV
+from rustforge.logging import next_request_id, reset_request_id, set_request_id, valid_request_id
 
 Handler = Callable[[dict, Callable], Iterable[bytes]]
 # /readyz answers from the last run of the checks when it is this recent.
@@ -72,8 +73,11 @@ class ProbeMiddleware:
     """
 
     def __init__(self, app: Handler, settings: Any, static: Handler | None = None,
-                 static_prefix: str = "") -> None:
+                 static_prefix: str = "", app_sends_id: bool = False) -> None:
         self.app = app
+        # ``app`` sends the request id header itself when the environ asks it
+        # to (RustForge's falcon application: rustforge.http.response).
+        self.app_sends_id = app_sends_id
         self.static = static or app
         self.static_prefix = static_prefix if static is not None else ""
         self.debug = settings.DEBUG
@@ -107,19 +111,29 @@ class ProbeMiddleware:
             return app(environ, start_response)
         rid = environ.get(id_env)
         if rid is None or not valid_request_id(rid):
-            rid = environ[id_env] = new_request_id()  # what the app reads is what the logs carry
+            rid = environ[id_env] = next_request_id()  # what the app reads is what the logs carry
         environ["rustforge.request_id"] = rid
+        token = set_request_id(rid)
+        try:
+            if app is self.app and self.app_sends_id:
+                # PERF: falcon appends the header, last, as start() below does
+                # (rustforge.http.response): no closure and no frame around
+                # start_response for every request that reaches falcon.
+                environ[ID_HEADER_ENV] = (self.id_header, rid)
+                return app(environ, start_response)
+            return app(environ, self.start_with_id(start_response, rid))
+        finally:
+            reset_request_id(token)
+
+    def start_with_id(self, start_response: Callable, rid: str) -> Callable:
+        """``start_response`` that appends the request id header (last)."""
         name = self.id_header
 
         def start(status: str, headers: list, exc_info: Any = None) -> Any:
             headers.append((name, rid))
             return start_response(status, headers, exc_info)
 
-        token = set_request_id(rid)
-        try:
-            return app(environ, start)
-        finally:
-            reset_request_id(token)
+        return start
 
     # --- the probes ---------------------------------------------------------------
     def healthz(self, environ: dict, start_response: Callable) -> list[bytes]:
@@ -171,10 +185,10 @@ class ProbeMiddleware:
 
 
 def wrap_probes(app: Handler, static: Handler | None = None,
-                static_prefix: str = "") -> ProbeMiddleware:
+                static_prefix: str = "", app_sends_id: bool = False) -> ProbeMiddleware:
     from rustforge.conf import settings
 
-    return ProbeMiddleware(app, settings, static, static_prefix)
+    return ProbeMiddleware(app, settings, static, static_prefix, app_sends_id)
 
 
 def _not_found(environ: dict, start_response: Callable) -> list[bytes]:

@@ -44,6 +44,7 @@ from urllib.parse import urlsplit
 import falcon
 from markupsafe import Markup, escape
 
+from rustforge.conf import settings
 from rustforge.contrib.auth.bearer import is_bearer
 from rustforge.events.signals import setting_changed
 from rustforge.http.multipart import form_field
@@ -123,8 +124,6 @@ _mode: list[bool] = []  # uses_sessions(settings), once read; emptied when setti
 
 def _use_sessions() -> bool:
     if not _mode:
-        from rustforge.conf import settings
-
         _mode.append(uses_sessions(settings))
     return _mode[0]
 
@@ -145,8 +144,6 @@ def _cookie_secret(req: Any) -> str | None:
     if secret is _UNREAD:
         secret = None
         if "HTTP_COOKIE" in req.env:
-            from rustforge.conf import settings
-
             for value in req.get_cookie_values(settings.CSRF_COOKIE_NAME) or ():
                 if _well_formed(value, SECRET_LENGTH):
                     secret = value
@@ -203,8 +200,6 @@ def rotate_token(req: Any) -> None:
 
 def csrf_input(req: Any) -> Markup:
     """The hidden form field carrying the token, ready for a template."""
-    from rustforge.conf import settings
-
     return Markup('<input type="hidden" name="{}" value="{}">').format(
         escape(settings.CSRF_FIELD_NAME), get_token(req))
 
@@ -218,8 +213,6 @@ def csrf_exempt(responder: Any) -> Any:
 def is_secure(req: Any, proxy_header: Any = False) -> bool:
     """HTTPS, as the server saw it or as ``SECURE_PROXY_SSL_HEADER`` says."""
     if proxy_header is False:
-        from rustforge.conf import settings
-
         proxy_header = settings.SECURE_PROXY_SSL_HEADER
     if proxy_header:
         name, value = proxy_header

@@ -51,11 +51,21 @@ class SessionRecord:
     user_agent: str = ""
     # The user row, when the backend could load it with the session (db engine).
     user: Any = field(default=None, repr=False, compare=False)
+    # When the backend checked the expiry at load time: the clock read of the
+    # request, which the sliding expiry reuses (PERF: one read per request).
+    checked_at: dt.datetime | None = field(default=None, repr=False, compare=False)
 
     @property
     def public_id(self) -> str:
         """What a user sees (and revokes by) in their session list."""
         return self.key_hash[:20]
+
+    def fill(self, now: dt.datetime, ip: str, user_agent: str) -> None:
+        """Before a save: what a record lacks (its start, the client's address
+        and user agent) comes from this request."""
+        self.created_at = self.created_at or now
+        self.ip = self.ip or ip
+        self.user_agent = self.user_agent or user_agent
 
     def decoded(self) -> dict:
         """A copy of the session's values (JSON text that is not an object: none)."""
@@ -214,13 +224,12 @@ class Session(MutableMapping):
         record = self.record or SessionRecord(key_hash="")
         record.key_hash = hash_key(self.key)
         record.data = data
-        record.created_at = record.created_at or now
         record.last_seen = now
         record.expires_at = now + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
-        record.ip = record.ip or ip[:45]
-        record.user_agent = record.user_agent or user_agent[:255]
         if self.cycled:
             record.created_at, record.ip, record.user_agent = now, ip[:45], user_agent[:255]
+        else:
+            record.fill(now, ip[:45], user_agent[:255])
         self.record = record
         self.backend.save(record)
         self.modified = False

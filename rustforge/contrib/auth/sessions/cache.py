@@ -51,7 +51,8 @@ class CacheBackend:
         if not isinstance(packed, dict):
             return None
         record = _unpack(key_hash, packed)
-        if record.expires_at and record.expires_at <= utcnow():
+        now = record.checked_at = utcnow()  # reused by the sliding expiry
+        if record.expires_at and record.expires_at <= now:
             return None
         return record
 

@@ -56,11 +56,12 @@ def read_request(req: falcon.Request) -> tuple[Any, bool]:
     parse error); a body of another media type is a 415.
     """
     ctype = (req.content_type or "").split(";")[0].strip().lower()
+    length = req.content_length  # PERF: falcon parses the header on every read
     if not ctype:
-        if not req.content_length:
+        if not length:
             return {}, False
         raise _unsupported(ctype)
-    if not req.content_length:
+    if not length:
         # PERF/NOTE: falcon's multipart reader asserts a length; an empty body
         # of any form type is simply an empty form.
         if ctype in (falcon.MEDIA_JSON, falcon.MEDIA_URLENCODED, falcon.MEDIA_MULTIPART) \

@@ -11,6 +11,8 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests_helpers import sent
 
 from rustforge.contrib.auth import middleware as auth_middleware
@@ -166,3 +168,26 @@ def test_a_record_made_elsewhere_still_reads_the_clock():
     record.fill(dt.datetime(2021, 1, 1), "ip", "agent")
     assert (record.created_at, record.ip, record.user_agent) == (
         dt.datetime(2021, 1, 1), "ip", "agent")
+
+
+cookie_text = st.text(alphabet=st.sampled_from(list("sessionid=csrftoken;\" \t:abc-_.,\\\x00\u00e9")),
+                      max_size=30)
+headers = (cookie_text | st.builds(lambda v: f"sessionid={v}", cookie_text)
+           | st.builds(lambda v, w: f"sessionid={v}; {w}", cookie_text, cookie_text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(header=headers, name=st.sampled_from(["sessionid", "my.session-id_2", "bad name",
+                                             "semi;colon", "q\"uote"]))
+def test_the_session_cookie_is_read_as_falcon_reads_it(header, name):
+    from falcon import Request
+    from falcon.testing import create_environ
+
+    from rustforge.conf import settings as global_settings
+
+    with global_settings.override(SESSION_COOKIE_NAME=name):
+        middleware = auth_middleware.SessionMiddleware(global_settings)
+    header = header.replace("sessionid", name)
+    environ = create_environ("/", headers={"Cookie": header} if header else None)
+    environ["HTTP_COOKIE"] = header
+    assert middleware.cookie_values(Request(environ)) == Request(environ).get_cookie_values(name)

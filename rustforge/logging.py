@@ -81,6 +81,7 @@ def get_request_id() -> str | None:
 # request calls both).
 set_request_id = _request_id.set
 reset_request_id = _request_id.reset
+current_request_id = _request_id.get  # get_request_id() without its frame
 
 
 @contextlib.contextmanager

@@ -1,8 +1,9 @@
-"""Query counts: added up per thread, published to prometheus_client in batches.
+"""Query counts: added up per thread, visible to a scrape at once.
 
-Every test here fails if a statement is lost or counted twice: at the end of a
-request (also one that raises), of a job, of a thread, of a process (a
-command), and in a forked work horse that ends with ``os._exit``.
+Every test here fails if a statement is lost or counted twice: during and at
+the end of a request (also one that raises), of a job, of a thread, of a
+process (a command), and in a forked work horse that ends with ``os._exit``.
+tests/test_metrics_cells.py tests the per-thread cells themselves.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import textwrap
 import threading
 from pathlib import Path
 
-import pytest
 from prometheus_client import generate_latest
 
 from rustforge import metrics
@@ -22,13 +22,13 @@ from rustforge.testing.metrics import snapshot_metrics
 
 
 def published(name: str, **labels: str) -> float:
-    """What prometheus_client holds now; unlike a scrape, this publishes nothing."""
+    """What this process's registry reports now (every thread's cell added up)."""
     return snapshot_metrics(generate_latest(metrics.registry()).decode()).value(name, **labels)
 
 
 def run_in_thread(work, *, keep_alive: bool):
     """Run ``work`` in a new thread; with ``keep_alive`` the thread is still alive
-    (its counts not published by its end) when this returns. Returns a stopper."""
+    when this returns. Returns a stopper."""
     done, release = threading.Event(), threading.Event()
     errors: list[BaseException] = []
 
@@ -62,14 +62,14 @@ def select_1(times: int = 1) -> None:
         get_database().execute_sql("SELECT 1")
 
 
-def test_a_requests_queries_are_published_when_it_ends(client, db, monkeypatch):
+def test_a_requests_queries_are_counted_by_its_end(client, db, monkeypatch):
     from testproject import resources
 
     monkeypatch.setattr(resources.Echo, "on_get",
                         lambda self, req, resp: (select_1(4), setattr(resp, "media", {})))
     before = published("rustforge_db_queries_total")
     stop = run_in_thread(lambda: client.get("/echo"), keep_alive=True)
-    try:  # the thread is alive: only the end of its request can have published them
+    try:  # the thread is alive
         assert published("rustforge_db_queries_total") - before == 4
     finally:
         stop()
@@ -94,18 +94,8 @@ def test_the_queries_of_a_request_that_raises_are_counted_with_its_500(client, d
         stop()
 
 
-def test_a_threads_queries_are_published_when_it_ends(db):
-    before = published("rustforge_db_queries_total")
-    stop = run_in_thread(lambda: select_1(3), keep_alive=True)
-    try:  # outside a request, and less than a second: still this thread's own
-        assert published("rustforge_db_queries_total") == before
-    finally:
-        stop()
-    assert published("rustforge_db_queries_total") - before == 3
-
-
-def test_a_thread_that_keeps_querying_publishes_at_least_every_interval(db, monkeypatch):
-    monkeypatch.setattr(metrics, "PUBLISH_QUERIES_EVERY", 0.0)
+def test_a_threads_queries_are_counted_while_it_runs_and_after_it_ends(db):
+    """Outside a request: there is no publishing step to wait for."""
     before = published("rustforge_db_queries_total")
     seconds = published("rustforge_db_query_seconds_total")
     stop = run_in_thread(lambda: select_1(3), keep_alive=True)
@@ -114,9 +104,10 @@ def test_a_thread_that_keeps_querying_publishes_at_least_every_interval(db, monk
         assert published("rustforge_db_query_seconds_total") > seconds
     finally:
         stop()
+    assert published("rustforge_db_queries_total") - before == 3
 
 
-def test_a_job_publishes_its_queries_when_it_ends(db):
+def test_a_jobs_queries_are_counted(db):
     from rustforge.queue import job
 
     before = published("rustforge_db_queries_total")
@@ -127,7 +118,7 @@ def test_a_job_publishes_its_queries_when_it_ends(db):
         stop()
 
 
-def test_a_scrape_publishes_its_own_threads_queries(client, db):
+def test_a_scrape_counts_its_own_threads_queries(client, db):
     before = snapshot_metrics()
     select_1(2)
     assert snapshot_metrics().delta(before, "rustforge_db_queries_total") == 2
@@ -153,18 +144,18 @@ SCRIPT = textwrap.dedent("""
         for _ in range(times):
             get_database().execute_sql("SELECT 1")
 
-    select(3)                    # not yet published when the process forks
+    select(3)                    # the parent's, before the fork
     pid = os.fork()
     if pid == 0:                 # what an rq work horse does: a job, then os._exit
         select(2)
         metrics.count_job("default", "succeeded")
         os._exit(0)
     assert os.waitpid(pid, 0)[1] == 0
-    select(1)                    # a command's last statements: published at exit
+    select(1)                    # a command's last statements, then it exits
 """)
 
 
-def test_processes_publish_once_across_a_fork_and_at_exit(tmp_path, monkeypatch):
+def test_processes_count_once_across_a_fork_and_at_exit(tmp_path, monkeypatch):
     """Multiprocess mode, as under gunicorn and rqworker: 3 + 2 + 1 statements."""
     folder = tmp_path / "prom"
     folder.mkdir()
@@ -177,9 +168,3 @@ def test_processes_publish_once_across_a_fork_and_at_exit(tmp_path, monkeypatch)
     scraped = snapshot_metrics()  # prometheus_client sums the processes' files
     assert scraped.value("rustforge_db_queries_total") == 6
     assert scraped.value("rustforge_jobs_total", queue="default", event="succeeded") == 1
-
-
-@pytest.fixture(autouse=True)
-def _publish_this_thread():
-    """Counts of this thread left from the previous test do not blur the deltas."""
-    metrics.publish_queries()

@@ -170,11 +170,16 @@ class CompiledQuery:
         return self._cursor(plan, values, True).fetchall()
 
     def scalar(self, *values: Any) -> Any:
-        """``build(*values).scalar()``: the first column of the first row, or None."""
+        """The first column of the first row of ``build(*values)``, or None.
+
+        The query runs as built on both paths: unlike peewee's ``scalar()``,
+        no ``LIMIT 1`` is added (give the query its own limit if it needs one).
+        """
         plan = self._direct(values)
         if plan is _PEEWEE:
-            return self._build(*values).scalar(self._model._meta.database)
-        row = self._cursor(plan, values, True).fetchone()
+            row = self._model._meta.database.execute(self._build(*values)).fetchone()
+        else:
+            row = self._cursor(plan, values, True).fetchone()
         return None if row is None else row[0]
 
     def first(self, *values: Any) -> Any:

@@ -413,6 +413,37 @@ class Select(peewee.ModelSelect):
                 return self._cursor_wrapper
         return super()._execute(database)
 
+    @peewee.database_required
+    def count(self, database, clear_limit=False):
+        # PERF: see count_query(); one round trip, no LIMIT added by scalar().
+        return database.execute(count_query(self, clear_limit)).fetchone()[0]
+
+
+def count_query(query: Any, clear_limit: bool = False) -> Any:
+    """The statement ``query.count()`` sends: how many rows ``query`` gives.
+
+    PERF: peewee counts every query through a subquery, ``SELECT COUNT(1)
+    FROM (SELECT 1 FROM ... WHERE ...) AS "_wrapped"``, which PostgreSQL
+    parses and plans about 20 us (server CPU) slower than the plain
+    ``SELECT COUNT(*) FROM ... WHERE ...``: a fifth of such a count's server
+    time. The plain form counts the same rows whenever the query's rows are
+    the rows of its FROM and WHERE: no LIMIT or OFFSET (unless
+    ``clear_limit``), no DISTINCT, GROUP BY, HAVING or window, no FOR
+    UPDATE (which PostgreSQL refuses beside an aggregate). Anything else
+    keeps peewee's subquery.
+    """
+    limited = not clear_limit and (query._limit is not None or query._offset is not None)
+    if query._count_can_project_one() and not limited and not query._for_update:
+        clone = query.order_by().select(peewee.fn.COUNT(peewee.SQL("*")))
+        clone._limit = clone._offset = None
+        return clone
+    wrapped = query.order_by().alias("_wrapped")
+    if clear_limit:
+        wrapped._limit = wrapped._offset = None
+    if wrapped._count_can_project_one():
+        wrapped = wrapped.select(peewee.SQL("1"))
+    return peewee.Select([wrapped], [peewee.fn.COUNT(peewee.SQL("1"))])
+
 
 def _list_plan(model: type[peewee.Model], database: Any) -> _ListPlan | None:
     plan = _cached_plan(model, "_rustforge_list", database, _ListPlan)

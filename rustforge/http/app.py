@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import json
 import logging
 import os
 from collections.abc import Callable
 from typing import Any
 
 import falcon
-from falcon import media
 from falcon.routing.util import SuffixedMethodNotFoundError
 
 from rustforge.conf import ENVIRONMENT_VARIABLE, settings
@@ -29,7 +27,7 @@ from rustforge.exceptions import ImproperlyConfigured
 from rustforge.http.errors import handle_uncaught, serialize_error
 from rustforge.http.limits import media_handlers
 from rustforge.http.middleware.core import CoreMiddleware
-from rustforge.http.response import Response
+from rustforge.http.response import json_handler, response_type
 from rustforge.http.routing import LazyResource, project_routes
 
 logger = logging.getLogger("rustforge.http")
@@ -96,6 +94,12 @@ def _answer_head_like_get(resource: Any, suffix: str | None) -> None:
 
 def create_app() -> falcon.App:
     """Build the bare falcon application (no static files)."""
+    return _create_app(None)
+
+
+def _create_app(id_header: str | None) -> falcon.App:
+    """``create_app()``; its responses end with the request id header ``id_header``
+    (the probes layer's id) when that is given."""
     from rustforge.apps import apps
     from rustforge.logging import configure_logging
 
@@ -104,15 +108,13 @@ def create_app() -> falcon.App:
     core, rest = CoreMiddleware.first_of(
         settings, [_load_middleware(path) for path in settings.MIDDLEWARE])
     app = falcon.App(middleware=[core, *rest], independent_middleware=True,
-                     response_type=Response)
+                     response_type=response_type(id_header))
     app.req_options.strip_url_path_trailing_slash = settings.STRIP_TRAILING_SLASH
     app.req_options.media_handlers = media_handlers(settings)
     app.req_options.auto_parse_qs_csv = False
-    # PERF: falcon's JSON responses go through json.dumps(media, ensure_ascii=False),
-    # which builds a JSONEncoder per call (keyword parsing and two Python frames
-    # more); one kept encoder writes the same text.
-    app.resp_options.media_handlers[falcon.MEDIA_JSON] = media.JSONHandler(
-        dumps=json.JSONEncoder(ensure_ascii=False).encode)
+    # PERF: the same JSON as falcon's default handler, without json.dumps'
+    # per-call encoder (rustforge.http.response._serialize).
+    app.resp_options.media_handlers[falcon.MEDIA_JSON] = json_handler()
     app.set_error_serializer(serialize_error)
     app.add_error_handler(Exception, handle_uncaught)
 
@@ -139,6 +141,7 @@ def get_wsgi_application(settings_module: str | None = None):
     from rustforge.http.probes import wrap_probes
     from rustforge.http.static import static_application
 
-    app = create_app()
-    # The application's Response sends the request id header (rustforge.http.response).
+    # PERF: falcon's Response appends the request id header itself, so the
+    # probes layer needs no start_response wrapper for it (rustforge.http.response).
+    app = _create_app(settings.REQUEST_ID_HEADER)
     return wrap_probes(app, *static_application(app), app_sends_id=True)

@@ -29,7 +29,6 @@ import rustforge.queue  # noqa: F401
 from rustforge import health, metrics
 from rustforge.exceptions import ImproperlyConfigured
 from rustforge.http.client_ip import client_ip
-from rustforge.http.response import ID_HEADER_ENV
 from rustforge.logging import next_request_id, reset_request_id, set_request_id, valid_request_id
 
 Handler = Callable[[dict, Callable], Iterable[bytes]]
@@ -75,10 +74,14 @@ class ProbeMiddleware:
     def __init__(self, app: Handler, settings: Any, static: Handler | None = None,
                  static_prefix: str = "", app_sends_id: bool = False) -> None:
         self.app = app
-        # ``app`` sends the request id header itself when the environ asks it
-        # to (RustForge's falcon application: rustforge.http.response).
+        # ``app`` appends the request id header itself (RustForge's falcon
+        # application: rustforge.http.response) from the context variable.
         self.app_sends_id = app_sends_id
         self.static = static or app
+        # PERF: the applications' bound __call__ methods: calling an instance
+        # goes through its type's __call__ slot (an argument tuple, a lookup).
+        self._call_app: Handler = getattr(app, "__call__", app)  # noqa: B004
+        self._call_static: Handler = getattr(self.static, "__call__", self.static)  # noqa: B004
         self.static_prefix = static_prefix if static is not None else ""
         self.debug = settings.DEBUG
         self.paths: dict[str, Handler] = {}
@@ -105,33 +108,40 @@ class ProbeMiddleware:
                              {"title": "Method not allowed", "allowed": ["GET", "HEAD"]}, "GET",
                              [("Allow", "GET, HEAD")])
             return handler(environ, start_response)
-        app = self.static if path.startswith(self.static_prefix) else self.app
+        direct = not path.startswith(self.static_prefix)
         id_env = self.id_env
         if not id_env:
-            return app(environ, start_response)
+            return (self._call_app if direct else self._call_static)(environ, start_response)
         rid = environ.get(id_env)
         if rid is None or not valid_request_id(rid):
             rid = environ[id_env] = next_request_id()  # what the app reads is what the logs carry
         environ["rustforge.request_id"] = rid
         token = set_request_id(rid)
         try:
-            if app is self.app and self.app_sends_id:
+            if direct and self.app_sends_id:
                 # PERF: falcon appends the header, last, as start() below does
                 # (rustforge.http.response): no closure and no frame around
                 # start_response for every request that reaches falcon.
-                environ[ID_HEADER_ENV] = (self.id_header, rid)
-                return app(environ, start_response)
-            return app(environ, self.start_with_id(start_response, rid))
+                return self._call_app(environ, start_response)
+            return (self._call_app if direct else self._call_static)(
+                environ, self.start_with_id(start_response, rid))
         finally:
             reset_request_id(token)
 
     def start_with_id(self, start_response: Callable, rid: str) -> Callable:
         """``start_response`` that appends the request id header (last)."""
-        name = self.id_header
-
-        def start(status: str, headers: list, exc_info: Any = None) -> Any:
-            headers.append((name, rid))
-            return start_response(status, headers, exc_info)
+        pair = (self.id_header, rid)
+        if self.app_sends_id:
+            # Static files' paths: WhiteNoise hands what it does not serve on
+            # to falcon, which has appended the header already.
+            def start(status: str, headers: list, exc_info: Any = None) -> Any:
+                if not headers or headers[-1] != pair:
+                    headers.append(pair)
+                return start_response(status, headers, exc_info)
+        else:
+            def start(status: str, headers: list, exc_info: Any = None) -> Any:
+                headers.append(pair)
+                return start_response(status, headers, exc_info)
 
         return start
 

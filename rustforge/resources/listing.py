@@ -24,7 +24,7 @@ from typing import Any
 import peewee
 
 from rustforge.db.compiled import CompiledQuery
-from rustforge.db.fastpath import FastPathMixin
+from rustforge.db.fastpath import FastPathMixin, count_query
 from rustforge.resources.query import LOOKUPS, Term
 
 # Lookups whose value reaches the SQL as it is (``contains`` wraps it in %...%).
@@ -126,14 +126,14 @@ def page_rows(shapes: Shapes, query: Any, model: type[peewee.Model], terms: list
         return found.order_by(*[column.desc() if desc else column.asc()
                                 for column, desc in order])
 
-    count_query = shapes.get(("count", shape), model, lambda *v: _count(filtered(v)),
-                             converters)
+    counting = shapes.get(("count", shape), model, lambda *v: count_query(filtered(v)),
+                          converters)
     page_query = shapes.get(("page", shape), model,
                             lambda *v: filtered(v[:-2]).limit(v[-2]).offset(v[-1]),
                             [*converters, _same, _same])
-    if count_query is None or page_query is None:
+    if counting is None or page_query is None:
         return None
-    count = count_query.scalar(*values)
+    count = counting.scalar(*values)
     rows = page_query.raw_rows(*values, limit, offset) if raw else None
     if rows is not None:
         return count, rows, True
@@ -167,15 +167,6 @@ def _related_query(shapes: Shapes, name: str, model: type[peewee.Model], column:
 
     return shapes.get(("include", name, len(keys)), model, build,
                       [column.db_value] * len(keys))
-
-
-def _count(query: Any) -> peewee.Select:
-    """The query of ``query.count()``, as peewee builds it (``scalar()`` reads
-    it with ``first()``, hence the ``LIMIT 1``)."""
-    clone = query.order_by().alias("_wrapped")
-    if clone._count_can_project_one():
-        clone = clone.select(peewee.SQL("1"))
-    return peewee.Select([clone], [peewee.fn.COUNT(peewee.SQL("1"))]).limit(1)
 
 
 def _same(value: Any) -> Any:

@@ -39,18 +39,28 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; 
     echo "$WANT" > "$STAMP"
 fi
 
-"$VENV/bin/python" tests/benchmarks/bench.py "$@"
+# Each stage says how long it took, so that the 15-minute budget of
+# `make bench` (2 minutes for --quick) can be checked from any run's output.
+BEGAN=$SECONDS
+stage() {
+    local script="$1" began=$SECONDS
+    shift
+    "$VENV/bin/python" "tests/benchmarks/$script" "$@"
+    echo "[run.sh] $script: $((SECONDS - began)) s (total so far $((SECONDS - BEGAN)) s)" >&2
+}
+
+stage bench.py "$@"
 # Export throughput: streamed CSV against the csv module on a raw cursor (docs/export.md).
-"$VENV/bin/python" tests/benchmarks/export_bench.py "$@"
+stage export_bench.py "$@"
 # GraphQL against REST on the same rows (docs/graphql.md); takes the same options.
-"$VENV/bin/python" tests/benchmarks/graphql_bench.py "$@"
+stage graphql_bench.py "$@"
 # Cache hot paths: Redis against memcached on throwaway servers (docs/cache.md).
-"$VENV/bin/python" tests/benchmarks/cache_bench.py "$@"
+stage cache_bench.py "$@"
 # Tenant-scoped models against plain ones, in-process (docs/tenancy.md).
-"$VENV/bin/python" tests/benchmarks/tenancy_bench.py "$@"
+stage tenancy_bench.py "$@"
 # The OAuth token endpoint and a bearer-protected route against a session one (docs/oauth.md).
-"$VENV/bin/python" tests/benchmarks/bench_oauth.py "$@"
+stage bench_oauth.py "$@"
 # Metrics on against off, per request, in-process (docs/operations.md); takes --quick too.
-"$VENV/bin/python" tests/benchmarks/metrics_bench.py "$@"
+stage metrics_bench.py "$@"
 # Admin list pages over 100,000 rows (docs/admin.md); takes --quick too.
-exec "$VENV/bin/python" tests/benchmarks/admin_list.py "$@"
+stage admin_list.py "$@"

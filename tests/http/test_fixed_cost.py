@@ -27,7 +27,7 @@ from rustforge.http.errors import handle_uncaught, serialize_error
 from rustforge.http.middleware.core import CoreMiddleware
 from rustforge.http.middleware.security import SecurityMiddleware
 from rustforge.http.probes import ProbeMiddleware
-from rustforge.http.response import Response
+from rustforge.http.response import Response, response_type
 
 
 def _settings(**overrides):
@@ -77,11 +77,11 @@ def _falcon_app(settings, fast: bool, later: bool):
     if fast:
         core, rest = CoreMiddleware.first_of(settings, chain)
         assert core.security is security and rest == chain[1:]
-        middleware, response_type = [core, *rest], Response
+        middleware, response = [core, *rest], response_type(settings.REQUEST_ID_HEADER)
     else:
-        middleware, response_type = [CoreMiddleware(settings), *chain], falcon.Response
+        middleware, response = [CoreMiddleware(settings), *chain], falcon.Response
     app = falcon.App(middleware=middleware, independent_middleware=True,
-                     response_type=response_type)
+                     response_type=response)
     app.add_route("/page", Page())
     app.add_route("/cookies", Cookies())
     app.add_route("/boom", Boom())
@@ -226,8 +226,13 @@ def test_core_takes_only_a_security_middleware_that_comes_first():
 
 
 def test_response_headers_are_falcons_with_the_id_last():
-    for id_header in (None, ("X-Request-ID", "abc")):
-        ours, theirs = Response(), falcon.Response()
+    from rustforge.logging import request_id
+
+    assert response_type("") is response_type(None) is falcon.Response
+    ours_type = response_type("X-Trace")
+    assert issubclass(ours_type, Response) and ours_type.id_header == "X-Trace"
+    for rid in (None, "abc"):
+        ours, theirs = ours_type(), falcon.Response()
         for resp in (ours, theirs):
             resp.set_header("X-One", "1")
             resp.append_header("Vary", "Accept")
@@ -235,13 +240,12 @@ def test_response_headers_are_falcons_with_the_id_last():
             resp.append_header("Set-Cookie", "raw=1")
             resp.set_cookie("a", "b", max_age=10)
             resp.unset_cookie("c")
-        if id_header:
-            ours._id_header = id_header
-        expected = theirs._wsgi_headers("application/json")
-        assert ours._wsgi_headers("application/json") == expected + ([id_header] if id_header
-                                                                      else [])
-        bare_ours, bare_theirs = Response(), falcon.Response()
-        assert bare_ours._wsgi_headers() == bare_theirs._wsgi_headers() == []
+        with request_id(rid):
+            expected = theirs._wsgi_headers("application/json")
+            assert ours._wsgi_headers("application/json") == expected + (
+                [("X-Trace", rid)] if rid else [])
+            assert ours_type()._wsgi_headers() == falcon.Response()._wsgi_headers() + (
+                [("X-Trace", rid)] if rid else [])
 
 
 def test_the_whole_application_sends_the_same_headers_both_ways(settings, monkeypatch):
@@ -255,7 +259,7 @@ def test_the_whole_application_sends_the_same_headers_both_ways(settings, monkey
                 {"PATH_INFO": "/echo", "HTTP_HOST": None},
                 {"PATH_INFO": "/boom"}]
     fast = _answers(get_wsgi_application(), monkeypatch, requests)
-    monkeypatch.setattr(app_module, "Response", falcon.Response)
+    monkeypatch.setattr(app_module, "response_type", lambda name: falcon.Response)
     monkeypatch.setattr(CoreMiddleware, "first_of",
                         classmethod(lambda cls, settings, chain: (cls(settings), chain)))
     original = probes.wrap_probes

@@ -72,6 +72,10 @@ def test_artefacts_carry_the_version_and_the_scaffolding(dist):
                    "rustforge/contrib/auth/templates/auth/login.html"):
         assert needed in names, needed
     assert not [n for n in names if n.startswith("tests/")]
+    # PEP 639: the licence as an SPDX expression (setuptools stops building the
+    # old TOML-table form in 2027).
+    metadata = zipfile.ZipFile(wheel).read(f"rustforge-{version}.dist-info/METADATA").decode()
+    assert "License-Expression: BSD-3-Clause" in metadata.splitlines()
     with tarfile.open(sdist) as tar:
         members = tar.getnames()
     assert f"rustforge-{version}/pyproject.toml" in members

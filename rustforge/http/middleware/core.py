@@ -24,7 +24,6 @@ from rustforge.db.connection import end_request
 from rustforge.events.signals import request_finished, request_started
 from rustforge.http.limits import enforce_body_limit
 from rustforge.http.middleware.security import SecurityMiddleware
-from rustforge.http.response import ID_HEADER_ENV
 from rustforge.metrics import UNMATCHED, enabled, observe_request
 
 # Protocols whose requests may omit Host; the server's name stands in for it.
@@ -102,8 +101,6 @@ class CoreMiddleware:
             else:
                 security.process_response(req, resp, resource, req_succeeded)
         env = req.env
-        if ID_HEADER_ENV in env:  # the probes layer's request id, for falcon to send
-            resp._id_header = env[ID_HEADER_ENV]
         failed = True
         try:
             end_request()

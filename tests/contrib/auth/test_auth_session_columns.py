@@ -203,7 +203,8 @@ def test_hostile_session_cookies_alone_in_the_header_stay_anonymous(app, client,
 
     from rustforge.testing.client import Client
 
-    for cookie in (f"{key}x:{signature}", f"{key}:{signature[:-1]}A", "", ":", "x" * 5000,
+    other = "B" if signature.endswith("A") else "A"  # a last character that differs
+    for cookie in (f"{key}x:{signature}", f"{key}:{signature[:-1]}{other}", "", ":", "x" * 5000,
                    f"{key}:{signature}\u00e9", f"\"{good}\""[:-1]):
         fresh = Client(app)
         fresh.cookies.clear()

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from time import perf_counter
 
 import pytest
 import yaml
@@ -138,6 +139,7 @@ def test_prometheus_and_grafana_use_metrics_that_exist(client, db):
     client.get("/items/1")
     from rustforge import metrics
 
+    metrics.count_query(perf_counter())  # /items/1 runs no statement
     metrics.count_job("default", "enqueued")
     metrics.count_cache(True)
     metrics.count_oauth_token("client_credentials")

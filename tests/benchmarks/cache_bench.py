@@ -115,7 +115,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer iterations and rounds")
     parser.add_argument("--no-write", action="store_true", help="do not update the docs")
     args, _unknown = parser.parse_known_args()  # run.sh passes the suite's options through
-    iterations, rounds = (500, 2) if args.quick else (3000, 5)
+    iterations, rounds = (500, 2) if args.quick else (2000, 5)
 
     from rustforge.conf import settings
 

@@ -149,3 +149,12 @@ class Bounded(Field):
         if self.max_value is not None:
             schema["maximum"] = jsonable(self.max_value)
         return self._finish_schema(schema)
+
+
+def runs_own_steps(cls: type[Field], to_python: Callable, validate: Callable) -> bool:
+    """Whether ``cls`` converts and checks with exactly ``to_python`` and
+    ``validate`` (and is not ``html_aware``): the condition under which a
+    field's one-frame short path in ``clean`` gives the general path's result.
+    A subclass that changes either step (EmailField's check) takes the long one.
+    """
+    return cls.to_python is to_python and cls.validate is validate and not cls.html_aware

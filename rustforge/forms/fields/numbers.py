@@ -7,7 +7,7 @@ import math
 import re
 from typing import Any
 
-from rustforge.forms.fields.base import INT64_MAX, INT64_MIN, Bounded
+from rustforge.forms.fields.base import INT64_MAX, INT64_MIN, Bounded, runs_own_steps
 
 # PERF: compiled once, not looked up in re's cache on every value.
 _WHOLE_NUMBER = re.compile(r"\s*[-+]?[0-9]{1,30}\s*")
@@ -26,9 +26,7 @@ class IntegerField(Bounded):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        # The short path of ``clean`` is IntegerField's own conversion and bounds.
-        cls._short_path = (cls.to_python is IntegerField.to_python
-                           and cls.validate is Bounded.validate and not cls.html_aware)
+        cls._short_path = runs_own_steps(cls, IntegerField.to_python, Bounded.validate)
 
     _short_path = True
 

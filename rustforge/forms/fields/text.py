@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from rustforge.forms.fields.base import Field
+from rustforge.forms.fields.base import Field, runs_own_steps
 from rustforge.forms.text import NUL_MESSAGE, SURROGATE, SURROGATE_MESSAGE, unstorable_reason
 
 
@@ -34,10 +34,7 @@ class CharField(Field):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        # The short path of ``clean`` is CharField's own conversion and checks:
-        # a subclass that changes either (EmailField's check) takes the long one.
-        cls._short_path = (cls.to_python is CharField.to_python
-                           and cls.validate is CharField.validate and not cls.html_aware)
+        cls._short_path = runs_own_steps(cls, CharField.to_python, CharField.validate)
 
     _short_path = True
 

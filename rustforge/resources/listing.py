@@ -9,7 +9,8 @@ comparison (``exact``, ``ne``, ``lt``, ``lte``, ``gt``, ``gte``, ``in``,
 ``isnull``), the SQL of that shape (which filters, how many ``in`` values,
 which order) is compiled once per resource class and database by
 :class:`rustforge.db.compiled.CompiledQuery` and run with the request's
-values; the SQL is byte for byte what peewee sends. Included rows are read
+values; the SQL is byte for byte what the same query sends through peewee (its
+``count()`` is ``rustforge.db.fastpath.count_query``). Included rows are read
 the same way, one shape per relation and number of keys. Anything else (a
 ``get_query`` that filters or joins, a soft-delete model's live rows, a row
 scope, ``contains``, a None value, ``DATABASE_FAST_PATH = False``) goes
